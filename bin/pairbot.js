@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// The compiled CLI; `npm ci` builds it (the "prepare" script).
+import("../dist/src/cli/main.js").catch((error) => {
+  if (error?.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes("dist/src/cli/main.js")) {
+    console.error("pairbot is not built yet. Run: npm ci   (or: npm run build)");
+    process.exit(2);
+  }
+  throw error;
+});

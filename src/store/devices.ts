@@ -1,0 +1,233 @@
+import { ms } from "./clock.js";
+import { PairbotError, invalidInput } from "./errors.js";
+import type { Tx } from "./policy.js";
+import { OPERATOR_SCOPES, type BootstrapToken, type DeviceRequest, type PairedDevice, type Role, type Scope, type StoreDoc } from "./schema.js";
+import { deviceIdFor, hashToken, newId, newToken, tokenMatches } from "./secrets.js";
+import * as valid from "./validate.js";
+
+/** Device pairing: which devices may join the gateway, and with which role and scopes. */
+
+export interface IssuedBootstrapToken {
+  id: string;
+  /** The only time the token exists in clear: it goes into the setup code and is never stored. */
+  token: string;
+  expiresAt: string;
+}
+
+export function issueBootstrapToken(tx: Tx, role: Role, actor: string): IssuedBootstrapToken {
+  const token = newToken(tx.random);
+  const record: BootstrapToken = {
+    id: newId(tx.random),
+    hash: hashToken(token),
+    role,
+    createdAt: tx.nowIso,
+    expiresAt: new Date(tx.now + tx.policy.bootstrapTtlMs).toISOString(),
+    issuedBy: actor,
+  };
+  tx.doc.devices.bootstrapTokens.push(record);
+  tx.audit("setup-code", actor, `setup code ${record.id} (${role})`, record.id);
+  return { id: record.id, token, expiresAt: record.expiresAt };
+}
+
+/** Looks a presented token up by hash, comparing every candidate in constant time. */
+export function findBootstrapToken(doc: StoreDoc, token: string): BootstrapToken | undefined {
+  let found: BootstrapToken | undefined;
+  for (const t of doc.devices.bootstrapTokens) if (tokenMatches(token, t.hash)) found = t;
+  return found;
+}
+
+export function publicKeyOf(value: unknown): string {
+  if (typeof value !== "string" || !/^[A-Za-z0-9_-]{43}$/.test(value) || Buffer.from(value, "base64url").length !== 32) {
+    throw invalidInput("public key", "it must be a raw 32-byte Ed25519 key in base64url (43 characters)");
+  }
+  return value;
+}
+
+/** The scopes a role may hold: a node none, an operator at most the four operator scopes. */
+export function checkScopes(role: Role, scopes: readonly string[]): Scope[] {
+  const wanted = [...new Set(scopes)].sort();
+  const allowed: readonly string[] = role === "node" ? [] : OPERATOR_SCOPES;
+  const denied = wanted.filter((s) => !allowed.includes(s));
+  if (denied.length > 0) {
+    throw new PairbotError("scope_denied", `A ${role} may not ask for ${denied.join(", ")}; allowed: ${allowed.join(", ") || "no scopes"}`);
+  }
+  return wanted as Scope[];
+}
+
+export interface DeviceRequestInput {
+  bootstrapToken: string;
+  publicKey: string;
+  name: string;
+  platform: string;
+  role: Role;
+  scopes: readonly string[];
+  remoteAddress: string;
+}
+
+export type DeviceRequestResult =
+  | { status: "pending"; requestId: string; deviceId: string; created: boolean; expiresAt: string }
+  /** Approved while the device was away: the gateway hands out its token now. */
+  | { status: "approved"; deviceId: string };
+
+const invalidToken = () =>
+  new PairbotError("token_invalid", "This setup code is not valid: it is unknown, already used or cleaned up. Ask the owner for a new one (/pair).");
+
+export function requestDevice(tx: Tx, input: DeviceRequestInput): DeviceRequestResult {
+  const publicKey = publicKeyOf(input.publicKey);
+  const deviceId = deviceIdFor(publicKey);
+  const token = findBootstrapToken(tx.doc, input.bootstrapToken);
+  if (!token) throw invalidToken();
+  if (token.boundKey !== undefined && token.boundKey !== publicKey) {
+    throw new PairbotError("token_bound", "This setup code was already used by another device. Ask the owner for a new one (/pair).");
+  }
+  if (token.boundKey === undefined && ms(token.expiresAt) <= tx.now) {
+    throw new PairbotError("token_expired", `This setup code expired at ${token.expiresAt}. Ask the owner for a new one (/pair).`);
+  }
+  if (input.role !== token.role) {
+    throw new PairbotError("scope_denied", `This setup code is for a ${token.role}, not a ${input.role}`);
+  }
+  const scopes = checkScopes(input.role, input.scopes);
+  const name = valid.cleanText("device name", input.name, valid.LIMITS.deviceName);
+  const platform = valid.cleanText("platform", input.platform, valid.LIMITS.platform);
+  const remoteAddress = valid.cleanText("remote address", input.remoteAddress, valid.LIMITS.remoteAddress);
+
+  if (token.boundKey === undefined) {
+    token.boundKey = publicKey;
+    token.boundAt = tx.nowIso;
+    tx.audit("bind", "gateway", `setup code ${token.id} to device ${deviceId}`, token.id);
+  }
+  const paired = tx.doc.devices.paired.find((d) => d.deviceId === deviceId);
+  if (paired && paired.tokenHash === undefined && paired.tokenId === token.id) return { status: "approved", deviceId };
+
+  const requests = tx.doc.devices.requests;
+  const existing = requests.find((r) => r.deviceId === deviceId);
+  if (existing && existing.role === input.role && sameScopes(existing.scopes, scopes)) {
+    Object.assign(existing, { name, platform, remoteAddress, lastSeenAt: tx.nowIso });
+    tx.changed = true;
+    return { status: "pending", requestId: existing.requestId, deviceId, created: false, expiresAt: existing.expiresAt };
+  }
+  if (existing) {
+    // Never merge: a changed role or scope set is a new question for the owner.
+    tx.doc.devices.requests = requests.filter((r) => r !== existing);
+    tx.audit("supersede", "gateway", `device ${deviceId}`, existing.requestId);
+  }
+  const request: DeviceRequest = {
+    requestId: newId(tx.random),
+    deviceId,
+    publicKey,
+    name,
+    platform,
+    role: input.role,
+    scopes,
+    remoteAddress,
+    tokenId: token.id,
+    createdAt: tx.nowIso,
+    lastSeenAt: tx.nowIso,
+    expiresAt: new Date(tx.now + tx.policy.deviceRequestTtlMs).toISOString(),
+  };
+  tx.doc.devices.requests.push(request);
+  tx.changed = true;
+  return { status: "pending", requestId: request.requestId, deviceId, created: true, expiresAt: request.expiresAt };
+}
+
+const sameScopes = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((s, i) => s === b[i]);
+
+function takeRequest(tx: Tx, requestId: string): DeviceRequest {
+  const request = tx.doc.devices.requests.find((r) => r.requestId === requestId);
+  if (!request) throw new PairbotError("not_found", `No pending device request found with id: ${requestId}`);
+  tx.doc.devices.requests = tx.doc.devices.requests.filter((r) => r !== request);
+  tx.changed = true;
+  return request;
+}
+
+export function approveDevice(tx: Tx, requestId: string, actor: string): PairedDevice {
+  const request = takeRequest(tx, requestId);
+  const device: PairedDevice = {
+    deviceId: request.deviceId,
+    publicKey: request.publicKey,
+    name: request.name,
+    platform: request.platform,
+    role: request.role,
+    scopes: request.scopes,
+    requestId: request.requestId,
+    tokenId: request.tokenId,
+    approvedAt: tx.nowIso,
+    approvedBy: actor,
+  };
+  tx.doc.devices.paired = tx.doc.devices.paired.filter((d) => d.deviceId !== device.deviceId);
+  tx.doc.devices.paired.push(device);
+  tx.audit("approve", actor, `device ${device.deviceId} (${device.name})`, request.requestId);
+  return device;
+}
+
+export function rejectDevice(tx: Tx, requestId: string, actor: string): DeviceRequest {
+  const request = takeRequest(tx, requestId);
+  tx.doc.devices.bootstrapTokens = tx.doc.devices.bootstrapTokens.filter((t) => t.id !== request.tokenId);
+  tx.audit("reject", actor, `device ${request.deviceId} (${request.name})`, request.requestId);
+  return request;
+}
+
+/**
+ * Completes pairing: mints the device token for an approved device that proves its key and still holds
+ * the bootstrap token bound to it, stores only its hash, and consumes the bootstrap token. Once only.
+ */
+export function issueDeviceToken(tx: Tx, input: { publicKey: string; bootstrapToken: string }): { deviceId: string; token: string } {
+  const publicKey = publicKeyOf(input.publicKey);
+  const deviceId = deviceIdFor(publicKey);
+  const bootstrap = findBootstrapToken(tx.doc, input.bootstrapToken);
+  const device = tx.doc.devices.paired.find((d) => d.deviceId === deviceId);
+  if (!bootstrap || bootstrap.boundKey !== publicKey || !device || device.tokenId !== bootstrap.id || device.tokenHash !== undefined) {
+    throw invalidToken();
+  }
+  const token = newToken(tx.random);
+  device.tokenHash = hashToken(token);
+  device.tokenIssuedAt = tx.nowIso;
+  tx.doc.devices.bootstrapTokens = tx.doc.devices.bootstrapTokens.filter((t) => t !== bootstrap);
+  tx.audit("token", "gateway", `device ${deviceId} (${device.name})`, bootstrap.id);
+  return { deviceId, token };
+}
+
+/** The paired device a device token belongs to, or an error; the key must match too. */
+export function verifyDeviceToken(doc: StoreDoc, publicKey: string, token: string): PairedDevice {
+  const device = doc.devices.paired.find((d) => d.deviceId === deviceIdFor(publicKey));
+  if (!device || device.publicKey !== publicKey || device.tokenHash === undefined || !tokenMatches(token, device.tokenHash)) {
+    throw new PairbotError("token_invalid", "This device token is not valid: the device is unknown or was revoked. Pair it again.");
+  }
+  return device;
+}
+
+export function revokeDevice(tx: Tx, deviceId: string, actor: string): PairedDevice {
+  const device = tx.doc.devices.paired.find((d) => d.deviceId === deviceId);
+  if (!device) throw new PairbotError("not_found", `No paired device found with id: ${deviceId}`);
+  tx.doc.devices.paired = tx.doc.devices.paired.filter((d) => d !== device);
+  tx.audit("revoke", actor, `device ${deviceId} (${device.name})`);
+  return device;
+}
+
+/** Invalidates every setup code not yet redeemed, and the pending requests that came through them. */
+export function cleanupBootstrapTokens(tx: Tx, actor: string): number {
+  const awaited = new Set(tx.doc.devices.paired.filter((d) => d.tokenHash === undefined).map((d) => d.tokenId));
+  const removed = tx.doc.devices.bootstrapTokens.filter((t) => !awaited.has(t.id));
+  const removedIds = new Set(removed.map((t) => t.id));
+  tx.doc.devices.bootstrapTokens = tx.doc.devices.bootstrapTokens.filter((t) => awaited.has(t.id));
+  for (const r of tx.doc.devices.requests.filter((r) => removedIds.has(r.tokenId))) {
+    tx.audit("reject", actor, `device ${r.deviceId} (${r.name}): setup code cleaned up`, r.requestId);
+  }
+  tx.doc.devices.requests = tx.doc.devices.requests.filter((r) => !removedIds.has(r.tokenId));
+  for (const t of removed) tx.audit("cleanup", actor, `setup code ${t.id}`, t.id);
+  return removed.length;
+}
+
+export function pruneDevices(tx: Tx): void {
+  const d = tx.doc.devices;
+  for (const r of d.requests.filter((r) => ms(r.expiresAt) <= tx.now)) {
+    d.requests = d.requests.filter((x) => x !== r);
+    tx.audit("expire", "clock", `device ${r.deviceId} (${r.name})`, r.requestId);
+  }
+  // A token stays while it can still complete a pairing: unexpired and unbound, or bound to a live request or approval.
+  const inUse = new Set([...d.requests.map((r) => r.tokenId), ...d.paired.filter((p) => !p.tokenHash).map((p) => p.tokenId)]);
+  for (const t of d.bootstrapTokens.filter((t) => !inUse.has(t.id) && (t.boundKey !== undefined || ms(t.expiresAt) <= tx.now))) {
+    d.bootstrapTokens = d.bootstrapTokens.filter((x) => x !== t);
+    tx.audit("expire", "clock", `setup code ${t.id}`, t.id);
+  }
+}

@@ -1,0 +1,203 @@
+import { ms } from "./clock.js";
+import { PairbotError } from "./errors.js";
+import type { Tx } from "./policy.js";
+import type { AllowEntry, DmRequest, StoreDoc } from "./schema.js";
+import { looksLikePairingCode, newId, newPairingCode } from "./secrets.js";
+import * as valid from "./validate.js";
+
+/** DM pairing: who may message the assistant on each channel and account. */
+
+export interface DmRequestInput {
+  channel: string;
+  account?: string | undefined;
+  senderId: string;
+  name?: string | undefined;
+  meta?: unknown;
+}
+
+export interface DmRequestResult {
+  /** The code to send back to the sender; null when capped or already allowed. */
+  code: string | null;
+  created: boolean;
+  capped: boolean;
+  allowed: boolean;
+  expiresAt: string | null;
+  id: string | null;
+}
+
+export interface DmTarget {
+  channel?: string | undefined;
+  account?: string | undefined;
+  /** A pairing code (any case) or a sender id. */
+  codeOrSender: string;
+}
+
+export const subjectOf = (r: { channel: string; account: string; senderId: string }): string =>
+  `${r.channel}/${r.account}/${r.senderId}`;
+
+export function isAllowed(doc: StoreDoc, channel: string, senderId: string, account = "default"): boolean {
+  return Object.hasOwn(doc.dm.allowlist[channel]?.[account] ?? {}, senderId);
+}
+
+export function requestDm(tx: Tx, input: DmRequestInput): DmRequestResult {
+  const channel = valid.channelName(input.channel);
+  const account = valid.accountName(input.account);
+  const senderId = valid.senderId(input.senderId);
+  const name = valid.optionalText("name", input.name, valid.LIMITS.name);
+  const meta = valid.meta(input.meta);
+  const none = { code: null, created: false, expiresAt: null, id: null };
+  if (isAllowed(tx.doc, channel, senderId, account)) return { ...none, capped: false, allowed: true };
+
+  const requests = tx.doc.dm.requests;
+  const existing = requests.find((r) => r.channel === channel && r.account === account && r.senderId === senderId);
+  if (existing) {
+    existing.lastSeenAt = tx.nowIso;
+    if (name) existing.name = name;
+    tx.changed = true;
+    return { code: existing.code, created: false, capped: false, allowed: false, expiresAt: existing.expiresAt, id: existing.id };
+  }
+  const pendingHere = requests.filter((r) => r.channel === channel && r.account === account).length;
+  if (pendingHere >= tx.policy.maxPendingPerAccount) return { ...none, capped: true, allowed: false };
+
+  const request: DmRequest = {
+    id: newId(tx.random),
+    channel,
+    account,
+    senderId,
+    ...(name ? { name } : {}),
+    ...(meta ? { meta } : {}),
+    code: newPairingCode(tx.random, new Set(requests.map((r) => r.code))),
+    createdAt: tx.nowIso,
+    lastSeenAt: tx.nowIso,
+    expiresAt: new Date(tx.now + tx.policy.dmTtlMs).toISOString(),
+  };
+  requests.push(request);
+  tx.changed = true;
+  return { code: request.code, created: true, capped: false, allowed: false, expiresAt: request.expiresAt, id: request.id };
+}
+
+/** Finds the one pending request a target names; counts wrong codes per actor to stop guessing. */
+function findRequest(tx: Tx, target: DmTarget, actor: string): DmRequest {
+  const channel = target.channel === undefined ? undefined : valid.channelName(target.channel);
+  const account = target.account === undefined ? undefined : valid.accountName(target.account);
+  const raw = valid.cleanText("code or sender id", target.codeOrSender, valid.LIMITS.senderId);
+  const inScope = (r: DmRequest) => (!channel || r.channel === channel) && (!account || r.account === account);
+  const requests = tx.doc.dm.requests;
+
+  if (looksLikePairingCode(raw)) {
+    const code = raw.toUpperCase();
+    const byCode = requests.find((r) => r.code === code && inScope(r));
+    if (byCode) return byCode;
+    if (!channel) {
+      guardCodeGuessing(tx, actor);
+      throw new PairbotError("not_found", `No pending pairing request found for code: ${code}`);
+    }
+  } else if (!channel) {
+    throw new PairbotError("invalid_input", `"${raw}" is not a pairing code (8 letters and digits); to use a sender id, name the channel too`);
+  }
+  const bySender = requests.filter((r) => r.senderId === raw && inScope(r));
+  if (bySender.length === 1) return bySender[0]!;
+  if (bySender.length > 1) {
+    throw new PairbotError("invalid_input", `Sender ${raw} has pending requests on several accounts of ${channel}; name the account (--account)`);
+  }
+  if (looksLikePairingCode(raw)) {
+    guardCodeGuessing(tx, actor);
+    throw new PairbotError("not_found", `No pending pairing request found for code: ${raw.toUpperCase()}`);
+  }
+  throw new PairbotError("not_found", `No pending pairing request from sender ${raw} on ${channel}`);
+}
+
+function guardCodeGuessing(tx: Tx, actor: string): void {
+  const { codeFailureLimit, codeFailureWindowMs } = tx.policy;
+  const prior = tx.doc.codeFailures[actor];
+  const fresh = prior && tx.now - ms(prior.since) < codeFailureWindowMs;
+  const entry = fresh ? { count: prior.count + 1, since: prior.since } : { count: 1, since: tx.nowIso };
+  tx.doc.codeFailures[actor] = entry;
+  tx.changed = true;
+  tx.commitOnError = true;
+  if (entry.count > codeFailureLimit) {
+    const minutes = Math.ceil((ms(entry.since) + codeFailureWindowMs - tx.now) / 60_000);
+    throw new PairbotError("throttled", `Too many wrong pairing codes; approving by code is paused for ${minutes} more minute(s). Approving by sender id still works.`);
+  }
+}
+
+function checkNotThrottled(tx: Tx, actor: string): void {
+  const prior = tx.doc.codeFailures[actor];
+  if (prior && prior.count > tx.policy.codeFailureLimit && tx.now - ms(prior.since) < tx.policy.codeFailureWindowMs) {
+    throw new PairbotError("throttled", "Too many wrong pairing codes; approving by code is paused. Wait, or approve by sender id.");
+  }
+}
+
+function removeRequest(tx: Tx, request: DmRequest): void {
+  tx.doc.dm.requests = tx.doc.dm.requests.filter((r) => r !== request);
+  tx.changed = true;
+}
+
+function addToAllowlist(tx: Tx, channel: string, account: string, senderId: string, entry: AllowEntry): void {
+  const accounts = (tx.doc.dm.allowlist[channel] ??= {});
+  const senders = (accounts[account] ??= {});
+  senders[senderId] = entry;
+  tx.changed = true;
+}
+
+/** Approves: the sender joins the allowlist and the request goes, in the same write. */
+export function approveDm(tx: Tx, target: DmTarget, actor: string): DmRequest {
+  if (looksLikePairingCode(target.codeOrSender)) checkNotThrottled(tx, actor);
+  const request = findRequest(tx, target, actor);
+  const entry = { ...(request.name ? { name: request.name } : {}), addedAt: tx.nowIso, addedBy: actor };
+  addToAllowlist(tx, request.channel, request.account, request.senderId, entry);
+  removeRequest(tx, request);
+  tx.audit("approve", actor, subjectOf(request), request.id);
+  return request;
+}
+
+export function denyDm(tx: Tx, target: DmTarget, actor: string): DmRequest {
+  if (looksLikePairingCode(target.codeOrSender)) checkNotThrottled(tx, actor);
+  const request = findRequest(tx, target, actor);
+  removeRequest(tx, request);
+  tx.audit("deny", actor, subjectOf(request), request.id);
+  return request;
+}
+
+/** Finds a DM request by its opaque id (from a button). */
+export const dmRequestById = (doc: StoreDoc, id: string): DmRequest | undefined =>
+  doc.dm.requests.find((r) => r.id === id);
+
+export function allowSender(tx: Tx, input: { channel: string; account?: string | undefined; senderId: string; name?: string | undefined }, actor: string): void {
+  const channel = valid.channelName(input.channel);
+  const account = valid.accountName(input.account);
+  const senderId = valid.senderId(input.senderId);
+  const name = valid.optionalText("name", input.name, valid.LIMITS.name);
+  addToAllowlist(tx, channel, account, senderId, { ...(name ? { name } : {}), addedAt: tx.nowIso, addedBy: actor });
+  const pending = tx.doc.dm.requests.find((r) => r.channel === channel && r.account === account && r.senderId === senderId);
+  if (pending) removeRequest(tx, pending);
+  tx.audit("allow", actor, subjectOf({ channel, account, senderId }), pending?.id);
+}
+
+/** Removes a sender from the allowlist ("revoke" when it came from an approval). */
+export function removeSender(tx: Tx, input: { channel: string; account?: string | undefined; senderId: string }, actor: string, action: "revoke" | "disallow"): void {
+  const channel = valid.channelName(input.channel);
+  const account = valid.accountName(input.account);
+  const senderId = valid.senderId(input.senderId);
+  const senders = tx.doc.dm.allowlist[channel]?.[account];
+  if (!senders || !Object.hasOwn(senders, senderId)) {
+    throw new PairbotError("not_found", `Sender ${senderId} is not on the allowlist of ${channel}${account === "default" ? "" : ` (account ${account})`}`);
+  }
+  delete senders[senderId];
+  if (Object.keys(senders).length === 0) delete tx.doc.dm.allowlist[channel]![account];
+  if (Object.keys(tx.doc.dm.allowlist[channel]!).length === 0) delete tx.doc.dm.allowlist[channel];
+  tx.audit(action, actor, subjectOf({ channel, account, senderId }));
+}
+
+export function pruneDm(tx: Tx): void {
+  for (const [actor, f] of Object.entries(tx.doc.codeFailures)) {
+    if (tx.now - ms(f.since) >= tx.policy.codeFailureWindowMs) {
+      delete tx.doc.codeFailures[actor];
+      tx.changed = true;
+    }
+  }
+  for (const r of tx.doc.dm.requests.filter((r) => ms(r.expiresAt) <= tx.now)) {
+    removeRequest(tx, r);
+    tx.audit("expire", "clock", subjectOf(r), r.id);
+  }
+}

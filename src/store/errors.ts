@@ -1,0 +1,30 @@
+/** Every failure a user can cause or meet carries a stable code and one sentence that says how to fix it. */
+export type PairbotErrorCode =
+  | "invalid_input"
+  | "not_found"
+  | "store_corrupt"
+  | "store_too_new"
+  | "store_busy"
+  | "token_invalid"
+  | "token_expired"
+  | "token_bound"
+  | "scope_denied"
+  | "throttled"
+  | "setup_code_invalid"
+  | "config_invalid";
+
+export class PairbotError extends Error {
+  override readonly name = "PairbotError";
+  constructor(
+    readonly code: PairbotErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function invalidInput(field: string, reason: string): PairbotError {
+  return new PairbotError("invalid_input", `Invalid ${field}: ${reason}`);
+}
+
+export const isPairbotError = (e: unknown): e is PairbotError => e instanceof PairbotError;

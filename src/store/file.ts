@@ -1,0 +1,189 @@
+import { randomBytes } from "node:crypto";
+import { constants, promises as fs } from "node:fs";
+import path from "node:path";
+import lockfile from "proper-lockfile";
+import type { Adapter } from "lowdb";
+import { PairbotError } from "./errors.js";
+import { MIGRATIONS, STORE_VERSION, StoreSchema, emptyStore, type StoreDoc } from "./schema.js";
+
+/**
+ * The store file: a lowdb adapter that validates every read and writes atomically and durably
+ * (unique temp file, fsync, rename, fsync of the folder), plus the lock that every change takes.
+ */
+export class StoreFile implements Adapter<StoreDoc> {
+  /** The last document this process read or wrote under the lock, and the file identity it came from. */
+  private cached: { key: string; doc: StoreDoc } | undefined;
+
+  constructor(readonly file: string) {}
+
+  /** Reads and validates. A missing file is an empty store; a broken one is an error, never empty. */
+  async read(): Promise<StoreDoc> {
+    const text = await readText(this.file);
+    return text === undefined ? emptyStore() : parseStore(this.file, text);
+  }
+
+  /** Like read(), but reuses the last document when the file has not changed since (same inode, size, mtime). */
+  async readForChange(): Promise<StoreDoc> {
+    const stat = await fs.stat(this.file, { bigint: true }).catch(missingAsUndefined);
+    if (!stat) return emptyStore();
+    const key = `${stat.ino}:${stat.size}:${stat.mtimeNs}`;
+    if (this.cached?.key === key) return this.cached.doc;
+    const doc = parseStore(this.file, await fs.readFile(this.file, "utf8"));
+    this.cached = { key, doc };
+    return doc;
+  }
+
+  forget(): void {
+    this.cached = undefined;
+  }
+
+  async write(doc: StoreDoc): Promise<void> {
+    this.cached = undefined;
+    const key = await writeAtomic(this.file, JSON.stringify(doc, null, 1) + "\n");
+    this.cached = { key, doc };
+  }
+}
+
+async function readText(file: string): Promise<string | undefined> {
+  return fs.readFile(file, "utf8").catch(missingAsUndefined);
+}
+
+function missingAsUndefined(e: NodeJS.ErrnoException): undefined {
+  if (e.code === "ENOENT") return undefined;
+  throw e;
+}
+
+export function parseStore(file: string, text: string): StoreDoc {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw corrupt(file, `it is not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw corrupt(file, "it is not a JSON object");
+  let doc = raw as Record<string, unknown>;
+  const version = doc.version;
+  if (typeof version !== "number" || !Number.isInteger(version) || version < 1) {
+    throw corrupt(file, `its "version" is ${JSON.stringify(version)}, expected a whole number from 1 to ${STORE_VERSION}`);
+  }
+  if (version > STORE_VERSION) {
+    throw new PairbotError(
+      "store_too_new",
+      `The store ${file} has version ${version}, written by a newer pairbot; this one reads up to version ${STORE_VERSION}. Upgrade pairbot.`,
+    );
+  }
+  for (let v = version; v < STORE_VERSION; v++) doc = MIGRATIONS[v]!(doc);
+  const result = StoreSchema.safeParse(doc);
+  if (!result.success) {
+    const issues = result.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
+    throw corrupt(file, `it does not match the store format (${issues.join("; ")})`);
+  }
+  return result.data;
+}
+
+const corrupt = (file: string, problem: string): PairbotError =>
+  new PairbotError(
+    "store_corrupt",
+    `The store ${file} cannot be used: ${problem}. pairbot will not change it; repair or restore the file (format: docs/store.md).`,
+  );
+
+/** Writes through a uniquely named temp file so that readers only ever see a whole document. */
+async function writeAtomic(file: string, text: string): Promise<string> {
+  const temp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  const handle = await fs.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  let key: string;
+  try {
+    await handle.writeFile(text, "utf8");
+    await handle.sync();
+    const stat = await handle.stat({ bigint: true });
+    key = `${stat.ino}:${stat.size}:${stat.mtimeNs}`;
+  } catch (e) {
+    await handle.close();
+    await fs.rm(temp, { force: true });
+    throw e;
+  }
+  await handle.close();
+  try {
+    await fs.rename(temp, file);
+  } catch (e) {
+    await fs.rm(temp, { force: true });
+    throw e;
+  }
+  await syncFolder(path.dirname(file));
+  return key;
+}
+
+async function syncFolder(dir: string): Promise<void> {
+  const handle = await fs.open(dir, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Creates the folder (0700) and an empty store (0600) if missing; never replaces an existing file. */
+export async function ensureStoreFile(file: string): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  if (await fs.stat(file).catch(missingAsUndefined)) return;
+  const temp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.new`;
+  await fs.writeFile(temp, JSON.stringify(emptyStore(), null, 1) + "\n", { mode: 0o600, flag: "wx" });
+  try {
+    await fs.link(temp, file); // fails if another process created it first: theirs stands
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+  } finally {
+    await fs.rm(temp, { force: true });
+  }
+}
+
+/** How long a lock left by a killed process blocks others before it counts as stale. */
+export const LOCK_STALE_MS = 3000;
+const LOCK_WAIT_MS = 30_000;
+
+const inProcessQueues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `work` while holding the store's lock: first the queue of this process (so two handlers in one
+ * process never interleave), then the cross-process lock folder `<file>.lock` (proper-lockfile).
+ */
+export async function withStoreLock<T>(file: string, work: (stillHeld: () => boolean) => Promise<T>): Promise<T> {
+  const previous = inProcessQueues.get(file) ?? Promise.resolve();
+  const run = previous.then(() => withFileLock(file, work), () => withFileLock(file, work));
+  const tail = run.catch(() => undefined);
+  inProcessQueues.set(file, tail);
+  void tail.then(() => {
+    if (inProcessQueues.get(file) === tail) inProcessQueues.delete(file);
+  });
+  return run;
+}
+
+async function withFileLock<T>(file: string, work: (stillHeld: () => boolean) => Promise<T>): Promise<T> {
+  await ensureStoreFile(file);
+  let compromised = false;
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(file, {
+      stale: LOCK_STALE_MS,
+      update: 1000,
+      realpath: false,
+      retries: { retries: Math.ceil(LOCK_WAIT_MS / 20), minTimeout: 1, maxTimeout: 20, factor: 1.3, randomize: true },
+      onCompromised: () => {
+        compromised = true;
+      },
+    });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ELOCKED") {
+      throw new PairbotError(
+        "store_busy",
+        `The store ${file} stayed locked for over ${LOCK_WAIT_MS / 1000} s. If no pairbot process is running, remove the folder ${file}.lock and try again.`,
+      );
+    }
+    throw e;
+  }
+  try {
+    return await work(() => !compromised);
+  } finally {
+    await release().catch(() => undefined); // a compromised lock is already gone
+  }
+}

@@ -1,0 +1,13 @@
+export * from "./errors.js";
+export * from "./clock.js";
+export * from "./schema.js";
+export * from "./policy.js";
+export * from "./secrets.js";
+export * from "./duration.js";
+export * from "./setup-code.js";
+export * from "./feed.js";
+export { PairingStore, defaultStorePath, notifyEnabled, type StoreOptions, type Pending, type RequestKey } from "./store.js";
+export type { DmRequestInput, DmRequestResult, DmTarget } from "./dm.js";
+export { isAllowed, subjectOf } from "./dm.js";
+export type { DeviceRequestInput, DeviceRequestResult } from "./devices.js";
+export { checkScopes, publicKeyOf } from "./devices.js";

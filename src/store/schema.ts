@@ -1,0 +1,139 @@
+import { z } from "zod";
+
+/** The store document. Version 1; see docs/store.md. Every read is validated against this. */
+export const STORE_VERSION = 1;
+
+const time = z.iso.datetime({ offset: true });
+const metaValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const DmRequestSchema = z.object({
+  id: z.string().min(1),
+  channel: z.string().min(1),
+  account: z.string().min(1),
+  senderId: z.string().min(1),
+  name: z.string().optional(),
+  meta: z.record(z.string(), metaValue).optional(),
+  code: z.string().length(8),
+  createdAt: time,
+  lastSeenAt: time,
+  expiresAt: time,
+});
+
+export const AllowEntrySchema = z.object({
+  name: z.string().optional(),
+  addedAt: time,
+  addedBy: z.string(),
+});
+
+export const RoleSchema = z.enum(["node", "operator"]);
+export const OPERATOR_SCOPES = ["operator.approvals", "operator.read", "operator.talk.secrets", "operator.write"] as const;
+export const ScopeSchema = z.enum(OPERATOR_SCOPES);
+
+export const BootstrapTokenSchema = z.object({
+  id: z.string().min(1),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  role: RoleSchema,
+  createdAt: time,
+  expiresAt: time,
+  issuedBy: z.string(),
+  boundKey: z.string().optional(),
+  boundAt: time.optional(),
+  consumedAt: time.optional(),
+});
+
+export const DeviceRequestSchema = z.object({
+  requestId: z.string().min(1),
+  deviceId: z.string().min(1),
+  publicKey: z.string().min(1),
+  name: z.string(),
+  platform: z.string(),
+  role: RoleSchema,
+  scopes: z.array(ScopeSchema),
+  remoteAddress: z.string(),
+  tokenId: z.string(),
+  createdAt: time,
+  lastSeenAt: time,
+  expiresAt: time,
+});
+
+export const PairedDeviceSchema = z.object({
+  deviceId: z.string().min(1),
+  publicKey: z.string().min(1),
+  name: z.string(),
+  platform: z.string(),
+  role: RoleSchema,
+  scopes: z.array(ScopeSchema),
+  requestId: z.string(),
+  tokenId: z.string(),
+  approvedAt: time,
+  approvedBy: z.string(),
+  /** Absent until the gateway hands the device its token; then only the SHA-256 of it. */
+  tokenHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  tokenIssuedAt: time.optional(),
+});
+
+export const AUDIT_ACTIONS = [
+  "approve", "deny", "expire", "revoke", "allow", "disallow",
+  "setup-code", "bind", "reject", "supersede", "pair", "token", "cleanup",
+] as const;
+
+export const AuditEntrySchema = z.object({
+  at: time,
+  action: z.enum(AUDIT_ACTIONS),
+  actor: z.string(),
+  /** What was acted on: "whatsapp/default/+4917…", "device 3fa…", "request Xy…". */
+  subject: z.string(),
+  /** The request id, when the action ended a request: notifications use it to show the outcome. */
+  requestId: z.string().optional(),
+});
+
+export const SentNotificationSchema = z.object({
+  chatId: z.number(),
+  messageId: z.number(),
+  sentAt: time,
+});
+
+export const StoreSchema = z.object({
+  version: z.literal(STORE_VERSION),
+  dm: z.object({
+    requests: z.array(DmRequestSchema),
+    /** channel -> account -> senderId -> entry */
+    allowlist: z.record(z.string(), z.record(z.string(), z.record(z.string(), AllowEntrySchema))),
+  }),
+  devices: z.object({
+    bootstrapTokens: z.array(BootstrapTokenSchema),
+    requests: z.array(DeviceRequestSchema),
+    paired: z.array(PairedDeviceSchema),
+  }),
+  /** "dm:<id>" or "device:<requestId>" -> owner user id -> the message that announced it */
+  notifications: z.record(z.string(), z.record(z.string(), SentNotificationSchema)),
+  owners: z.record(z.string(), z.object({ notify: z.boolean() })),
+  /** Wrong approval codes per actor, to stop guessing. */
+  codeFailures: z.record(z.string(), z.object({ count: z.number().int(), since: time })),
+  audit: z.array(AuditEntrySchema),
+});
+
+export type StoreDoc = z.infer<typeof StoreSchema>;
+export type DmRequest = z.infer<typeof DmRequestSchema>;
+export type AllowEntry = z.infer<typeof AllowEntrySchema>;
+export type Role = z.infer<typeof RoleSchema>;
+export type Scope = z.infer<typeof ScopeSchema>;
+export type BootstrapToken = z.infer<typeof BootstrapTokenSchema>;
+export type DeviceRequest = z.infer<typeof DeviceRequestSchema>;
+export type PairedDevice = z.infer<typeof PairedDeviceSchema>;
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+export type AuditAction = AuditEntry["action"];
+export type SentNotification = z.infer<typeof SentNotificationSchema>;
+
+export const emptyStore = (): StoreDoc => ({
+  version: STORE_VERSION,
+  dm: { requests: [], allowlist: {} },
+  devices: { bootstrapTokens: [], requests: [], paired: [] },
+  notifications: {},
+  owners: {},
+  codeFailures: {},
+  audit: [],
+});
+
+/** Upgrades older documents step by step; each entry takes version N to N+1. None yet. */
+export const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {};

@@ -1,0 +1,35 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { RandomSource } from "./clock.js";
+
+/** No 0/O and no 1/I: a code read aloud or typed from a phone survives. */
+export const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+export const CODE_LENGTH = 8;
+
+export function newPairingCode(random: RandomSource, taken: ReadonlySet<string>): string {
+  for (;;) {
+    let code = "";
+    for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[random.int(CODE_ALPHABET.length)];
+    if (!taken.has(code)) return code;
+  }
+}
+
+export const looksLikePairingCode = (text: string): boolean =>
+  text.length === CODE_LENGTH && [...text.toUpperCase()].every((c) => CODE_ALPHABET.includes(c));
+
+/** An opaque short id for requests: safe in callback_data, says nothing about the request. */
+export const newId = (random: RandomSource, bytes = 9): string => random.bytes(bytes).toString("base64url");
+
+/** Bootstrap and device tokens: 256 random bits. */
+export const newToken = (random: RandomSource): string => random.bytes(32).toString("base64url");
+
+export const hashToken = (token: string): string => createHash("sha256").update(token, "utf8").digest("hex");
+
+export function tokenMatches(token: string, storedHash: string): boolean {
+  const a = Buffer.from(hashToken(token), "hex");
+  const b = Buffer.from(storedHash, "hex");
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A device's id is derived from its public key, so a device cannot claim another's id. */
+export const deviceIdFor = (publicKey: string): string =>
+  createHash("sha256").update(Buffer.from(publicKey, "base64url")).digest("base64url").slice(0, 16);

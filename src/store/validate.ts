@@ -1,0 +1,66 @@
+import { invalidInput } from "./errors.js";
+
+export const LIMITS = {
+  channel: 32,
+  account: 64,
+  senderId: 128,
+  name: 64,
+  metaBytes: 1024,
+  metaKeys: 16,
+  deviceName: 64,
+  platform: 32,
+  remoteAddress: 64,
+} as const;
+
+const SLUG = /^[a-z0-9_-]+$/;
+// C0 and C1 controls, DEL, and the bidirectional overrides that can disguise a name.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+function slug(field: string, value: unknown, max: number): string {
+  if (typeof value !== "string" || value.length === 0) throw invalidInput(field, "it is empty");
+  if (value.length > max) throw invalidInput(field, `"${value.slice(0, 40)}…" is longer than ${max} characters`);
+  if (!SLUG.test(value)) {
+    throw invalidInput(field, `"${value}" may contain only lowercase letters, digits, "_" and "-" (for example: whatsapp)`);
+  }
+  return value;
+}
+
+export const channelName = (value: unknown): string => slug("channel", value, LIMITS.channel);
+export const accountName = (value: unknown): string => slug("account", value ?? "default", LIMITS.account);
+
+/** Strips control characters and surrounding space; refuses what is empty or too long afterwards. */
+export function cleanText(field: string, value: unknown, max: number): string {
+  if (typeof value !== "string") throw invalidInput(field, "it must be text");
+  const clean = value.replace(CONTROL, "").trim();
+  if (clean.length === 0) throw invalidInput(field, "it is empty");
+  if ([...clean].length > max) throw invalidInput(field, `it is longer than ${max} characters`);
+  return clean;
+}
+
+export const senderId = (value: unknown): string => cleanText("sender id", value, LIMITS.senderId);
+
+export function optionalText(field: string, value: unknown, max: number): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  return cleanText(field, value, max);
+}
+
+export type Meta = Record<string, string | number | boolean | null>;
+
+/** Small, flat metadata from a gateway: at most 16 keys and 1 KiB of JSON. */
+export function meta(value: unknown): Meta | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "object" || Array.isArray(value)) throw invalidInput("meta", "it must be a JSON object");
+  const out: Meta = {};
+  const entries = Object.entries(value);
+  if (entries.length > LIMITS.metaKeys) throw invalidInput("meta", `it has more than ${LIMITS.metaKeys} keys`);
+  for (const [key, v] of entries) {
+    const k = cleanText("meta key", key, 32);
+    if (typeof v === "string") out[k] = v.replace(CONTROL, "");
+    else if (typeof v === "number" || typeof v === "boolean" || v === null) out[k] = v;
+    else throw invalidInput("meta", `the value of "${k}" must be text, a number, true/false or null`);
+  }
+  if (Buffer.byteLength(JSON.stringify(out)) > LIMITS.metaBytes) {
+    throw invalidInput("meta", `it is larger than ${LIMITS.metaBytes} bytes of JSON`);
+  }
+  return out;
+}

@@ -1,0 +1,27 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { PairingStore, type Clock, type Policy, type RandomSource } from "../../src/store/index.js";
+
+/** A manual clock for rules that depend on time: tests move it instead of sleeping. */
+export class TestClock {
+  constructor(public now = Date.parse("2026-11-21T12:00:00Z")) {}
+  readonly fn: Clock = () => this.now;
+  advance(ms: number): void {
+    this.now += ms;
+  }
+}
+
+export function tempDir(prefix = "pairbot-"): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A store in a fresh temp folder, with a manual clock; `remove()` deletes it. */
+export function tempStore(options: { policy?: Partial<Policy>; random?: RandomSource } = {}) {
+  const { dir, remove } = tempDir();
+  const clock = new TestClock();
+  const file = path.join(dir, "store.json");
+  const store = new PairingStore({ file, clock: clock.fn, ...options });
+  return { store, clock, file, dir, remove };
+}
