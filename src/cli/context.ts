@@ -1,0 +1,25 @@
+import { PairingStore, defaultStorePath } from "../store/index.js";
+
+/** What every CLI command gets: where the store is, output channels, and whether to print JSON. */
+export interface CliContext {
+  storePath: string;
+  json: boolean;
+  env: NodeJS.ProcessEnv;
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Opened on first use, so commands that need no store (node pair) never touch it. */
+  store: () => PairingStore;
+}
+
+export function cliContext(options: { store?: string | undefined; json?: boolean | undefined }, env = process.env): CliContext {
+  const storePath = options.store ?? env.STORE_PATH ?? defaultStorePath();
+  let store: PairingStore | undefined;
+  return {
+    storePath,
+    json: options.json ?? false,
+    env,
+    out: (line) => process.stdout.write(line + "\n"),
+    err: (line) => process.stderr.write(line + "\n"),
+    store: () => (store ??= new PairingStore({ file: storePath })),
+  };
+}
