@@ -1,0 +1,54 @@
+import type { InlineKeyboardMarkup } from "grammy/types";
+import type { AuditEntry, DeviceRequest, DmRequest } from "../../store/index.js";
+import { encodeButton } from "../callback-data.js";
+
+/** A pending request the owner is alerted about: a DM pairing request or a device pairing request. */
+export type RequestCard = { kind: "dm"; request: DmRequest } | { kind: "device"; request: DeviceRequest };
+
+/** A rendered message: HTML text (outside data already escaped, within 4096 characters). */
+export interface RenderedText {
+  text: string;
+}
+
+export interface RenderedAlert extends RenderedText {
+  reply_markup: InlineKeyboardMarkup;
+}
+
+/**
+ * Everything the notification engine shows, rendered by the bot (locales, templates) for one owner.
+ * The engine adds `parse_mode: "HTML"` itself; functions must not throw for any request in the store.
+ */
+export interface NotificationTexts {
+  /** The alert for a new pending request, with Approve and Deny buttons (see `decisionKeyboard`). */
+  request(card: RequestCard, ownerId: number): RenderedAlert;
+  /**
+   * What the alert becomes once the request left the pending list: approved / denied / rejected /
+   * superseded / expired, by whom and when (from `outcome`, the audit entry that ended it; undefined if
+   * the audit no longer has it). It loses its buttons.
+   */
+  outcome(card: RequestCard, outcome: AuditEntry | undefined, ownerId: number): RenderedText;
+  /**
+   * What a setup-code message (sent by /pair, recorded under `setup:<tokenId>`) becomes when the code was
+   * used, expired or cleaned up and the message is too old to delete (48 h): no secret, no buttons.
+   * `outcome.action` is "token" (used), "expire", "cleanup" or "reject"; undefined when unknown.
+   */
+  setupCodeGone(outcome: AuditEntry | undefined, ownerId: number): RenderedText;
+}
+
+/** The alert's Approve / Deny row; button data is an opaque id (see callback-data.ts). */
+export function decisionKeyboard(card: RequestCard, labels: { approve: string; deny: string }): InlineKeyboardMarkup {
+  const kind = card.kind;
+  const id = card.kind === "dm" ? card.request.id : card.request.requestId;
+  return {
+    inline_keyboard: [
+      [
+        { text: labels.approve, callback_data: encodeButton({ kind, decision: "approve", id }) },
+        { text: labels.deny, callback_data: encodeButton({ kind, decision: "deny", id }) },
+      ],
+    ],
+  };
+}
+
+/** The store key under which the alerts about a request are recorded. */
+export const cardKey = (card: RequestCard): `dm:${string}` | `device:${string}` =>
+  card.kind === "dm" ? `dm:${card.request.id}` : `device:${card.request.requestId}`;
