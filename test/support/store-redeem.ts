@@ -1,0 +1,38 @@
+import { PairingStore, isPairbotError } from "../../src/store/index.js";
+
+/**
+ * A device presenting a bootstrap token from its own process:
+ *   node dist/test/support/store-redeem.js <storeFile> <bootstrapToken> <publicKey>
+ * Prints "ready", waits for a line on stdin, requests pairing, and prints one JSON line:
+ * {"ok":true,"requestId":...} or {"ok":false,"code":...}.
+ */
+const [file, bootstrapToken, publicKey] = process.argv.slice(2);
+if (!file || !bootstrapToken || !publicKey) {
+  console.error("usage: store-redeem <storeFile> <bootstrapToken> <publicKey>");
+  process.exit(2);
+}
+const store = new PairingStore({ file });
+
+async function redeem(): Promise<object> {
+  try {
+    const result = await store.requestDevicePairing({
+      bootstrapToken: bootstrapToken!, publicKey: publicKey!, name: "racer", platform: "linux", role: "node", scopes: [], remoteAddress: "10.0.0.9",
+    });
+    return { ok: true, ...result };
+  } catch (e) {
+    if (isPairbotError(e)) return { ok: false, code: e.code };
+    throw e;
+  }
+}
+
+process.stdout.write("ready\n");
+process.stdin.once("data", () => {
+  process.stdin.pause();
+  redeem().then(
+    (r) => process.stdout.write(JSON.stringify(r) + "\n"),
+    (e: unknown) => {
+      console.error(String(e));
+      process.exit(1);
+    },
+  );
+});
