@@ -5,6 +5,12 @@ import { encodeButton } from "../callback-data.js";
 /** A pending request the owner is alerted about: a DM pairing request or a device pairing request. */
 export type RequestCard = { kind: "dm"; request: DmRequest } | { kind: "device"; request: DeviceRequest };
 
+/**
+ * A request that left the pending list. Usually the full card; only its kind and id when it came and went
+ * while the bot was down (then show what the audit entry's `subject` says).
+ */
+export type EndedRequest = RequestCard | { kind: "dm" | "device"; id: string; request?: undefined };
+
 /** A rendered message: HTML text (outside data already escaped, within 4096 characters). */
 export interface RenderedText {
   text: string;
@@ -26,7 +32,7 @@ export interface NotificationTexts {
    * superseded / expired, by whom and when (from `outcome`, the audit entry that ended it; undefined if
    * the audit no longer has it). It loses its buttons.
    */
-  outcome(card: RequestCard, outcome: AuditEntry | undefined, ownerId: number): RenderedText;
+  outcome(card: EndedRequest, outcome: AuditEntry | undefined, ownerId: number): RenderedText;
   /**
    * What a setup-code message (sent by /pair, recorded under `setup:<tokenId>`) becomes when the code was
    * used, expired or cleaned up and the message is too old to delete (48 h): no secret, no buttons.
