@@ -8,16 +8,19 @@ export interface SetupCode {
   expiresAt: string;
 }
 
+/** The URL as typed, with any "user:password@" hidden, for error messages. */
+const shown = (value: string): string => value.replace(/\/\/[^/?#]*@/, "//…@");
+
 /** Only ws:// or wss://, and nothing in the URL that could smuggle a second secret. */
 export function gatewayUrl(value: string): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new PairbotError("invalid_input", `Invalid gateway URL "${value}": write it like ws://192.168.1.20:18789 or wss://gateway.example.com`);
+    throw new PairbotError("invalid_input", `Invalid gateway URL "${shown(value)}": write it like ws://192.168.1.20:18789 or wss://gateway.example.com`);
   }
   if (url.protocol !== "ws:" && url.protocol !== "wss:") {
-    throw new PairbotError("invalid_input", `Invalid gateway URL "${value}": it must start with ws:// or wss://`);
+    throw new PairbotError("invalid_input", `Invalid gateway URL "${shown(value)}": it must start with ws:// or wss://`);
   }
   if (url.username || url.password || url.search || url.hash) {
     throw new PairbotError("invalid_input", `Invalid gateway URL: it must not contain a user, password, query or fragment; setup codes carry no secret but the bootstrap token`);

@@ -55,7 +55,7 @@ describe("setup codes", () => {
     expect(() => decodeSetupCode(code, Date.parse(sample.expiresAt))).toThrow(expect.objectContaining({ code: "token_expired", message: expect.stringContaining(sample.expiresAt) }));
   });
 
-  it.each(["ws://admin:hunter2@gateway.lan:18789", "wss://gateway.lan/?token=hunter2", "wss://gateway.lan/#hunter2", "http://gateway.lan", "gateway.lan:18789"])(
+  it.each(["ws://admin:hunter2@gateway.lan:18789", "wss://gateway.lan/?token=hunter2", "wss://gateway.lan/#hunter2", "http://gateway.lan", "http://admin:hunter2@gateway.lan", "gateway.lan:18789"])(
     "refuse the gateway URL %s, and never echo a password",
     async (url) => {
       expect(() => encodeSetupCode({ ...sample, url })).toThrow(expect.objectContaining({ code: "invalid_input" }));
