@@ -16,13 +16,22 @@ const SLUG = /^[a-z0-9_-]+$/;
 // C0 and C1 controls, DEL, and the bidirectional overrides that can disguise a name.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
+// Channel, account and sender id are keys of the allowlist object: as keys these reach Object's prototype.
+const RESERVED_SLUGS = new Set(["__proto__", "constructor"]);
+const RESERVED_SENDER_IDS = new Set(["__proto__"]);
+
+function notReserved(field: string, value: string, reserved: ReadonlySet<string>): string {
+  if (reserved.has(value)) throw invalidInput(field, `"${value}" is a reserved word; choose another`);
+  return value;
+}
+
 function slug(field: string, value: unknown, max: number): string {
   if (typeof value !== "string" || value.length === 0) throw invalidInput(field, "it is empty");
   if (value.length > max) throw invalidInput(field, `"${value.slice(0, 40)}…" is longer than ${max} characters`);
   if (!SLUG.test(value)) {
     throw invalidInput(field, `"${value}" may contain only lowercase letters, digits, "_" and "-" (for example: whatsapp)`);
   }
-  return value;
+  return notReserved(field, value, RESERVED_SLUGS);
 }
 
 export const channelName = (value: unknown): string => slug("channel", value, LIMITS.channel);
@@ -37,7 +46,7 @@ export function cleanText(field: string, value: unknown, max: number): string {
   return clean;
 }
 
-export const senderId = (value: unknown): string => cleanText("sender id", value, LIMITS.senderId);
+export const senderId = (value: unknown): string => notReserved("sender id", cleanText("sender id", value, LIMITS.senderId), RESERVED_SENDER_IDS);
 
 export function optionalText(field: string, value: unknown, max: number): string | undefined {
   if (value === undefined || value === null || value === "") return undefined;

@@ -270,3 +270,29 @@ describe("input validation names the field", () => {
     expect(stored).toMatchObject({ senderId: "+49170", name: "Ann Smith", meta: { note: "ab" } });
   });
 });
+
+describe("names that are also JavaScript object keys", () => {
+  // The allowlist is keyed by channel, account and sender id; these keys would write onto prototypes.
+  it.each([
+    ["channel", { channel: "__proto__", senderId: "bob" }, /^Invalid channel: /],
+    ["channel", { channel: "constructor", senderId: "bob" }, /^Invalid channel: /],
+    ["account", { channel: "whatsapp", account: "__proto__", senderId: "bob" }, /^Invalid account: /],
+    ["sender id", { channel: "whatsapp", senderId: "__proto__" }, /^Invalid sender id: /],
+  ])("a reserved %s is refused and nothing leaks onto Object.prototype", async (_field, input, message) => {
+    fresh();
+    await expect(t.store.allowSender(input, "cli")).rejects.toMatchObject({ code: "invalid_input", message: expect.stringMatching(message) });
+    await expect(t.store.requestDmPairing(input)).rejects.toMatchObject({ code: "invalid_input" });
+    expect(Object.hasOwn(Object.prototype, "default")).toBe(false);
+    expect(Object.hasOwn(Object, "default")).toBe(false);
+    expect((await t.store.read()).dm).toEqual({ requests: [], allowlist: {} });
+  });
+
+  it("sender ids that merely look like object keys work like any other", async () => {
+    fresh();
+    for (const senderId of ["constructor", "toString", "hasOwnProperty", "prototype"]) {
+      await t.store.allowSender({ channel: "whatsapp", senderId }, "cli");
+      expect(await t.store.isAllowed("whatsapp", senderId)).toBe(true);
+    }
+    expect(await t.store.isAllowed("whatsapp", "valueOf")).toBe(false);
+  });
+});
