@@ -1,0 +1,87 @@
+import type { AllowEntry, StoreDoc } from "../../store/index.js";
+import * as valid from "../../store/validate.js";
+import { CLI_ACTOR, type Command } from "../command.js";
+import { json, relative, table, where } from "../format.js";
+
+/** The allowlist: who may message the assistant, per channel and account. */
+
+export type AllowlistEntry = { channel: string; account: string; senderId: string } & AllowEntry;
+
+/** The nested allowlist (channel -> account -> sender) as flat rows, in a stable order. */
+export function allowlistEntries(doc: StoreDoc): AllowlistEntry[] {
+  const entries: AllowlistEntry[] = [];
+  for (const [channel, accounts] of Object.entries(doc.dm.allowlist)) {
+    for (const [account, senders] of Object.entries(accounts)) {
+      for (const [senderId, entry] of Object.entries(senders)) entries.push({ channel, account, senderId, ...entry });
+    }
+  }
+  const key = (e: AllowlistEntry) => `${e.channel}\u0000${e.account}\u0000${e.senderId}`;
+  return entries.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+const list: Command = {
+  usage: "allowlist list [channel] [--account A] [--json]",
+  summary: "who may message the assistant",
+  args: ["channel?"],
+  options: ["account"],
+  async run({ args: [channel], flags }, ctx) {
+    const store = ctx.store();
+    const entries = allowlistEntries(await store.read()).filter(
+      (e) => (!channel || e.channel === channel) && (!flags.account || e.account === flags.account),
+    );
+    if (ctx.json) {
+      ctx.out(json(entries));
+      return 0;
+    }
+    if (entries.length === 0) {
+      ctx.out(channel ? `The allowlist of ${channel} is empty.` : "The allowlist is empty.");
+      return 0;
+    }
+    const now = store.clock();
+    const rows = entries.map((e) => [e.channel, e.account, e.senderId, e.name ?? "", relative(e.addedAt, now), e.addedBy]);
+    for (const line of table(["CHANNEL", "ACCOUNT", "SENDER", "NAME", "ADDED", "BY"], rows)) ctx.out(line);
+    return 0;
+  },
+};
+
+const add: Command = {
+  usage: "allowlist add <channel> <senderId> [--name N] [--account A]",
+  summary: "allow a sender without a pairing request",
+  args: ["channel", "senderId"],
+  options: ["name", "account"],
+  async run({ args: [channel, senderId], flags }, ctx) {
+    const sender = { channel: channel!, account: flags.account ?? "default", senderId: senderId!, ...(flags.name ? { name: flags.name } : {}) };
+    await ctx.store().allowSender(sender, CLI_ACTOR);
+    ctx.out(ctx.json ? json(sender) : `Added ${sender.senderId} to the allowlist of ${where(sender.channel, sender.account)}.`);
+    return 0;
+  },
+};
+
+const remove: Command = {
+  usage: "allowlist remove <channel> <senderId> [--account A]",
+  summary: "take a sender off the allowlist",
+  args: ["channel", "senderId"],
+  options: ["account"],
+  async run({ args: [channel, senderId], flags }, ctx) {
+    const sender = { channel: channel!, account: flags.account ?? "default", senderId: senderId! };
+    await ctx.store().disallowSender(sender, CLI_ACTOR);
+    ctx.out(ctx.json ? json(sender) : `Removed ${sender.senderId} from the allowlist of ${where(sender.channel, sender.account)}.`);
+    return 0;
+  },
+};
+
+export const allowlistCommands = { list, add, remove };
+
+/** For gateways and scripts: exit 0 when the sender may message the assistant, 1 when not. */
+export const allowedCommand: Command = {
+  usage: "allowed <channel> <senderId> [--account A] [--json]",
+  summary: "exit 0 if a sender is allowed, 1 if not",
+  args: ["channel", "senderId"],
+  options: ["account"],
+  async run({ args: [channel, senderId], flags }, ctx) {
+    // Validated like every stored name, so a typo ("WhatsApp") is an error and not a silent "no".
+    const allowed = await ctx.store().isAllowed(valid.channelName(channel), valid.senderId(senderId), valid.accountName(flags.account));
+    ctx.out(ctx.json ? json({ allowed }) : allowed ? "yes" : "no");
+    return allowed ? 0 : 1;
+  },
+};

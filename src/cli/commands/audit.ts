@@ -1,0 +1,30 @@
+import type { Command } from "../command.js";
+import { json, relative, table } from "../format.js";
+
+const SHOWN = 50;
+
+/** Who approved, denied, rejected, revoked or cleaned up what, and when: oldest first. */
+export const auditCommand: Command = {
+  usage: "audit [--json]",
+  summary: "the log of pairing decisions",
+  args: [],
+  options: [],
+  async run(_input, ctx) {
+    const store = ctx.store();
+    const entries = await store.audit();
+    if (ctx.json) {
+      ctx.out(json(entries));
+      return 0;
+    }
+    if (entries.length === 0) {
+      ctx.out("The audit log is empty.");
+      return 0;
+    }
+    const now = store.clock();
+    const shown = entries.slice(-SHOWN);
+    const rows = shown.map((e) => [e.at.slice(0, 19).replace("T", " "), relative(e.at, now), e.action, e.actor, e.subject]);
+    for (const line of table(["TIME (UTC)", "WHEN", "ACTION", "ACTOR", "SUBJECT"], rows)) ctx.out(line);
+    if (shown.length < entries.length) ctx.out(`(the last ${SHOWN} of ${entries.length} entries; --json gives all)`);
+    return 0;
+  },
+};

@@ -1,0 +1,104 @@
+import type { BootstrapToken, PairedDevice, StoreDoc } from "../../store/index.js";
+import { CLI_ACTOR, type Command } from "../command.js";
+import { json, relative, table } from "../format.js";
+
+/** Device pairing: pending requests, paired devices, and the setup codes still out there. */
+
+/** Hashes stay in the store: a listing has no use for them. */
+const shownDevice = ({ tokenHash: _hash, ...device }: PairedDevice) => ({ ...device, tokenIssued: _hash !== undefined });
+const shownSetupCode = ({ hash: _hash, ...token }: BootstrapToken) => token;
+
+export function deviceListing(doc: StoreDoc) {
+  return {
+    pending: doc.devices.requests,
+    paired: doc.devices.paired.map(shownDevice),
+    setupCodes: doc.devices.bootstrapTokens.map(shownSetupCode),
+  };
+}
+
+const scopes = (s: readonly string[]) => (s.length === 0 ? "-" : s.join(","));
+
+const list: Command = {
+  usage: "devices list [--json]",
+  summary: "pending device requests, paired devices, open setup codes",
+  args: [],
+  options: [],
+  async run(_input, ctx) {
+    const store = ctx.store();
+    const listing = deviceListing(await store.read());
+    if (ctx.json) {
+      ctx.out(json(listing));
+      return 0;
+    }
+    const now = store.clock();
+    if (listing.pending.length === 0) ctx.out("No pending device requests.");
+    else {
+      ctx.out("Pending device requests:");
+      const rows = listing.pending.map((r) => [r.requestId, r.name, r.platform, r.role, scopes(r.scopes), r.remoteAddress, relative(r.createdAt, now), relative(r.expiresAt, now)]);
+      for (const line of table(["REQUEST", "NAME", "PLATFORM", "ROLE", "SCOPES", "FROM", "REQUESTED", "EXPIRES"], rows)) ctx.out("  " + line);
+    }
+    ctx.out("");
+    if (listing.paired.length === 0) ctx.out("No paired devices.");
+    else {
+      ctx.out("Paired devices:");
+      const rows = listing.paired.map((d) => [d.deviceId, d.name, d.platform, d.role, scopes(d.scopes), relative(d.approvedAt, now), d.approvedBy, d.tokenIssued ? "issued" : "waiting"]);
+      for (const line of table(["DEVICE", "NAME", "PLATFORM", "ROLE", "SCOPES", "APPROVED", "BY", "TOKEN"], rows)) ctx.out("  " + line);
+    }
+    const open = listing.setupCodes.filter((t) => t.boundKey === undefined);
+    if (open.length > 0) {
+      ctx.out("");
+      ctx.out(`${open.length} unused setup code(s) open; the last expires ${relative(open.map((t) => t.expiresAt).sort().at(-1)!, now)}. Void them: pairbot devices cleanup`);
+    }
+    return 0;
+  },
+};
+
+const approve: Command = {
+  usage: "devices approve <requestId>",
+  summary: "pair the device behind a request",
+  args: ["requestId"],
+  options: [],
+  async run({ args: [requestId] }, ctx) {
+    const d = await ctx.store().approveDevice(requestId!, CLI_ACTOR);
+    ctx.out(ctx.json ? json(shownDevice(d)) : `Approved ${d.name} (${d.platform}, ${d.role}) as device ${d.deviceId}; the gateway hands it its token.`);
+    return 0;
+  },
+};
+
+const reject: Command = {
+  usage: "devices reject <requestId>",
+  summary: "refuse a device request; its setup code is void",
+  args: ["requestId"],
+  options: [],
+  async run({ args: [requestId] }, ctx) {
+    const r = await ctx.store().rejectDevice(requestId!, CLI_ACTOR);
+    ctx.out(ctx.json ? json(r) : `Rejected ${r.name} (${r.platform}); the setup code it used no longer works.`);
+    return 0;
+  },
+};
+
+const revoke: Command = {
+  usage: "devices revoke <deviceId>",
+  summary: "unpair a device; its token stops working",
+  args: ["deviceId"],
+  options: [],
+  async run({ args: [deviceId] }, ctx) {
+    const d = await ctx.store().revokeDevice(deviceId!, CLI_ACTOR);
+    ctx.out(ctx.json ? json(shownDevice(d)) : `Revoked device ${d.deviceId} (${d.name}); its token no longer works.`);
+    return 0;
+  },
+};
+
+const cleanup: Command = {
+  usage: "devices cleanup",
+  summary: "void every unused setup code",
+  args: [],
+  options: [],
+  async run(_input, ctx) {
+    const voided = await ctx.store().cleanupSetupCodes(CLI_ACTOR);
+    ctx.out(ctx.json ? json({ voided }) : voided === 0 ? "No unused setup codes to void." : `Voided ${voided} unused setup code(s).`);
+    return 0;
+  },
+};
+
+export const devicesCommands = { list, approve, reject, revoke, cleanup };

@@ -1,0 +1,31 @@
+import { UsageError } from "../args.js";
+import type { Command } from "../command.js";
+import { json } from "../format.js";
+
+/** For gateways: an unknown sender wrote in; get the code to send back (always JSON). */
+export const dmRequestCommand: Command = {
+  usage: "dm request <channel> <senderId> [--account A] [--name N] [--meta JSON]",
+  summary: "record a pairing request and print its code (JSON)",
+  args: ["channel", "senderId"],
+  options: ["account", "name", "meta"],
+  async run({ args: [channel, senderId], flags }, ctx) {
+    const result = await ctx.store().requestDmPairing({
+      channel: channel!,
+      senderId: senderId!,
+      account: flags.account,
+      name: flags.name,
+      meta: flags.meta === undefined ? undefined : parseMeta(flags.meta),
+    });
+    const { code, created, capped, expiresAt } = result;
+    ctx.out(json({ code, created, capped, expiresAt, ...(result.allowed ? { allowed: true } : {}) }));
+    return 0;
+  },
+};
+
+function parseMeta(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError(`--meta must be a JSON object, like --meta '{"chat":"private"}'.`, [`pairbot ${dmRequestCommand.usage}`]);
+  }
+}

@@ -1,0 +1,28 @@
+import type { Command } from "../command.js";
+import { allowedCommand, allowlistCommands } from "./allowlist.js";
+import { auditCommand } from "./audit.js";
+import { devicesCommands } from "./devices.js";
+import { dmRequestCommand } from "./dm-request.js";
+import { pairingCommands } from "./pairing.js";
+import { setupCodeCommand } from "./setup-code.js";
+
+/** Commands with subcommands ("pairing approve"), in the order the help lists them. */
+export const GROUPS = new Map<string, Map<string, Command>>([
+  ["dm", new Map([["request", dmRequestCommand]])],
+  ["pairing", new Map(Object.entries(pairingCommands))],
+  ["allowlist", new Map(Object.entries(allowlistCommands))],
+  ["devices", new Map(Object.entries(devicesCommands))],
+]);
+
+/** Commands that stand alone ("audit"). */
+export const SINGLES = new Map<string, Command>([
+  ["allowed", allowedCommand],
+  ["setup-code", setupCodeCommand],
+  ["audit", auditCommand],
+]);
+
+/** `gateway` and `node` live in their own modules, loaded only when asked for (they pull in ws and crypto). */
+export const EXTERNAL = {
+  gateway: { usage: "gateway [--host H] [--port P]", summary: "run the reference WebSocket gateway" },
+  node: { usage: "node pair <setupCode> | connect", summary: "the reference node client (a stand-in device)" },
+} as const;

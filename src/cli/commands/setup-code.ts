@@ -1,0 +1,32 @@
+import { RoleSchema } from "../../store/schema.js";
+import { UsageError } from "../args.js";
+import { CLI_ACTOR, type Command } from "../command.js";
+import { json, relative } from "../format.js";
+
+const USAGE = "setup-code [--url URL] [--role node|operator] [--json]";
+
+/** Issues a one-time setup code for a new device: the gateway URL and a fresh bootstrap token. */
+export const setupCodeCommand: Command = {
+  usage: USAGE,
+  summary: "issue a setup code for a new device",
+  args: [],
+  options: ["url", "role"],
+  async run({ flags }, ctx) {
+    const url = flags.url ?? ctx.env.GATEWAY_URL;
+    if (!url) {
+      throw new UsageError("No gateway URL: pass --url ws://HOST:PORT or set GATEWAY_URL.", [`pairbot ${USAGE}`]);
+    }
+    const role = RoleSchema.safeParse(flags.role ?? "node");
+    if (!role.success) throw new UsageError(`--role must be node or operator, not "${flags.role}".`, [`pairbot ${USAGE}`]);
+    const store = ctx.store();
+    const code = await store.createSetupCode({ url, role: role.data }, CLI_ACTOR);
+    if (ctx.json) {
+      ctx.out(json({ setupCode: code.setupCode, url: code.url, expiresAt: code.expiresAt }));
+      return 0;
+    }
+    ctx.out(code.setupCode);
+    ctx.err(`Setup code for a ${role.data} on ${code.url}; single use, expires ${relative(code.expiresAt, store.clock())}.`);
+    ctx.err(`On the device: pairbot node pair <code>`);
+    return 0;
+  },
+};
