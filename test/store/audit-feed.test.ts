@@ -117,7 +117,7 @@ describe("change feed", () => {
     await t.store.prune();
     const seen = await watch();
     const other = writer();
-    const ids = [];
+    const ids: Array<string | null> = [];
     for (let i = 0; i < 20; i++) ids.push((await other.requestDmPairing({ channel: "whatsapp", senderId: `+49${i}` })).id);
     expect(ids).not.toContain(null);
     await vi.waitFor(() => expect(seen.filter((e) => e.type === "dm.added").map((e) => e.type === "dm.added" && e.request.id).sort()).toEqual([...ids].sort()), { timeout: 5000 });
