@@ -1,0 +1,175 @@
+import type { Api } from "grammy";
+import { systemClock, watchStore, type Clock, type PairingStore, type StoreDoc, type StoreFeed } from "../../store/index.js";
+import { ChatQueues, TELEGRAM_LIMITS, type DeliveryLimits } from "./chat-queues.js";
+import { OwnerReach, runJob, type ApiSignal, type JobContext, type NotifierLogger } from "./jobs.js";
+import { nextExpiry, pendingCards, planJobs, type NotifierJob } from "./plan.js";
+import { describeError } from "./telegram-errors.js";
+import { cardKey, type NotificationTexts, type RequestCard } from "./texts.js";
+
+export interface NotifierOptions {
+  /** The bot's Api, with auto-retry installed; the engine copes without it too. */
+  api: Api;
+  store: PairingStore;
+  owners: readonly number[];
+  texts: NotificationTexts;
+  logger: NotifierLogger;
+  /** For the 48-hour delete window and the expiry timer; the store has its own clock for the rules. */
+  clock?: Clock;
+  limits?: Partial<DeliveryLimits>;
+}
+
+export interface Notifier {
+  /** Stops watching, lets the calls in flight finish (and be recorded), and drops the rest until next start. */
+  stop(): Promise<void>;
+}
+
+/** Longest delay setTimeout accepts; a later expiry simply re-arms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const RETRY_READ_MS = 5000;
+
+/**
+ * Keeps the owners' chats in step with the store. Every change seen on the feed (and the start) runs one
+ * pass: read the store, plan what the chats lack (planJobs), queue what is not already queued or done.
+ * Passes never overlap, and a job is queued at most once while it is planned, so overlapping feed events
+ * cannot send an alert twice; the store's record makes that hold across restarts.
+ */
+export class NotificationEngine implements Notifier {
+  private readonly clock: Clock;
+  private readonly queues: ChatQueues;
+  private readonly abort = new AbortController();
+  private readonly context: JobContext;
+  /** Jobs in a queue or running. */
+  private readonly busy = new Map<string, NotifierJob>();
+  /** Jobs finished while a stale snapshot may still plan them; dropped once a pass no longer plans them. */
+  private readonly done = new Set<string>();
+  /** Every request seen pending, kept until its alerts are all edited, to describe how it ended. */
+  private readonly known = new Map<string, RequestCard>();
+  private latest: StoreDoc | undefined;
+  private feed: StoreFeed | undefined;
+  private passing: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: NotifierOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.queues = new ChatQueues({ ...TELEGRAM_LIMITS, ...options.limits });
+    this.context = {
+      api: options.api,
+      store: options.store,
+      texts: options.texts,
+      logger: options.logger,
+      clock: this.clock,
+      signal: this.abort.signal as unknown as ApiSignal,
+      latest: () => this.latest!,
+      reach: new OwnerReach(options.logger),
+    };
+  }
+
+  /** Starts watching, then catches up on what happened while the bot was down. */
+  async start(): Promise<void> {
+    this.feed = watchStore(
+      this.options.store.file,
+      (events) => {
+        for (const event of events) {
+          if (event.type === "dm.removed") this.remember({ kind: "dm", request: event.request });
+          if (event.type === "device.removed") this.remember({ kind: "device", request: event.request });
+        }
+        this.schedule();
+      },
+      { onError: (error) => this.options.logger.warn({ error: describeError(error) }, "could not read the store for notifications; will read it on the next change") },
+    );
+    await this.feed.ready;
+    this.schedule();
+    await this.passing;
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.feed?.close();
+    clearTimeout(this.expiryTimer);
+    clearTimeout(this.retryTimer);
+    this.abort.abort();
+    await this.passing;
+    await this.queues.stop();
+  }
+
+  private remember(card: RequestCard): void {
+    const key = cardKey(card);
+    if (!this.known.has(key)) this.known.set(key, card);
+  }
+
+  /** Runs a pass now, or right after the running one: never two at once, never one change missed. */
+  private schedule(): void {
+    if (this.stopped) return;
+    if (this.passing) {
+      this.again = true;
+      return;
+    }
+    this.passing = this.passes().finally(() => (this.passing = undefined));
+  }
+
+  private async passes(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await this.pass();
+      } catch (error) {
+        this.options.logger.error({ error: describeError(error) }, "could not read the store for notifications; trying again shortly");
+        clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => this.schedule(), RETRY_READ_MS);
+        return;
+      }
+    } while (this.again && !this.stopped);
+  }
+
+  private async pass(): Promise<void> {
+    const doc = await this.options.store.read();
+    if (this.stopped) return;
+    this.latest = doc;
+    for (const card of pendingCards(doc)) this.known.set(cardKey(card), card);
+
+    const jobs = planJobs(doc, this.options.owners, this.known);
+    const planned = new Set(jobs.map((job) => job.id));
+    for (const id of this.done) if (!planned.has(id)) this.done.delete(id);
+    for (const job of jobs) if (!this.busy.has(job.id) && !this.done.has(job.id)) this.enqueue(job);
+
+    const stillNeeded = new Set([...pendingCards(doc).map(cardKey), ...Object.keys(doc.notifications), ...[...this.busy.values()].map((j) => j.key)]);
+    for (const key of this.known.keys()) if (!stillNeeded.has(key)) this.known.delete(key);
+    this.armExpiryTimer(doc);
+  }
+
+  private enqueue(job: NotifierJob): void {
+    this.busy.set(job.id, job);
+    this.queues.push({
+      chatId: job.chatId,
+      run: async () => {
+        const attempt = await runJob(this.context, job);
+        if (attempt.done) {
+          this.done.add(job.id);
+          // An alert's record is not a feed event: look again in case its request ended meanwhile.
+          if (job.type === "alert") this.schedule();
+        }
+        return attempt;
+      },
+      settle: () => this.busy.delete(job.id),
+    });
+  }
+
+  /** One timer, at the next expiry: prune, so expired requests leave the store and their alerts change. */
+  private armExpiryTimer(doc: StoreDoc): void {
+    clearTimeout(this.expiryTimer);
+    const at = nextExpiry(doc);
+    if (at === undefined || this.stopped) return;
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, at - this.clock()) + 10);
+    this.expiryTimer = setTimeout(() => {
+      this.options.store
+        .prune()
+        .catch((error: unknown) => this.options.logger.warn({ error: describeError(error) }, "could not remove expired requests from the store"))
+        .finally(() => this.schedule());
+    }, delay);
+    this.expiryTimer.unref();
+  }
+}
