@@ -1,0 +1,37 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const bin = path.join(root, "bin", "pairbot.js");
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function assertBuilt(): void {
+  const main = path.join(root, "dist", "src", "cli", "main.js");
+  if (!existsSync(main)) throw new Error(`${main} is missing: run "npm run build" first`);
+}
+
+/** Runs the real compiled CLI, as a user would, with only the environment given (plus PATH). */
+export function pairbot(args: string[], options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): Promise<CliRun> {
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env };
+  return new Promise((resolve) => {
+    execFile(process.execPath, [...(options.nodeArgs ?? []), bin, ...args], { env, cwd: root }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A CLI bound to one store file, for tests that run many commands against it. */
+export const cliFor =
+  (store: string) =>
+  (args: string[], env?: NodeJS.ProcessEnv): Promise<CliRun> =>
+    pairbot([...args, "--store", store], env ? { env } : {});
+
+export const parsed = (run: CliRun): unknown => JSON.parse(run.stdout);
