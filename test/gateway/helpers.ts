@@ -1,0 +1,110 @@
+import { generateKeyPairSync, sign } from "node:crypto";
+import path from "node:path";
+import WebSocket from "ws";
+import { createGateway, type Gateway, type GatewayOptions } from "../../src/gateway/server.js";
+import { challengeMessage } from "../../src/gateway/protocol.js";
+import type { GatewayLog } from "../../src/gateway/log.js";
+import { PairingStore } from "../../src/store/index.js";
+import { tempDir } from "../support/temp-store.js";
+
+/** A gateway on a free loopback port over a fresh store (real clock), and a second store instance for the owner. */
+export async function startGateway(options: Partial<GatewayOptions> = {}) {
+  const { dir, remove } = tempDir("pairbot-gw-");
+  const file = path.join(dir, "store.json");
+  const store = new PairingStore({ file });
+  const owner = new PairingStore({ file });
+  const lines: string[] = [];
+  const log: GatewayLog = {
+    info: (obj, msg) => lines.push(JSON.stringify({ ...obj, msg })),
+    warn: (obj, msg) => lines.push(JSON.stringify({ ...obj, msg })),
+    error: (obj, msg) => lines.push(JSON.stringify({ ...obj, msg })),
+  };
+  const gateway: Gateway = createGateway({ store, port: 0, log, ...options });
+  const url = await gateway.listen();
+  const setupCode = async () => (await owner.createSetupCode({ url }, "telegram:1")).setupCode;
+  return {
+    dir,
+    file,
+    store,
+    owner,
+    gateway,
+    url,
+    httpUrl: url.replace(/^ws/, "http"),
+    logLines: lines,
+    setupCode,
+    stateFile: (name: string) => path.join(dir, "nodes", `${name}.json`),
+    async stop() {
+      await gateway.close();
+      remove();
+    },
+  };
+}
+
+export type TestGateway = Awaited<ReturnType<typeof startGateway>>;
+
+/** A device key pair as the protocol carries it. */
+export function deviceKey() {
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const jwk = privateKey.export({ format: "jwk" });
+  return { publicKey: jwk.x!, sign: (nonce: string) => sign(null, challengeMessage(nonce), privateKey).toString("base64url") };
+}
+export type DeviceKey = ReturnType<typeof deviceKey>;
+
+/** A raw protocol client: sends what a test tells it and records every frame and the close. */
+export class RawClient {
+  readonly frames: Record<string, unknown>[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  private waiters: (() => void)[] = [];
+  private readonly ws: WebSocket;
+
+  constructor(url: string) {
+    this.ws = new WebSocket(url);
+    this.ws.on("message", (data) => {
+      this.frames.push(JSON.parse(data.toString()) as Record<string, unknown>);
+      for (const w of this.waiters.splice(0)) w();
+    });
+    this.ws.on("error", () => undefined);
+    this.closed = new Promise((resolve) => this.ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
+
+  /** The first frame of this type, waiting for it if needed (or failing when the connection closes first). */
+  async frame(type: string): Promise<Record<string, unknown>> {
+    for (;;) {
+      const found = this.frames.find((f) => f.type === type);
+      if (found) return found;
+      const closed = this.closed.then(() => "closed" as const);
+      const arrived = new Promise<"frame">((resolve) => this.waiters.push(() => resolve("frame")));
+      if ((await Promise.race([arrived, closed])) === "closed" && !this.frames.some((f) => f.type === type)) {
+        throw new Error(`closed before a ${type} frame; got ${JSON.stringify(this.frames)}`);
+      }
+    }
+  }
+
+  async challenge(): Promise<string> {
+    return (await this.frame("challenge")).nonce as string;
+  }
+
+  send(data: unknown): void {
+    this.ws.send(typeof data === "string" || Buffer.isBuffer(data) ? data : JSON.stringify(data));
+  }
+
+  /** Answers the challenge with a correctly signed hello carrying `extra`. */
+  async hello(key: DeviceKey, extra: Record<string, unknown>): Promise<void> {
+    const nonce = await this.challenge();
+    this.send({ type: "hello", publicKey: key.publicKey, signature: key.sign(nonce), name: "Test phone", platform: "ios", role: "node", scopes: [], ...extra });
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+/** The error frame and the close code a refused connection ends with. */
+export async function refusal(client: RawClient): Promise<{ code: unknown; closeCode: number }> {
+  const { code } = await client.closed;
+  const error = client.frames.find((f) => f.type === "error");
+  return { code: error?.code, closeCode: code };
+}
+
+export const bootstrapTokenOf = (setupCode: string): string =>
+  (JSON.parse(Buffer.from(setupCode, "base64url").toString("utf8")) as { bootstrapToken: string }).bootstrapToken;
