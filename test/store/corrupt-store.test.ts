@@ -1,0 +1,83 @@
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { PairbotError, emptyStore, type PairingStore } from "../../src/store/index.js";
+import { newDeviceKey } from "../support/store-devices.js";
+import { tempStore } from "../support/temp-store.js";
+
+let t: ReturnType<typeof tempStore>;
+afterEach(() => t.remove());
+
+const { version: _version, ...withoutVersion } = emptyStore();
+const broken: Array<[string, string, "store_corrupt" | "store_too_new", RegExp]> = [
+  ["not JSON", '{"version": 1, "dm": {"requests": [', "store_corrupt", /not valid JSON/],
+  ["empty", "", "store_corrupt", /not valid JSON/],
+  ["a JSON array", "[]", "store_corrupt", /not a JSON object/],
+  ["no version", JSON.stringify(withoutVersion), "store_corrupt", /"version" is undefined/],
+  ["failing the schema", JSON.stringify({ ...emptyStore(), dm: { requests: [{ code: "SHORT" }], allowlist: {} } }), "store_corrupt", /does not match the store format \(dm\.requests\.0/],
+  ["a future version", JSON.stringify({ ...emptyStore(), version: 99, somethingNew: true }), "store_too_new", /version 99.*Upgrade pairbot/],
+];
+
+/** Every public operation of the store, reads and changes, with plausible arguments. */
+const operations: Array<[string, (s: PairingStore) => Promise<unknown>]> = [
+  ["read", (s) => s.read()],
+  ["pending", (s) => s.pending()],
+  ["isAllowed", (s) => s.isAllowed("whatsapp", "+491")],
+  ["audit", (s) => s.audit()],
+  ["verifyDeviceToken", (s) => s.verifyDeviceToken(newDeviceKey(), "token")],
+  ["prune", (s) => s.prune()],
+  ["requestDmPairing", (s) => s.requestDmPairing({ channel: "whatsapp", senderId: "+491" })],
+  ["approveDm", (s) => s.approveDm({ codeOrSender: "AB3D7X9K" }, "cli")],
+  ["denyDm", (s) => s.denyDm({ channel: "whatsapp", codeOrSender: "+491" }, "cli")],
+  ["decideDmById", (s) => s.decideDmById("abc", "approve", "telegram:42")],
+  ["allowSender", (s) => s.allowSender({ channel: "whatsapp", senderId: "+491" }, "cli")],
+  ["revokeSender", (s) => s.revokeSender({ channel: "whatsapp", senderId: "+491" }, "cli")],
+  ["disallowSender", (s) => s.disallowSender({ channel: "whatsapp", senderId: "+491" }, "cli")],
+  ["createSetupCode", (s) => s.createSetupCode({ url: "ws://127.0.0.1:18789" }, "cli")],
+  ["requestDevicePairing", (s) => s.requestDevicePairing({ bootstrapToken: "x".repeat(43), publicKey: newDeviceKey(), name: "d", platform: "p", role: "node", scopes: [], remoteAddress: "::1" })],
+  ["approveDevice", (s) => s.approveDevice("req", "cli")],
+  ["rejectDevice", (s) => s.rejectDevice("req", "cli")],
+  ["issueDeviceToken", (s) => s.issueDeviceToken({ publicKey: newDeviceKey(), bootstrapToken: "x".repeat(43) })],
+  ["revokeDevice", (s) => s.revokeDevice("dev", "cli")],
+  ["cleanupSetupCodes", (s) => s.cleanupSetupCodes("cli")],
+  ["setNotify", (s) => s.setNotify(42, false)],
+  ["recordNotification", (s) => s.recordNotification("dm:abc", 42, { chatId: 42, messageId: 1, sentAt: "2026-11-21T12:00:00.000Z" })],
+  ["forgetNotification", (s) => s.forgetNotification("dm:abc", 42)],
+];
+
+describe.each(broken)("a store file that is %s", (_label, bytes, code, problem) => {
+  it.each(operations)("%s refuses with one clear error naming the file, and leaves the file as it was", async (_name, operation) => {
+    t = tempStore();
+    writeFileSync(t.file, bytes, { mode: 0o600 });
+    const error = await operation(t.store).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PairbotError);
+    expect(error).toMatchObject({ code, message: expect.stringContaining(t.file) });
+    expect((error as Error).message).toMatch(problem);
+    expect(readFileSync(t.file, "utf8")).toBe(bytes);
+    expect(readdirSync(t.dir)).toEqual(["store.json"]);
+  });
+});
+
+describe("a damaged store stays refused", () => {
+  it("also after a good write was queued behind a refused one in the same process", async () => {
+    t = tempStore();
+    writeFileSync(t.file, "not json");
+    const results = await Promise.allSettled([t.store.allowSender({ channel: "whatsapp", senderId: "+491" }, "cli"), t.store.allowSender({ channel: "whatsapp", senderId: "+492" }, "cli")]);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    expect(readFileSync(t.file, "utf8")).toBe("not json");
+  });
+
+  it("and works again once the owner restores a good file", async () => {
+    t = tempStore();
+    await t.store.allowSender({ channel: "whatsapp", senderId: "+491" }, "cli");
+    const good = readFileSync(t.file, "utf8");
+    writeFileSync(t.file, good.slice(0, 20));
+    await expect(t.store.isAllowed("whatsapp", "+491")).rejects.toMatchObject({ code: "store_corrupt" });
+    writeFileSync(t.file, good);
+    expect(await t.store.isAllowed("whatsapp", "+491")).toBe(true);
+    await t.store.allowSender({ channel: "whatsapp", senderId: "+492" }, "cli");
+    expect(await t.store.isAllowed("whatsapp", "+491")).toBe(true);
+  });
+});
