@@ -36,7 +36,7 @@ export function extractGlobals(argv: readonly string[]): GlobalFlags {
 }
 
 function storePath(value: string | undefined): string {
-  if (value === undefined || value === "" || value.startsWith("-")) {
+  if (value === undefined || value === "" || value.startsWith("--")) {
     throw new UsageError("--store needs a file path, like --store ~/.pairbot/store.json", ["pairbot [--store PATH] [--json] <command> ..."]);
   }
   return value;
@@ -57,7 +57,8 @@ export interface ParsedCommand {
 
 /**
  * Parses a command's own arguments strictly: unknown options, missing values and extra words are usage
- * errors. Every option takes a value; a word like "-100123" (a Telegram group id) is an argument.
+ * errors. Options are long ("--name N") and take a value; any other word is an argument, even one that
+ * starts with "-": a Telegram group id (-100123) or a base64url request id (-NJxitLgldsG).
  */
 export function parseCommand(shape: CommandShape, argv: readonly string[]): ParsedCommand {
   const fail = (problem: string) => new UsageError(problem, [`pairbot ${shape.usage}`]);
@@ -69,12 +70,12 @@ export function parseCommand(shape: CommandShape, argv: readonly string[]): Pars
       args.push(...argv.slice(i + 1));
       break;
     }
-    if (!word.startsWith("-") || /^-\d/.test(word)) {
+    if (!word.startsWith("--")) {
       args.push(word);
       continue;
     }
     const [name, inline] = splitOption(word);
-    if (!shape.options.includes(name)) throw fail(`Unknown option ${word.split("=")[0]}.`);
+    if (!shape.options.includes(name)) throw fail(`Unknown option --${name}.`);
     const value = inline ?? argv[++i];
     if (value === undefined || (inline === undefined && value.startsWith("--"))) throw fail(`Option --${name} needs a value.`);
     flags[name] = value;
@@ -86,7 +87,7 @@ export function parseCommand(shape: CommandShape, argv: readonly string[]): Pars
 }
 
 function splitOption(word: string): [string, string | undefined] {
-  const body = word.replace(/^--?/, "");
+  const body = word.slice(2);
   const eq = body.indexOf("=");
   return eq === -1 ? [body, undefined] : [body.slice(0, eq), body.slice(eq + 1)];
 }

@@ -1,0 +1,95 @@
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PairingStore, decodeSetupCode } from "../../src/store/index.js";
+import { deviceHello, issueSetupCode, newDeviceKey } from "../support/store-devices.js";
+import { tempDir } from "../support/temp-store.js";
+import { assertBuilt, cliFor, parsed } from "./run-pairbot.js";
+
+let folder: ReturnType<typeof tempDir>;
+beforeAll(() => {
+  assertBuilt();
+  folder = tempDir("pairbot-cli-");
+});
+afterAll(() => folder.remove());
+
+const storeFile = (name: string) => path.join(folder.dir, name, "store.json");
+
+/** A device that used a setup code and now waits for the owner. */
+async function pendingDevice(store: PairingStore) {
+  const setup = await issueSetupCode(store);
+  const request = await store.requestDevicePairing(deviceHello(setup.bootstrapToken, newDeviceKey()));
+  if (request.status !== "pending") throw new Error("expected a pending device request");
+  return request;
+}
+
+describe("pairbot setup-code", () => {
+  it("issues a code for the gateway in GATEWAY_URL, or says how to name one", async () => {
+    const cli = cliFor(storeFile("setup"));
+    const missing = await cli(["setup-code"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(
+      "No gateway URL: pass --url ws://HOST:PORT or set GATEWAY_URL.\nUsage: pairbot setup-code [--url URL] [--role node|operator] [--json]\n",
+    );
+
+    const bad = await cli(["setup-code", "--url", "http://192.168.1.20:18789"]);
+    expect(bad).toMatchObject({ code: 1, stdout: "" });
+    expect(bad.stderr).toMatch(/^Invalid gateway URL "http:\/\/192\.168\.1\.20:18789": it must start with ws:\/\/ or wss:\/\/\n$/);
+    expect(parsed(await cli(["devices", "list", "--json"]))).toMatchObject({ setupCodes: [] });
+
+    const issued = await cli(["setup-code", "--json", "--role", "operator"], { GATEWAY_URL: "ws://192.168.1.20:18789" });
+    expect(issued.code).toBe(0);
+    const body = parsed(issued) as { setupCode: string; url: string; expiresAt: string };
+    expect(Object.keys(body)).toEqual(["setupCode", "url", "expiresAt"]);
+    expect(decodeSetupCode(body.setupCode, Date.now())).toMatchObject({ url: "ws://192.168.1.20:18789", expiresAt: body.expiresAt });
+
+    const human = await cli(["setup-code", "--url", "wss://gw.example.com"]);
+    expect(decodeSetupCode(human.stdout).url).toBe("wss://gw.example.com"); // stdout is the code alone, for $(...)
+    expect(human.stderr).toMatch(/^Setup code for a node on wss:\/\/gw\.example\.com; single use, expires in 10 minutes\./);
+
+    expect((await cli(["setup-code", "--url", "ws://h:1", "--role", "admin"])).stderr).toMatch(/^--role must be node or operator, not "admin"\.\n/);
+  });
+});
+
+describe("pairbot devices", () => {
+  it("lists, approves, rejects, revokes and cleans up, never showing a hash", async () => {
+    const file = storeFile("devices");
+    const store = new PairingStore({ file });
+    const approveMe = await pendingDevice(store);
+    const rejectMe = await pendingDevice(store);
+    await issueSetupCode(store); // never used: cleanup voids it
+    const cli = cliFor(file);
+
+    const listing = await cli(["devices", "list", "--json"]);
+    expect(listing.stdout).not.toMatch(/"(hash|tokenHash)"/);
+    const shape = parsed(listing) as { pending: { requestId: string }[]; paired: unknown[]; setupCodes: unknown[] };
+    expect(Object.keys(shape)).toEqual(["pending", "paired", "setupCodes"]);
+    expect(shape.pending.map((r) => r.requestId).sort()).toEqual([approveMe.requestId, rejectMe.requestId].sort());
+    expect(shape.setupCodes).toHaveLength(3);
+
+    const human = (await cli(["devices", "list"])).stdout;
+    expect(human).toContain("Pending device requests:\n  REQUEST ");
+    expect(human).toContain(`  ${approveMe.requestId}  Kitchen tablet  android   node  -       192.168.1.31  `);
+    expect(human).toMatch(/  192\.168\.1\.31 +\d+ seconds? ago +in 10 minutes\n/);
+    expect(human).toContain("No paired devices.");
+    expect(human).toContain("1 unused setup code(s) open");
+
+    const approved = await cli(["devices", "approve", approveMe.requestId, "--json"]);
+    expect(approved.code).toBe(0);
+    expect(parsed(approved)).toMatchObject({ deviceId: approveMe.deviceId, name: "Kitchen tablet", approvedBy: "cli", tokenIssued: false });
+    expect(await cli(["devices", "approve", approveMe.requestId])).toMatchObject({ code: 1, stdout: "" });
+
+    expect((await cli(["devices", "reject", rejectMe.requestId])).stdout).toBe("Rejected Kitchen tablet (android); the setup code it used no longer works.\n");
+    expect((await cli(["devices", "list"])).stdout).toMatch(/No pending device requests\.\n\nPaired devices:\n  DEVICE .*\n  \S+ +Kitchen tablet +android +node +- +\d+ seconds? ago +cli +waiting\n/);
+
+    expect(parsed(await cli(["devices", "cleanup", "--json"]))).toEqual({ voided: 1 });
+    expect((await cli(["devices", "cleanup"])).stdout).toBe("No unused setup codes to void.\n");
+
+    expect((await cli(["devices", "revoke", approveMe.deviceId])).stdout).toBe(`Revoked device ${approveMe.deviceId} (Kitchen tablet); its token no longer works.\n`);
+    expect(await cli(["devices", "revoke", approveMe.deviceId])).toMatchObject({ code: 1, stderr: `No paired device found with id: ${approveMe.deviceId}\n` });
+
+    const audit = (await cli(["audit"])).stdout.split("\n");
+    expect(audit[0]).toMatch(/^TIME \(UTC\) +WHEN +ACTION +ACTOR +SUBJECT$/);
+    const mine = audit.filter((line) => / cli +/.test(line)).map((line) => line.split(/ {2,}/)[2]);
+    expect(mine).toEqual(["approve", "reject", "cleanup", "revoke"]);
+  });
+});
