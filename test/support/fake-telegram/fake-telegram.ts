@@ -1,0 +1,322 @@
+import { randomBytes, randomInt } from "node:crypto";
+import type { Server } from "node:http";
+import type { BotCommand, Chat, Message, MessageEntity, Update, User, UserFromGetMe } from "grammy/types";
+import { BotApi } from "./bot-api.js";
+import type { ApiCall } from "./call-log.js";
+import { Chats } from "./chats.js";
+import { FaultPlan, FloodLimiter, type Fault, type FloodLimits } from "./faults.js";
+import { listen } from "./http-server.js";
+import { commandListKey } from "./methods/commands.js";
+import { ChangeSignal } from "./signal.js";
+import type { CallbackQueryRecord, FakeState } from "./state.js";
+import { botUserFor, randomBotToken } from "./token.js";
+import { UpdateQueue, type NewUpdate } from "./update-queue.js";
+import { botMessageView, describeCalls, type BotMessage } from "./views.js";
+import { WebhookDelivery } from "./webhook.js";
+
+export interface FakeTelegramOptions {
+  /** The bot token the server accepts; a random, realistic one by default. */
+  token?: string;
+  /** Clock (ms) for message dates and the 48-hour delete rule; real time by default. */
+  now?: () => number;
+  /** Telegram-like flood limits on sends; off by default so ordinary tests are fast. */
+  flood?: FloodLimits;
+  /** Pause before re-posting an update the webhook did not accept (default 100 ms). */
+  webhookRetryMs?: number;
+  /** Overrides for what getMe answers. */
+  botInfo?: Partial<UserFromGetMe>;
+  /** How long waitForCall/waitForMessage wait by default (ms). */
+  waitTimeoutMs?: number;
+}
+
+/** Who sends a message or presses a button: a Telegram user. */
+export interface TelegramUser {
+  id: number;
+  first_name: string;
+  last_name?: string;
+  username?: string;
+  language_code?: string;
+  is_bot?: boolean;
+}
+
+/** Where and how a user message arrives; a private chat with the sender by default. */
+export interface UserSendOptions {
+  chat?: Chat;
+  /** The message is sent on behalf of a chat (an anonymous admin, a linked channel). */
+  senderChat?: Chat;
+}
+
+/** A bot message to press a button on: a `BotMessage`, or an API `Message`. */
+export type MessageRef = { message_id: number } & ({ chat_id: number } | { chat: { id: number } });
+
+const BOT_COMMAND = /(?<=^|\s)\/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]+)?/g;
+
+/** A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests of a real grammY bot. */
+export class FakeTelegram {
+  readonly token: string;
+  readonly apiRoot: string;
+  readonly botInfo: UserFromGetMe;
+  private readonly state: FakeState;
+  private readonly api: BotApi;
+  private readonly faults: FaultPlan;
+  private readonly server: Server;
+  private readonly waitTimeoutMs: number;
+  private closed = false;
+
+  private constructor(
+    parts: { state: FakeState; api: BotApi; faults: FaultPlan; server: Server; apiRoot: string },
+    waitTimeoutMs: number,
+  ) {
+    const { state, api, faults, server, apiRoot } = parts;
+    this.state = state;
+    this.api = api;
+    this.faults = faults;
+    this.server = server;
+    this.token = state.token;
+    this.botInfo = state.botUser;
+    this.apiRoot = apiRoot;
+    this.waitTimeoutMs = waitTimeoutMs;
+  }
+
+  static async start(options: FakeTelegramOptions = {}): Promise<FakeTelegram> {
+    const token = options.token ?? randomBotToken();
+    const now = options.now ?? Date.now;
+    const updates = new UpdateQueue();
+    const flood = new FloodLimiter();
+    if (options.flood) flood.limits = options.flood;
+    let api: BotApi | undefined;
+    const webhook = new WebhookDelivery(updates, options.webhookRetryMs ?? 100, now, async (method, params) => {
+      await api?.call(method, () => params, new AbortController().signal, "webhook-reply");
+    });
+    updates.onPush = () => webhook.kick();
+    const state: FakeState = {
+      token,
+      botUser: { ...botUserFor(token), ...options.botInfo },
+      now,
+      chats: new Chats(),
+      updates,
+      webhook,
+      flood,
+      callbackQueries: new Map(),
+      commands: new Map(),
+      files: new Map(),
+      signal: new ChangeSignal(),
+    };
+    const faults = new FaultPlan();
+    api = new BotApi(state, faults);
+    const { server, apiRoot } = await listen(state, api);
+    return new FakeTelegram({ state, api, faults, server, apiRoot }, options.waitTimeoutMs ?? 5000);
+  }
+
+  /** Every API call so far, oldest first (getUpdates included). */
+  get calls(): readonly ApiCall[] {
+    return this.api.calls;
+  }
+
+  /** A user writes to the bot; the user's private chat (or the given group) becomes known to the bot. */
+  userSends(from: TelegramUser, text: string, where?: Chat | UserSendOptions): Message {
+    const options: UserSendOptions = where && "id" in where ? { chat: where } : (where ?? {});
+    const user = asUser(from);
+    const chat: Chat = options.chat ?? privateChatOf(user);
+    const chatState = this.state.chats.remember(chat);
+    if (chat.type === "private") this.state.chats.blockedUsers.delete(user.id); // writing again unblocks
+    const entities: MessageEntity[] = [...text.matchAll(BOT_COMMAND)].map((match) => ({
+      type: "bot_command",
+      offset: match.index,
+      length: match[0].length,
+    }));
+    const sentAt = this.state.now();
+    const message = {
+      message_id: chatState.newMessageId(),
+      from: user,
+      ...(options.senderChat ? { sender_chat: options.senderChat } : {}),
+      chat,
+      date: Math.floor(sentAt / 1000),
+      text,
+      ...(entities.length > 0 ? { entities } : {}),
+    } as Message;
+    chatState.messages.push({ message, fromBot: false, deleted: false, history: [], sentAt });
+    this.state.updates.push({ message } as NewUpdate);
+    return message;
+  }
+
+  /**
+   * A user presses an inline button on a bot message. The data is not checked against the
+   * keyboard, so a test can forge it. Returns the callback query id.
+   */
+  pressButton(from: TelegramUser, message: MessageRef, callbackData: string): string {
+    const chatId = "chat_id" in message ? message.chat_id : message.chat.id;
+    const stored = this.state.chats.find(chatId)?.find(message.message_id);
+    if (!stored || !stored.fromBot) {
+      throw new Error(`pressButton: chat ${chatId} has no bot message ${message.message_id} (deleted, or never sent)`);
+    }
+    const id = `${randomInt(1, 2 ** 47)}${randomInt(100_000, 999_999)}`;
+    const user = asUser(from);
+    this.state.callbackQueries.set(id, {
+      id,
+      from: user,
+      chatId,
+      messageId: message.message_id,
+      data: callbackData,
+      pressedAt: this.state.now(),
+    });
+    this.state.updates.push({
+      callback_query: {
+        id,
+        from: user,
+        message: structuredClone(stored.message),
+        chat_instance: chatInstance(chatId),
+        data: callbackData,
+      },
+    } as NewUpdate);
+    return id;
+  }
+
+  /** Presses the button labelled `buttonText` (its real callback_data). Returns the callback query id. */
+  tapButton(from: TelegramUser, message: MessageRef, buttonText: string): string {
+    const chatId = "chat_id" in message ? message.chat_id : message.chat.id;
+    const view = this.chat(chatId).find((m) => m.message_id === message.message_id && !m.deleted);
+    const button = view?.buttons.find((b) => b.text === buttonText);
+    if (!button || !("callback_data" in button)) {
+      const labels = view?.buttons.map((b) => JSON.stringify(b.text)).join(", ") || "none";
+      throw new Error(`tapButton: message ${message.message_id} has no callback button ${JSON.stringify(buttonText)} (buttons: ${labels})`);
+    }
+    return this.pressButton(from, message, button.callback_data);
+  }
+
+  /** Queues any update as is (an update_id is added if missing). */
+  raw(update: NewUpdate): Update {
+    return this.state.updates.push(update);
+  }
+
+  /** The bot's messages in a chat, oldest first, with edits and deletions applied. */
+  chat(chatId: number): BotMessage[] {
+    const chat = this.state.chats.find(chatId);
+    return chat ? chat.messages.filter((m) => m.fromBot).map(botMessageView) : [];
+  }
+
+  /** The newest bot message in a chat that is not deleted. */
+  lastMessage(chatId: number): BotMessage | undefined {
+    return this.chat(chatId).filter((m) => !m.deleted).at(-1);
+  }
+
+  /** Chat actions ("typing", ...) the bot sent to a chat. */
+  chatActions(chatId: number): string[] {
+    return this.state.chats.find(chatId)?.actions.map((a) => a.action) ?? [];
+  }
+
+  /** A callback query from pressButton, with the bot's answer once it came. */
+  callbackQuery(id: string): CallbackQueryRecord | undefined {
+    const query = this.state.callbackQueries.get(id);
+    return query && structuredClone(query);
+  }
+
+  /** The command list set for a scope and language (undefined if none). */
+  commands(scope: Record<string, unknown> = { type: "default" }, languageCode = ""): BotCommand[] | undefined {
+    return this.state.commands.get(commandListKey(scope, languageCode))?.commands;
+  }
+
+  /** Resolves with the first call (past or future) of `method` that matches `predicate`. */
+  waitForCall(method: string, predicate: (call: ApiCall) => boolean = () => true, timeoutMs = this.waitTimeoutMs): Promise<ApiCall> {
+    return this.state.signal.waitFor(
+      () => this.api.calls.find((call) => call.method === method && predicate(call)),
+      timeoutMs,
+      () => `no matching ${method} call. Recent calls: ${describeCalls(this.api.calls)}`,
+    );
+  }
+
+  /**
+   * Resolves with the first bot message in the chat, as it is now, that matches `predicate`
+   * (default: any message not deleted). Re-checked after every send, edit and deletion.
+   */
+  waitForMessage(
+    chatId: number,
+    predicate: (message: BotMessage) => boolean = (m) => !m.deleted,
+    timeoutMs = this.waitTimeoutMs,
+  ): Promise<BotMessage> {
+    return this.state.signal.waitFor(
+      () => this.chat(chatId).find(predicate),
+      timeoutMs,
+      () => {
+        const texts = this.chat(chatId).map((m) => `#${m.message_id}${m.deleted ? " (deleted)" : ""} ${JSON.stringify(m.text ?? m.caption ?? "")}`);
+        return `no matching bot message in chat ${chatId}. Messages: [${texts.join(", ")}]. Recent calls: ${describeCalls(this.api.calls)}`;
+      },
+    );
+  }
+
+  /** Resolves when the bot has answered the callback query. */
+  waitForCallbackAnswer(id: string, timeoutMs = this.waitTimeoutMs): Promise<CallbackQueryRecord> {
+    return this.state.signal.waitFor(
+      () => {
+        const query = this.callbackQuery(id);
+        return query?.answer ? query : undefined;
+      },
+      timeoutMs,
+      () => `callback query ${id} was not answered. Recent calls: ${describeCalls(this.api.calls)}`,
+    );
+  }
+
+  /** Makes the next `times` calls of `method` fail: 429 with retry_after, a 5xx, or a dropped connection. */
+  fail(method: string, fault: Fault, times = 1): void {
+    this.faults.add(method, fault, times);
+  }
+
+  /** Telegram's flood limits on sendMessage/sendPhoto; `{}` turns them off. */
+  setFloodLimits(limits: FloodLimits): void {
+    this.state.flood.limits = limits;
+  }
+
+  /** The user blocks the bot: sends to their private chat get 403 until they write again. */
+  blockUser(userId: number): void {
+    this.state.chats.blockedUsers.add(userId);
+  }
+
+  unblockUser(userId: number): void {
+    this.state.chats.blockedUsers.delete(userId);
+  }
+
+  /** Updates not yet confirmed by getUpdates or accepted by the webhook. */
+  get pendingUpdates(): number {
+    return this.state.updates.size;
+  }
+
+  /** Ends pending long polls (with no updates), stops webhook delivery and closes the server. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.state.updates.endPoll();
+    this.state.webhook.close();
+    this.state.signal.failAll(new Error("the fake Telegram server was closed"));
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}
+
+export function startFakeTelegram(options?: FakeTelegramOptions): Promise<FakeTelegram> {
+  return FakeTelegram.start(options);
+}
+
+function asUser(from: TelegramUser): User {
+  return { ...from, is_bot: from.is_bot ?? false };
+}
+
+function privateChatOf(user: User): Chat {
+  return {
+    id: user.id,
+    type: "private",
+    first_name: user.first_name,
+    ...(user.last_name !== undefined ? { last_name: user.last_name } : {}),
+    ...(user.username !== undefined ? { username: user.username } : {}),
+  } as Chat;
+}
+
+const instances = new Map<number, string>();
+function chatInstance(chatId: number): string {
+  const known = instances.get(chatId);
+  if (known) return known;
+  const fresh = BigInt(`0x${randomBytes(8).toString("hex")}`).toString();
+  instances.set(chatId, fresh);
+  return fresh;
+}

@@ -1,0 +1,7 @@
+export { FakeTelegram, startFakeTelegram } from "./fake-telegram.js";
+export type { FakeTelegramOptions, MessageRef, TelegramUser, UserSendOptions } from "./fake-telegram.js";
+export type { ApiCall, ApiResponse } from "./call-log.js";
+export type { MessageVersion } from "./chats.js";
+export type { Fault, FloodLimits } from "./faults.js";
+export type { CallbackQueryRecord } from "./state.js";
+export type { BotMessage } from "./views.js";
