@@ -1,0 +1,114 @@
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempDir } from "../support/temp-store.js";
+import { assertBuilt, cliFor, pairbot } from "./run-pairbot.js";
+
+let folder: ReturnType<typeof tempDir>;
+beforeAll(() => {
+  assertBuilt();
+  folder = tempDir("pairbot-cli-");
+});
+afterAll(() => folder.remove());
+
+/** A store folder holding exactly the given text as store.json. */
+function storeWith(name: string, text: string): string {
+  const dir = path.join(folder.dir, name);
+  mkdirSync(dir);
+  const file = path.join(dir, "store.json");
+  writeFileSync(file, text, { mode: 0o600 });
+  return file;
+}
+
+describe("a store that cannot be used", () => {
+  it("is refused by every command with one sentence naming the file, and stays byte for byte", async () => {
+    const text = '{ "version": 1, "dm": { "requests": [ \n';
+    const file = storeWith("broken-json", text);
+    const cli = cliFor(file);
+    const commands = [
+      ["pairing", "list"],
+      ["pairing", "approve", "whatsapp", "AB3D7X9K"],
+      ["allowlist", "add", "signal", "bob"],
+      ["setup-code", "--url", "ws://127.0.0.1:18789"],
+    ];
+    for (const args of commands) {
+      const run = await cli(args);
+      expect(run, args.join(" ")).toMatchObject({ code: 1, stdout: "" });
+      expect(run.stderr).toMatch(new RegExp(`^The store ${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} cannot be used: it is not valid JSON \\(.*\\)\\. pairbot will not change it; .*\\n$`));
+    }
+    expect(readFileSync(file, "utf8")).toBe(text);
+    expect(readdirSync(path.dirname(file))).toEqual(["store.json"]); // no lock or temp file left behind
+  });
+
+  it("says what does not match the format, or that a newer pairbot wrote it", async () => {
+    const wrongShape = storeWith("wrong-shape", '{"version":1,"dm":{"requests":"none"}}');
+    const run = await cliFor(wrongShape)(["pairing", "deny", "whatsapp", "+4917"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("it does not match the store format (dm.requests:");
+    expect(readFileSync(wrongShape, "utf8")).toBe('{"version":1,"dm":{"requests":"none"}}');
+
+    const newer = storeWith("newer", '{"version":99}');
+    expect((await cliFor(newer)(["audit"])).stderr).toBe(
+      `The store ${newer} has version 99, written by a newer pairbot; this one reads up to version 1. Upgrade pairbot.\n`,
+    );
+  });
+});
+
+describe("misuse", () => {
+  const cli = () => cliFor(path.join(folder.dir, "misuse", "store.json"));
+
+  it.each([
+    [["frob"], 'Unknown command "frob".', "Usage: pairbot [--store PATH] [--json] <command> ..."],
+    [["pairing"], '"pairing" needs a subcommand.', "Usage: pairbot pairing approve <channel> <code|senderId> [--account A]"],
+    [["devices", "approve"], "Missing <requestId>.", "Usage: pairbot devices approve <requestId>"],
+    [["pairing", "list", "--bogus"], "Unknown option --bogus.", "Usage: pairbot pairing list [channel] [--account A] [--json]"],
+    [["dm", "request", "whatsapp", "+49", "--meta", "{chat}"], `--meta must be a JSON object, like --meta '{"chat":"private"}'.`, "Usage: pairbot dm request"],
+  ])("pairbot %j exits 2 and says what is wrong and how it is used", async (args, problem, usage) => {
+    const run = await cli()(args);
+    expect(run).toMatchObject({ code: 2, stdout: "" });
+    expect(run.stderr.split("\n")[0]).toBe(problem);
+    expect(run.stderr).toContain(`\n${usage}`);
+  });
+
+  it("prints the help on --help, for one command or all", async () => {
+    const all = await pairbot(["--help"]);
+    expect(all.code).toBe(0);
+    for (const usage of ["pairbot dm request <channel> <senderId>", "pairbot pairing approve", "pairbot allowed", "pairbot setup-code", "pairbot devices cleanup", "pairbot audit"]) {
+      expect(all.stdout).toContain(usage);
+    }
+    expect(await pairbot(["pairing", "approve", "--help"])).toMatchObject({ code: 0, stdout: "pairbot pairing approve <channel> <code|senderId> [--account A]\n" });
+    expect((await pairbot(["help", "allowlist"])).stdout.split("\n")).toHaveLength(4);
+    const bare = await pairbot([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain("Usage: pairbot");
+  });
+});
+
+describe("an unexpected failure", () => {
+  it("is one line without a stack, unless PAIRBOT_DEBUG=1", async () => {
+    const notAFile = path.join(folder.dir, "a-folder");
+    mkdirSync(notAFile);
+    const plain = await pairbot(["pairing", "list", "--store", notAFile]);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toMatch(/^pairbot failed unexpectedly: EISDIR[^\n]*\(run with PAIRBOT_DEBUG=1 for details\)\n$/);
+    const debug = await pairbot(["pairing", "list", "--store", notAFile], { env: { PAIRBOT_DEBUG: "1" } });
+    expect(debug.code).toBe(1);
+    expect(debug.stderr).toMatch(/EISDIR[^]*\n {4}at /);
+  });
+});
+
+describe("the import graph of an ordinary command", () => {
+  it("loads no Telegram, WebSocket or logging code and only a few date-fns modules", async () => {
+    const record = path.join(folder.dir, "imports.txt");
+    writeFileSync(record, "");
+    const hook = fileURLToPath(new URL("./fixtures/record-imports.mjs", import.meta.url));
+    const run = await pairbot(["pairing", "list", "--store", path.join(folder.dir, "graph.json")], { env: { RECORD_IMPORTS: record }, nodeArgs: ["--import", hook] });
+    expect(run.code).toBe(0);
+    const urls = readFileSync(record, "utf8").split("\n").filter(Boolean);
+    expect(urls.some((u) => u.includes("/dist/src/cli/main.js"))).toBe(true);
+    expect(urls.filter((u) => /node_modules\/(grammy|@grammyjs|ws|pino|qrcode)\//.test(u))).toEqual([]);
+    expect(urls.filter((u) => /\/dist\/src\/(bot|gateway|node)\//.test(u))).toEqual([]);
+    expect(new Set(urls.filter((u) => u.includes("node_modules/date-fns/"))).size).toBeLessThan(40);
+  });
+});
