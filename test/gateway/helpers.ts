@@ -21,6 +21,7 @@ export async function startGateway(options: Partial<GatewayOptions> = {}) {
   };
   const gateway: Gateway = createGateway({ store, port: 0, log, ...options });
   const url = await gateway.listen();
+  let stopped = false;
   const setupCode = async () => (await owner.createSetupCode({ url }, "telegram:1")).setupCode;
   return {
     dir,
@@ -33,7 +34,10 @@ export async function startGateway(options: Partial<GatewayOptions> = {}) {
     logLines: lines,
     setupCode,
     stateFile: (name: string) => path.join(dir, "nodes", `${name}.json`),
+    /** Safe to call twice: a test that finished with this gateway leaves it for afterEach. */
     async stop() {
+      if (stopped) return;
+      stopped = true;
       await gateway.close();
       remove();
     },

@@ -1,0 +1,122 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { CliContext } from "../../src/cli/context.js";
+import { gatewayCommand } from "../../src/gateway/cli.js";
+import { nodeCommand } from "../../src/node/cli.js";
+import { connectDevice, pairDevice } from "../../src/node/pairing.js";
+import { createGateway } from "../../src/gateway/server.js";
+import { encodeSetupCode } from "../../src/store/index.js";
+import { startGateway, type TestGateway } from "./helpers.js";
+
+let gw: TestGateway;
+afterEach(async () => gw?.stop());
+
+/** A CLI context that records what a command prints; `onOut` lets a test act on a line as it appears. */
+function captureCtx(onOut: (line: string) => void = () => undefined) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const ctx: CliContext = {
+    storePath: gw?.file ?? "/nonexistent/store.json",
+    json: false,
+    env: {},
+    out: (line) => {
+      out.push(line);
+      onOut(line);
+    },
+    err: (line) => err.push(line),
+    store: () => gw.store,
+  };
+  return { ctx, out, err };
+}
+
+describe("pairbot node", () => {
+  it("pair prints the request it waits on, exits 0 once approved; connect prints who it is", async () => {
+    gw = await startGateway();
+    const state = gw.stateFile("cli");
+    const pair = captureCtx((line) => {
+      const id = /^Waiting for approval \(request (\S+)\)$/.exec(line)?.[1];
+      if (id) void gw.owner.approveDevice(id, "cli");
+    });
+    expect(await nodeCommand(["pair", await gw.setupCode(), "--name", "Kitchen iPad", "--state", state], pair.ctx)).toBe(0);
+    expect(pair.out[0]).toMatch(/^Waiting for approval \(request \S+\)$/);
+    expect(pair.out[1]).toMatch(/^Paired as \S+ \(node\); token saved in /);
+
+    const connect = captureCtx();
+    expect(await nodeCommand(["connect", "--state", state], connect.ctx)).toBe(0);
+    const deviceId = (await gw.owner.read()).devices.paired[0]!.deviceId;
+    expect(connect.out).toEqual([`Authenticated as ${deviceId} (node)`]);
+  });
+
+  it("exits non-zero with the reason when the owner rejects", async () => {
+    gw = await startGateway();
+    const run = captureCtx((line) => {
+      const id = /request (\S+)\)/.exec(line)?.[1];
+      if (id) void gw.owner.rejectDevice(id, "cli");
+    });
+    expect(await nodeCommand(["pair", await gw.setupCode(), "--state", gw.stateFile("x")], run.ctx)).toBe(1);
+    expect(run.err).toEqual(["The owner rejected this device."]);
+  });
+
+  it("refuses a damaged or expired setup code before connecting, saying what to do", async () => {
+    gw = await startGateway();
+    const state = gw.stateFile("x");
+    await expect(pairDevice({ setupCode: "not-a-code!", stateFile: state })).rejects.toThrow(/setup code is damaged.*Copy it again/);
+    const expired = encodeSetupCode({ url: gw.url, bootstrapToken: "A".repeat(43), expiresAt: new Date(Date.now() - 1000).toISOString() });
+    await expect(pairDevice({ setupCode: expired, stateFile: state })).rejects.toThrow(/expired.*new one \(\/pair\)/);
+  });
+
+  it("says the gateway cannot be reached, and that connect needs pairing first", async () => {
+    gw = await startGateway();
+    const down = createGateway({ store: gw.store, port: 0 });
+    const downUrl = await down.listen();
+    await down.close();
+    const setupCode = (await gw.owner.createSetupCode({ url: downUrl }, "cli")).setupCode;
+    const run = captureCtx();
+    expect(await nodeCommand(["pair", setupCode, "--state", gw.stateFile("y")], run.ctx)).toBe(1);
+    expect(run.err[0]).toMatch(/Cannot reach the gateway at ws:\/\/127\.0\.0\.1:\d+; is `pairbot gateway` running there\?/);
+    await expect(connectDevice({ stateFile: gw.stateFile("never") })).rejects.toThrow(/holds no device token; pair first/);
+  });
+
+  it("prints usage for a missing setup code or an unknown subcommand (exit 2)", async () => {
+    const run = captureCtx();
+    expect(await nodeCommand(["pair"], run.ctx)).toBe(2);
+    expect(await nodeCommand(["fly"], run.ctx)).toBe(2);
+    expect(run.err.filter((l) => l.startsWith("Usage:")).length).toBeGreaterThan(0);
+  });
+});
+
+describe("pairbot gateway", () => {
+  it("refuses bad options with a sentence and a usage line", async () => {
+    const run = captureCtx();
+    expect(await gatewayCommand(["--prot", "1"], run.ctx)).toBe(2);
+    await expect(gatewayCommand(["--port", "http"], run.ctx)).rejects.toThrow(/Invalid --port "http"/);
+    await expect(gatewayCommand(["--cert", "c.pem"], run.ctx)).rejects.toThrow(/both --cert and --key/);
+    await expect(gatewayCommand(["--policy", "slack=closed"], run.ctx)).rejects.toThrow(/must be one of/);
+  });
+});
+
+describe("wss:// with a certificate", () => {
+  it("pairs over TLS when given --cert and --key", async (context) => {
+    const { dir } = gw = await startGateway();
+    const cert = path.join(dir, "cert.pem");
+    const key = path.join(dir, "key.pem");
+    try {
+      execFileSync("openssl", ["req", "-x509", "-newkey", "ed25519", "-nodes", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "1", "-keyout", key, "-out", cert], { stdio: "ignore" });
+    } catch {
+      context.skip(); // no openssl on this machine
+    }
+    const secure = createGateway({ store: gw.store, port: 0, tls: { cert: readFileSync(cert), key: readFileSync(key) } });
+    const url = await secure.listen();
+    try {
+      expect(url).toMatch(/^wss:\/\//);
+      const setupCode = (await gw.owner.createSetupCode({ url }, "cli")).setupCode;
+      const session = await pairDevice({ setupCode, stateFile: gw.stateFile("tls"), ca: readFileSync(cert), onPending: (id) => void gw.owner.approveDevice(id, "cli") });
+      expect(session.deviceToken).toBeTruthy();
+      session.close();
+    } finally {
+      await secure.close();
+    }
+  });
+});
