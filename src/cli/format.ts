@@ -3,8 +3,13 @@ import { formatDistanceStrict } from "date-fns/formatDistanceStrict";
 
 /** "in 57 minutes", "3 minutes ago": exact enough to tell how long a code stays valid. */
 export function relative(isoTime: string, now: number): string {
-  return formatDistanceStrict(new Date(isoTime), new Date(now), { addSuffix: true });
+  const at = Date.parse(isoTime);
+  if (at <= now && now - at < 10_000) return "just now";
+  return formatDistanceStrict(at, now, { addSuffix: true });
 }
+
+/** "1 setup code", "3 setup codes". */
+export const count = (n: number, thing: string): string => `${n} ${thing}${n === 1 ? "" : "s"}`;
 
 const width = (text: string): number => [...text].length;
 

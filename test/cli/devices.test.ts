@@ -69,9 +69,9 @@ describe("pairbot devices", () => {
     const human = (await cli(["devices", "list"])).stdout;
     expect(human).toContain("Pending device requests:\n  REQUEST ");
     expect(human).toContain(`  ${approveMe.requestId}  Kitchen tablet  android   node  -       192.168.1.31  `);
-    expect(human).toMatch(/  192\.168\.1\.31 +\d+ seconds? ago +in 10 minutes\n/);
+    expect(human).toMatch(/  192\.168\.1\.31 +(just now|\d+ seconds ago) +in 10 minutes\n/);
     expect(human).toContain("No paired devices.");
-    expect(human).toContain("1 unused setup code(s) open");
+    expect(human).toContain("1 unused setup code open; the last expires in 10 minutes. Void them: pairbot devices cleanup");
 
     const approved = await cli(["devices", "approve", approveMe.requestId, "--json"]);
     expect(approved.code).toBe(0);
@@ -79,7 +79,7 @@ describe("pairbot devices", () => {
     expect(await cli(["devices", "approve", approveMe.requestId])).toMatchObject({ code: 1, stdout: "" });
 
     expect((await cli(["devices", "reject", rejectMe.requestId])).stdout).toBe("Rejected Kitchen tablet (android); the setup code it used no longer works.\n");
-    expect((await cli(["devices", "list"])).stdout).toMatch(/No pending device requests\.\n\nPaired devices:\n  DEVICE .*\n  \S+ +Kitchen tablet +android +node +- +\d+ seconds? ago +cli +waiting\n/);
+    expect((await cli(["devices", "list"])).stdout).toMatch(/No pending device requests\.\n\nPaired devices:\n  DEVICE .*\n  \S+ +Kitchen tablet +android +node +- +(just now|\d+ seconds ago) +cli +waiting\n/);
 
     expect(parsed(await cli(["devices", "cleanup", "--json"]))).toEqual({ voided: 1 });
     expect((await cli(["devices", "cleanup"])).stdout).toBe("No unused setup codes to void.\n");

@@ -116,7 +116,7 @@ describe("pairbot allowlist", () => {
     ]);
     const lines = (await cli(["allowlist", "list", "signal"])).stdout.split("\n");
     expect(lines[0]).toMatch(/^CHANNEL +ACCOUNT +SENDER +NAME +ADDED +BY$/);
-    expect(lines[1]).toMatch(/^signal +work +bob +Bob +\d+ seconds? ago +cli$/);
+    expect(lines[1]).toMatch(/^signal +work +bob +Bob +(just now|\d+ seconds ago) +cli$/);
     expect(lines).toHaveLength(3);
 
     expect((await cli(["allowlist", "remove", "signal", "bob"])).stderr).toBe("Sender bob is not on the allowlist of signal\n");

@@ -1,6 +1,6 @@
 import type { BootstrapToken, PairedDevice, StoreDoc } from "../../store/index.js";
 import { CLI_ACTOR, type Command } from "../command.js";
-import { json, relative, table } from "../format.js";
+import { count, json, relative, table } from "../format.js";
 
 /** Device pairing: pending requests, paired devices, and the setup codes still out there. */
 
@@ -47,7 +47,7 @@ const list: Command = {
     const open = listing.setupCodes.filter((t) => t.boundKey === undefined);
     if (open.length > 0) {
       ctx.out("");
-      ctx.out(`${open.length} unused setup code(s) open; the last expires ${relative(open.map((t) => t.expiresAt).sort().at(-1)!, now)}. Void them: pairbot devices cleanup`);
+      ctx.out(`${count(open.length, "unused setup code")} open; the last expires ${relative(open.map((t) => t.expiresAt).sort().at(-1)!, now)}. Void them: pairbot devices cleanup`);
     }
     return 0;
   },
@@ -96,7 +96,7 @@ const cleanup: Command = {
   options: [],
   async run(_input, ctx) {
     const voided = await ctx.store().cleanupSetupCodes(CLI_ACTOR);
-    ctx.out(ctx.json ? json({ voided }) : voided === 0 ? "No unused setup codes to void." : `Voided ${voided} unused setup code(s).`);
+    ctx.out(ctx.json ? json({ voided }) : voided === 0 ? "No unused setup codes to void." : `Voided ${count(voided, "unused setup code")}.`);
     return 0;
   },
 };
