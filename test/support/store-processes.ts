@@ -16,6 +16,8 @@ export function compiledScript(name: string): string {
 
 /** A helper process that prints "ready", starts on a line from stdin, and reports in lines. */
 export class StoreProcess {
+  /** Every helper process still running, so a failed test can stop the ones it started. */
+  static readonly running = new Set<StoreProcess>();
   readonly child: ChildProcess;
   readonly lines: string[] = [];
   readonly ready: Promise<void>;
@@ -25,6 +27,7 @@ export class StoreProcess {
 
   constructor(script: string, args: string[]) {
     this.child = spawn(process.execPath, [compiledScript(script), ...args], { stdio: ["pipe", "pipe", "pipe"] });
+    StoreProcess.running.add(this);
     this.child.stderr!.on("data", (chunk: Buffer) => (this.stderr += chunk.toString()));
     let markReady: () => void = () => undefined;
     this.ready = new Promise((resolve) => (markReady = resolve));
@@ -35,6 +38,7 @@ export class StoreProcess {
     });
     this.exited = new Promise((resolve) =>
       this.child.once("exit", (code, signal) => {
+        StoreProcess.running.delete(this);
         resolve({ code, signal });
         for (const wake of this.waiters.splice(0)) wake();
       }),
@@ -42,7 +46,7 @@ export class StoreProcess {
   }
 
   go(): void {
-    this.child.stdin!.write("go\n");
+    this.child.stdin!.end("go\n");
   }
 
   /** Keys of the changes this process reported as saved ("ack <key>"). */
@@ -61,6 +65,11 @@ export class StoreProcess {
   kill(signal: NodeJS.Signals): void {
     this.child.kill(signal);
   }
+}
+
+/** Kills the helper processes a test left running (after a failure). */
+export function stopLeftoverProcesses(): void {
+  for (const p of StoreProcess.running) p.kill("SIGKILL");
 }
 
 /** Starts processes, waits until every one is ready, then releases them together. */
