@@ -12,7 +12,7 @@ import type { CallbackQueryRecord, FakeState } from "./state.js";
 import { botUserFor, randomBotToken } from "./token.js";
 import { UpdateQueue, type NewUpdate } from "./update-queue.js";
 import { botMessageView, describeCalls, type BotMessage } from "./views.js";
-import { WebhookDelivery } from "./webhook.js";
+import { WebhookDelivery, type WebhookDeliveryAttempt } from "./webhook.js";
 
 export interface FakeTelegramOptions {
   /** The bot token the server accepts; a random, realistic one by default. */
@@ -85,9 +85,16 @@ export class FakeTelegram {
     const flood = new FloodLimiter();
     if (options.flood) flood.limits = options.flood;
     let api: BotApi | undefined;
-    const webhook = new WebhookDelivery(updates, options.webhookRetryMs ?? 100, now, async (method, params) => {
-      await api?.call(method, () => params, new AbortController().signal, "webhook-reply");
-    });
+    const signal = new ChangeSignal();
+    const webhook = new WebhookDelivery(
+      updates,
+      options.webhookRetryMs ?? 100,
+      now,
+      async (method, params) => {
+        await api?.call(method, () => params, new AbortController().signal, "webhook-reply");
+      },
+      () => signal.notify(),
+    );
     updates.onPush = () => webhook.kick();
     const state: FakeState = {
       token,
@@ -100,7 +107,7 @@ export class FakeTelegram {
       callbackQueries: new Map(),
       commands: new Map(),
       files: new Map(),
-      signal: new ChangeSignal(),
+      signal,
     };
     const faults = new FaultPlan();
     api = new BotApi(state, faults);
@@ -241,6 +248,23 @@ export class FakeTelegram {
         const texts = this.chat(chatId).map((m) => `#${m.message_id}${m.deleted ? " (deleted)" : ""} ${JSON.stringify(m.text ?? m.caption ?? "")}`);
         return `no matching bot message in chat ${chatId}. Messages: [${texts.join(", ")}]. Recent calls: ${describeCalls(this.api.calls)}`;
       },
+    );
+  }
+
+  /** Every attempt to post an update to the webhook, oldest first. */
+  get webhookDeliveries(): readonly WebhookDeliveryAttempt[] {
+    return this.state.webhook.attempts;
+  }
+
+  /** Resolves with the first webhook delivery attempt (past or future) that matches `predicate`. */
+  waitForDelivery(
+    predicate: (attempt: WebhookDeliveryAttempt) => boolean = (a) => a.accepted,
+    timeoutMs = this.waitTimeoutMs,
+  ): Promise<WebhookDeliveryAttempt> {
+    return this.state.signal.waitFor(
+      () => this.state.webhook.attempts.find(predicate),
+      timeoutMs,
+      () => `no matching webhook delivery. Attempts: ${JSON.stringify(this.state.webhook.attempts.slice(-5))}`,
     );
   }
 

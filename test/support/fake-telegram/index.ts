@@ -5,3 +5,4 @@ export type { MessageVersion } from "./chats.js";
 export type { Fault, FloodLimits } from "./faults.js";
 export type { CallbackQueryRecord } from "./state.js";
 export type { BotMessage } from "./views.js";
+export type { WebhookDeliveryAttempt } from "./webhook.js";

@@ -8,12 +8,23 @@ export interface WebhookSettings {
   ipAddress?: string;
 }
 
+/** One attempt to post an update to the webhook. */
+export interface WebhookDeliveryAttempt {
+  updateId: number;
+  url: string;
+  /** HTTP status of the webhook's answer; 0 if the connection failed. */
+  status: number;
+  accepted: boolean;
+  error?: string;
+}
+
 /** A webhook's reply may itself be an API call: `{ "method": "sendMessage", ... }`. */
 export type WebhookReplyHandler = (method: string, params: Record<string, unknown>) => Promise<void>;
 
 /** Posts queued updates to the webhook one at a time, in order, retrying until the server says 2xx. */
 export class WebhookDelivery {
   settings: WebhookSettings | undefined;
+  readonly attempts: WebhookDeliveryAttempt[] = [];
   lastError: { date: number; message: string } | undefined;
   private running = false;
   private closed = false;
@@ -24,6 +35,7 @@ export class WebhookDelivery {
     private readonly retryDelayMs: number,
     private readonly now: () => number,
     private readonly onReply: WebhookReplyHandler,
+    private readonly onAttempt: () => void,
   ) {}
 
   set(settings: WebhookSettings): void {
@@ -59,8 +71,7 @@ export class WebhookDelivery {
       const [update] = this.queue.peek(1);
       if (update === undefined) return;
       const delivered = await this.deliver(this.settings, update);
-      if (delivered) this.queue.confirm(update.update_id + 1);
-      else await sleep(this.retryDelayMs, this.controller.signal);
+      if (!delivered) await sleep(this.retryDelayMs, this.controller.signal);
     }
   }
 
@@ -76,16 +87,23 @@ export class WebhookDelivery {
       });
       const body = await response.text();
       if (!response.ok) {
-        this.fail(`Wrong response from the webhook: ${response.status} ${response.statusText}`);
+        this.fail(settings, update, response.status, `Wrong response from the webhook: ${response.status} ${response.statusText}`);
         return false;
       }
+      this.queue.confirm(update.update_id + 1);
+      this.record({ updateId: update.update_id, url: settings.url, status: response.status, accepted: true });
       await this.replyFrom(body);
       return true;
     } catch (error) {
       if (this.controller.signal.aborted) return false;
-      this.fail(`Connection refused: ${(error as Error).message}`);
+      this.fail(settings, update, 0, `Connection refused: ${(error as Error).message}`);
       return false;
     }
+  }
+
+  private record(attempt: WebhookDeliveryAttempt): void {
+    this.attempts.push(attempt);
+    this.onAttempt();
   }
 
   private async replyFrom(body: string): Promise<void> {
@@ -100,8 +118,9 @@ export class WebhookDelivery {
     if (typeof method === "string") await this.onReply(method, params);
   }
 
-  private fail(message: string): void {
+  private fail(settings: WebhookSettings, update: Update, status: number, message: string): void {
     this.lastError = { date: Math.floor(this.now() / 1000), message };
+    this.record({ updateId: update.update_id, url: settings.url, status, accepted: false, error: message });
   }
 }
 
