@@ -16,16 +16,19 @@ export interface NotifierOptions {
   /** For the 48-hour delete window and the expiry timer; the store has its own clock for the rules. */
   clock?: Clock;
   limits?: Partial<DeliveryLimits>;
+  /** How long stop() lets calls in flight finish before cutting them off (default 5 s). */
+  stopGraceMs?: number;
 }
 
 export interface Notifier {
-  /** Stops watching, lets the calls in flight finish (and be recorded), and drops the rest until next start. */
+  /** Stops watching, lets the calls in flight finish (and be recorded), and leaves the rest for the next start. */
   stop(): Promise<void>;
 }
 
 /** Longest delay setTimeout accepts; a later expiry simply re-arms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const RETRY_READ_MS = 5000;
+const STOP_GRACE_MS = 5000;
 
 /**
  * Keeps the owners' chats in step with the store. Every change seen on the feed (and the start) runs one
@@ -91,9 +94,15 @@ export class NotificationEngine implements Notifier {
     this.feed?.close();
     clearTimeout(this.expiryTimer);
     clearTimeout(this.retryTimer);
-    this.abort.abort();
-    await this.passing;
-    await this.queues.stop();
+    // A send in flight is let finish and be recorded, or it would go out again after the restart;
+    // only one stuck past the grace period (Telegram down, a long retry_after) is cut off.
+    const cutOff = setTimeout(() => this.abort.abort(), this.options.stopGraceMs ?? STOP_GRACE_MS);
+    try {
+      await this.passing;
+      await this.queues.stop();
+    } finally {
+      clearTimeout(cutOff);
+    }
   }
 
   private remember(card: RequestCard): void {
