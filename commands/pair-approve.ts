@@ -1,0 +1,78 @@
+import { createConversation } from "@grammyjs/conversations";
+import { Composer } from "grammy";
+import { ask, settle, type Option, type PairConversation } from "../src/bot/ask.js";
+import type { BotDeps, PairContext, PairConversationContext } from "../src/bot/context.js";
+import { decide, decideByArgs, isGone } from "../src/bot/decide.js";
+import { decisionText } from "../src/bot/decision-texts.js";
+import type { RequestCard } from "../src/bot/notifier/texts.js";
+import { pairSubcommand } from "../src/bot/pair-args.js";
+import { renderSummary } from "../src/bot/render/cards.js";
+import { plainText } from "../src/bot/render/html.js";
+import { replyHtml, storeErrorText } from "../src/bot/reply.js";
+import type { ConversationPlugins } from "../src/bot/conversation-plugins.js";
+
+/** More choices than this do not fit a phone screen; the owner can name the id instead. */
+const MAX_CHOICES = 8;
+
+const idOf = (card: RequestCard) => (card.kind === "dm" ? card.request.id : card.request.requestId);
+
+/**
+ * /pair approve alone: with one pending request, "Approve X? Yes / No"; with several, a choice first.
+ * Never "the latest": the owner always sees what they approve. Store calls run as external steps.
+ */
+function approveDialog(deps: BotDeps) {
+  return async function approve(conversation: PairConversation, ctx: PairConversationContext): Promise<void> {
+    const cards = await conversation.external(async (): Promise<RequestCard[]> => {
+      const pending = await deps.store.pending();
+      return [...pending.devices.map((request) => ({ kind: "device" as const, request })), ...pending.dm.map((request) => ({ kind: "dm" as const, request }))];
+    });
+    let card = cards[0];
+    if (!card) {
+      await replyHtml(ctx, ctx.t("pending-none")).catch(() => undefined);
+      return;
+    }
+    if (cards.length > 1) {
+      const choices: Option[][] = cards.slice(0, MAX_CHOICES).map((c, i) => [{ value: String(i), label: plainText(renderSummary(ctx.speaker, c), 60) }]);
+      const picked = await ask(conversation, ctx, ctx.t("approve-choose"), [...choices, [{ value: "x", label: ctx.t("ask-cancel") }]]);
+      if (!picked) return;
+      card = cards[Number(picked.value)];
+      if (picked.value === "x" || !card) return settle(picked, ctx.t("approve-cancelled"));
+      await settle(picked, renderSummary(ctx.speaker, card));
+    }
+    const chosen = card;
+    const confirmed = await ask(conversation, ctx, ctx.t("approve-confirm", { summary: renderSummary(ctx.speaker, chosen) }), [
+      [{ value: "yes", label: ctx.t("ask-approve") }, { value: "no", label: ctx.t("ask-no") }],
+    ]);
+    if (!confirmed) return;
+    if (confirmed.value !== "yes") return settle(confirmed, ctx.t("approve-cancelled"));
+    const result = await conversation.external(async () => {
+      try {
+        const decided = await decide(deps.store, { kind: chosen.kind, id: idOf(chosen) }, "approve", ctx.actor);
+        return decisionText(ctx.speaker, decided.card, "approve");
+      } catch (e) {
+        return isGone(e) ? ctx.t("already-handled") : storeErrorText(ctx, e, idOf(chosen));
+      }
+    });
+    await settle(confirmed, result);
+  };
+}
+
+/** /pair approve [<requestId> | <code> | <channel> <code>]. */
+export function pairApproveCommand(deps: BotDeps, plugins: ConversationPlugins): Composer<PairContext> {
+  const composer = new Composer<PairContext>();
+  composer.use(createConversation(approveDialog(deps), { id: "approve", plugins }));
+  pairSubcommand(composer, "approve", async (ctx, args) => {
+    if (args.length === 0) {
+      await ctx.conversation.exitAll(); // a new dialog replaces an unanswered one
+      return ctx.conversation.enter("approve");
+    }
+    if (args.length > 2) return replyHtml(ctx, ctx.t("usage-approve"));
+    try {
+      const card = await decideByArgs(deps.store, args, "approve", ctx.actor);
+      return replyHtml(ctx, decisionText(ctx.speaker, card, "approve"));
+    } catch (e) {
+      return replyHtml(ctx, storeErrorText(ctx, e, args.join(" ")));
+    }
+  });
+  return composer;
+}

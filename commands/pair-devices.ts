@@ -1,0 +1,89 @@
+import { createConversation } from "@grammyjs/conversations";
+import { Composer } from "grammy";
+import { encodeButton } from "../src/bot/callback-data.js";
+import { ask, settle, type PairConversation } from "../src/bot/ask.js";
+import type { BotDeps, PairContext, PairConversationContext } from "../src/bot/context.js";
+import type { ConversationPlugins } from "../src/bot/conversation-plugins.js";
+import { pairSubcommand } from "../src/bot/pair-args.js";
+import { renderDevice } from "../src/bot/render/cards.js";
+import { escapeHtml as esc } from "../src/bot/render/html.js";
+import { replyHtml, storeErrorText } from "../src/bot/reply.js";
+
+/** What a revoke names: a paired device, or a sender on a channel's allowlist (default account). */
+export type RevokeTarget = { kind: "device"; id: string } | { kind: "sender"; channel: string; senderId: string };
+
+/** At most this many device cards at once; the CLI lists them all. */
+const MAX_DEVICES = 20;
+
+/** Asks "Revoke X?" before removing access; the target is looked up again when confirmed. */
+function revokeDialog(deps: BotDeps) {
+  return async function revoke(conversation: PairConversation, ctx: PairConversationContext, target: RevokeTarget): Promise<void> {
+    const question = await conversation.external(async (): Promise<string | { error: string }> => {
+      const doc = await deps.store.read();
+      if (target.kind === "device") {
+        const d = doc.devices.paired.find((p) => p.deviceId === target.id);
+        if (!d) return { error: ctx.t("no-device", { id: esc(target.id) }) };
+        return ctx.t("revoke-confirm-device", { name: esc(d.name), platform: esc(d.platform), role: esc(d.role) });
+      }
+      const senders = doc.dm.allowlist[target.channel]?.["default"] ?? {};
+      if (!Object.hasOwn(senders, target.senderId)) {
+        return { error: ctx.t("error-generic", { reason: esc(`${target.senderId} is not on the allowlist of ${target.channel}; the CLI (pairbot allowlist) shows who is.`) }) };
+      }
+      return ctx.t("revoke-confirm-sender", { identifier: esc(target.senderId), channel: esc(target.channel) });
+    });
+    if (typeof question !== "string") {
+      await replyHtml(ctx, question.error).catch(() => undefined);
+      return;
+    }
+    const answer = await ask(conversation, ctx, question, [[{ value: "yes", label: ctx.t("ask-revoke") }, { value: "no", label: ctx.t("ask-no") }]]);
+    if (!answer) return;
+    if (answer.value !== "yes") return settle(answer, ctx.t("revoke-cancelled"));
+    const result = await conversation.external(async () => {
+      try {
+        if (target.kind === "device") {
+          const device = await deps.store.revokeDevice(target.id, ctx.actor);
+          return ctx.t("revoked-device", { name: esc(device.name) });
+        }
+        await deps.store.revokeSender({ channel: target.channel, senderId: target.senderId }, ctx.actor);
+        return ctx.t("revoked-sender", { identifier: esc(target.senderId), channel: esc(target.channel) });
+      } catch (e) {
+        return storeErrorText(ctx, e, target.kind === "device" ? target.id : target.senderId);
+      }
+    });
+    await settle(answer, result);
+  };
+}
+
+/** Starts the revoke dialog (also from a device card's Revoke button). */
+export async function startRevoke(ctx: PairContext, target: RevokeTarget): Promise<void> {
+  await ctx.conversation.exitAll();
+  await ctx.conversation.enter("revoke", target);
+}
+
+/** /pair devices (each with Revoke) and /pair revoke <deviceId> | <channel> <senderId>. */
+export function pairDevicesCommands(deps: BotDeps, plugins: ConversationPlugins): Composer<PairContext> {
+  const composer = new Composer<PairContext>();
+  composer.use(createConversation(revokeDialog(deps), { id: "revoke", plugins }));
+
+  pairSubcommand(composer, "devices", async (ctx, args) => {
+    if (args.length > 0) return replyHtml(ctx, ctx.t("usage-simple", { sub: "devices" }));
+    const devices = (await deps.store.read()).devices.paired;
+    if (devices.length === 0) return replyHtml(ctx, ctx.t("devices-none"));
+    for (const device of devices.slice(0, MAX_DEVICES)) {
+      const revoke = { text: ctx.t("button-revoke"), callback_data: encodeButton({ kind: "revoke-device", id: device.deviceId }) };
+      await replyHtml(ctx, renderDevice(ctx.speaker, device, ctx.ownerId), { inline_keyboard: [[revoke]] });
+    }
+    if (devices.length > MAX_DEVICES) await replyHtml(ctx, ctx.t("pending-more", { more: devices.length - MAX_DEVICES }));
+  });
+
+  pairSubcommand(composer, "revoke", async (ctx, args) => {
+    const [first, second] = args;
+    if (first === undefined || args.length > 2) return replyHtml(ctx, ctx.t("usage-revoke"));
+    try {
+      return await startRevoke(ctx, second === undefined ? { kind: "device", id: first } : { kind: "sender", channel: first, senderId: second });
+    } catch (e) {
+      return replyHtml(ctx, storeErrorText(ctx, e, first));
+    }
+  });
+  return composer;
+}

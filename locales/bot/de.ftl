@@ -1,0 +1,129 @@
+# pairbot-Texte (Telegram-HTML). Variablen kommen bereits maskiert an.
+
+start =
+    <b>pairbot</b> ist deine Pairing-Konsole: Du entscheidest, wer deinem Assistenten schreiben darf und welche Geräte sich mit deinem Gateway verbinden dürfen. Neue Anfragen kommen hier mit den Knöpfen Zulassen und Ablehnen an.
+
+    { help-commands }
+
+help-commands =
+    /pair — ein Einrichtungscode für ein neues Gerät
+    /pair qr — derselbe Code als QR-Bild
+    /pair pending — offene Anfragen
+    /pair approve [ID | Code] — eine Anfrage zulassen
+    /pair reject &lt;ID&gt; — eine Geräteanfrage ablehnen
+    /pair deny &lt;Code&gt; — eine DM-Anfrage ablehnen
+    /pair devices — gekoppelte Geräte
+    /pair revoke &lt;Geräte-ID&gt; | &lt;Kanal&gt; &lt;Absender-ID&gt; — Zugang entziehen
+    /pair cleanup — alle unbenutzten Einrichtungscodes ungültig machen
+    /pair notify on | off — Push-Benachrichtigungen
+    /help — diese Liste
+
+private = Dieser Bot ist privat. (Deine Telegram-Nutzer-ID ist { $userId }.)
+unknown-input = Sende /help für die Befehle.
+
+menu-start = Was pairbot tut
+menu-help = Die Befehle
+menu-pair = Einrichtungscode, offene Anfragen, Geräte
+
+pair-instructions =
+    <b>Ein neues Gerät koppeln</b>
+    1. Öffne die App auf dem Gerät: Einstellungen → Gateway.
+    2. Füge den Einrichtungscode aus der nächsten Nachricht ein und tippe auf Verbinden.
+
+    Der Code gilt bis { $until } Uhr ({ $minutes } Min.). Behandle ihn wie ein Passwort: Wer ihn hat, kann eine Kopplung anfragen.
+    Falls er in falsche Hände geraten ist, sende /pair cleanup.
+pair-copy = Kopieren
+pair-qr-caption =
+    Scanne dies mit der Kamera des neuen Geräts (Einstellungen → Gateway). Gültig bis { $until } Uhr ({ $minutes } Min.).
+    Behandle ihn wie ein Passwort; falls er in falsche Hände geraten ist, sende /pair cleanup.
+cleanup-done = { $count } unbenutzte(r) Einrichtungscode(s) ungültig gemacht; Geräte, die sie benutzt hatten, wurden abgelehnt.
+cleanup-none = Es gab keine unbenutzten Einrichtungscodes.
+notify-on = Push-Benachrichtigungen sind an.
+notify-off = Push-Benachrichtigungen sind aus. /pair pending zeigt weiterhin alles.
+
+card-dm =
+    <b>DM-Kopplungsanfrage</b>
+    Kanal: { $channel }
+    Absender: <code>{ $identifier }</code>
+    Name: { $name }
+    Code: <code>{ $code }</code>
+    Läuft ab { $expiresIn }
+card-device =
+    <b>Geräte-Kopplungsanfrage</b>
+    Name: { $name }
+    Plattform: { $platform }
+    Rolle: { $role }
+    Berechtigungen: { $scopes }
+    Adresse: { $address }
+    Anfrage-ID: <code>{ $requestId }</code>
+    Angefragt { $age }, läuft ab { $expiresIn }
+name-unknown = (kein Name)
+scopes-none = keine
+button-approve = Zulassen
+button-deny = Ablehnen
+button-revoke = Entziehen
+
+outcome-approve = ✅ Zugelassen von { $actor } um { $time }
+outcome-allow = ✅ Erlaubt von { $actor } um { $time }
+outcome-deny = ❌ Abgelehnt von { $actor } um { $time }
+outcome-reject = ❌ Abgelehnt von { $actor } um { $time }
+outcome-expire = ⌛ Abgelaufen um { $time }
+outcome-supersede = ↻ Um { $time } durch eine neuere Anfrage desselben Geräts ersetzt
+outcome-unknown = Diese Anfrage ist nicht mehr offen.
+actor-you = dir
+actor-owner = Besitzer { $id }
+actor-cli = der Kommandozeile
+actor-gateway = dem Gateway
+setup-gone-token = Dieser Einrichtungscode wurde von einem Gerät benutzt und gilt nicht mehr.
+setup-gone-expire = Dieser Einrichtungscode ist abgelaufen.
+setup-gone-cleanup = Dieser Einrichtungscode wurde ungültig gemacht (/pair cleanup).
+setup-gone-reject = Dieser Einrichtungscode wurde zurückgezogen: Das Gerät, das ihn benutzt hat, wurde abgelehnt.
+setup-gone-unknown = Dieser Einrichtungscode gilt nicht mehr.
+
+pending-none = Nichts offen.
+pending-header = Offen: { $devices } Geräteanfrage(n), { $dms } DM-Anfrage(n).
+pending-more = …und { $more } weitere. Entscheide zuerst über diese und sende dann erneut /pair pending.
+
+approved-dm = ✅ { $name } (<code>{ $identifier }</code>) auf { $channel } zugelassen: Er oder sie kann deinem Assistenten jetzt schreiben.
+approved-device = ✅ Gerät { $name } ({ $platform }, { $role }) zugelassen: Es erhält sein Token bei der nächsten Verbindung.
+denied-dm = ❌ { $name } (<code>{ $identifier }</code>) auf { $channel } abgelehnt.
+rejected-device = ❌ Gerät { $name } ({ $platform }) abgelehnt.
+already-handled = Bereits erledigt oder abgelaufen: nichts geändert.
+button-expired = Dieser Knopf ist abgelaufen: nichts geändert.
+not-found = Keine offene Anfrage passt zu <code>{ $id }</code>. Siehe /pair pending.
+throttled = Zu viele falsche Codes: Zulassen per Code ist eine Weile gesperrt. Nutze die Knöpfe in /pair pending.
+error-generic = Das hat nicht geklappt: { $reason }
+
+approve-choose = Mehrere Anfragen sind offen. Welche möchtest du zulassen?
+approve-confirm =
+    Diese Anfrage zulassen?
+
+    { $summary }
+summary-dm = { $name } (<code>{ $identifier }</code>) auf { $channel }, Code <code>{ $code }</code>
+summary-device = Gerät { $name } ({ $platform }, { $role }), Anfrage <code>{ $requestId }</code>
+ask-approve = Ja, zulassen
+ask-no = Nein
+ask-cancel = Abbrechen
+approve-cancelled = Nichts wurde zugelassen.
+
+devices-none = Keine gekoppelten Geräte.
+device-row =
+    <b>{ $name }</b> ({ $platform }, { $role })
+    Berechtigungen: { $scopes }
+    Geräte-ID: <code>{ $deviceId }</code>
+    Gekoppelt { $age } von { $actor }
+revoke-confirm-device = Dem Gerät { $name } ({ $platform }, { $role }) den Zugang entziehen? Es muss sich dann neu koppeln.
+revoke-confirm-sender = <code>{ $identifier }</code> von der Erlaubnisliste von { $channel } entfernen?
+ask-revoke = Ja, entziehen
+revoked-device = Dem Gerät { $name } wurde der Zugang entzogen.
+revoked-sender = <code>{ $identifier }</code> wurde von der Erlaubnisliste von { $channel } entfernt.
+revoke-cancelled = Nichts wurde entzogen.
+no-device = Kein gekoppeltes Gerät hat die ID <code>{ $id }</code>. Siehe /pair devices.
+
+usage-pair = Verwendung: /pair [qr | pending | approve | reject | deny | devices | revoke | cleanup | notify]. /help erklärt alles.
+usage-approve = Verwendung: /pair approve, /pair approve &lt;Anfrage-ID | Code&gt; oder /pair approve &lt;Kanal&gt; &lt;Code&gt;
+usage-reject = Verwendung: /pair reject &lt;Anfrage-ID&gt;
+usage-deny = Verwendung: /pair deny &lt;Code&gt; oder /pair deny &lt;Kanal&gt; &lt;Code | Absender-ID&gt;
+usage-revoke = Verwendung: /pair revoke &lt;Geräte-ID&gt; oder /pair revoke &lt;Kanal&gt; &lt;Absender-ID&gt;
+usage-notify = Verwendung: /pair notify on oder /pair notify off
+usage-simple = Verwendung: /pair { $sub } (ohne Argumente)

@@ -1,0 +1,138 @@
+# pairbot's texts (Telegram HTML). Variables arrive already escaped.
+# Operators can override any message here through TEMPLATES_FILE (see docs/bot-templates.md).
+
+start =
+    <b>pairbot</b> is your pairing console: you decide who may message your assistant and which devices may join your gateway. New requests arrive here with Approve and Deny buttons.
+
+    { help-commands }
+
+help-commands =
+    /pair — a setup code for a new device
+    /pair qr — the same code as a QR image
+    /pair pending — requests waiting for you
+    /pair approve [id | code] — approve a request
+    /pair reject &lt;id&gt; — reject a device request
+    /pair deny &lt;code&gt; — deny a DM request
+    /pair devices — paired devices
+    /pair revoke &lt;deviceId&gt; | &lt;channel&gt; &lt;senderId&gt; — remove access
+    /pair cleanup — invalidate all unused setup codes
+    /pair notify on | off — push notifications
+    /help — this list
+
+private = This bot is private. (Your Telegram user id is { $userId }.)
+unknown-input = Send /help for the commands.
+
+menu-start = What pairbot does
+menu-help = The commands
+menu-pair = Setup code, pending requests, devices
+
+## /pair
+pair-instructions =
+    <b>Pair a new device</b>
+    1. Open the app on the device: Settings → Gateway.
+    2. Paste the setup code from the next message and tap Connect.
+
+    The code is valid until { $until } ({ $minutes } min). Treat it like a password: whoever has it can ask to pair.
+    If it leaked, send /pair cleanup.
+pair-copy = Copy
+pair-qr-caption =
+    Scan this with the new device's camera (Settings → Gateway). Valid until { $until } ({ $minutes } min).
+    Treat it like a password; if it leaked, send /pair cleanup.
+cleanup-done = Invalidated { $count } unused setup code(s); pending devices that used them were rejected.
+cleanup-none = There were no unused setup codes.
+notify-on = Push notifications are on.
+notify-off = Push notifications are off. /pair pending still lists everything.
+
+## Request cards
+card-dm =
+    <b>DM pairing request</b>
+    Channel: { $channel }
+    Sender: <code>{ $identifier }</code>
+    Name: { $name }
+    Code: <code>{ $code }</code>
+    Expires { $expiresIn }
+card-device =
+    <b>Device pairing request</b>
+    Name: { $name }
+    Platform: { $platform }
+    Role: { $role }
+    Scopes: { $scopes }
+    Address: { $address }
+    Request id: <code>{ $requestId }</code>
+    Asked { $age }, expires { $expiresIn }
+name-unknown = (no name)
+scopes-none = none
+button-approve = Approve
+button-deny = Deny
+button-revoke = Revoke
+
+## Outcomes, shown on a card once its request is no longer pending
+outcome-approve = ✅ Approved by { $actor } at { $time }
+outcome-allow = ✅ Allowed by { $actor } at { $time }
+outcome-deny = ❌ Denied by { $actor } at { $time }
+outcome-reject = ❌ Rejected by { $actor } at { $time }
+outcome-expire = ⌛ Expired at { $time }
+outcome-supersede = ↻ Replaced at { $time } by a newer request from the same device
+outcome-unknown = This request is no longer pending.
+actor-you = you
+actor-owner = owner { $id }
+actor-cli = the command line
+actor-gateway = the gateway
+setup-gone-token = This setup code was used by a device and no longer works.
+setup-gone-expire = This setup code expired.
+setup-gone-cleanup = This setup code was invalidated (/pair cleanup).
+setup-gone-reject = This setup code was withdrawn: the device that used it was rejected.
+setup-gone-unknown = This setup code no longer works.
+
+## /pair pending
+pending-none = Nothing pending.
+pending-header = Pending: { $devices } device request(s), { $dms } DM request(s).
+pending-more = …and { $more } more. Decide on these first, then send /pair pending again.
+
+## Decisions
+approved-dm = ✅ Approved { $name } (<code>{ $identifier }</code>) on { $channel }: they can message your assistant now.
+approved-device = ✅ Approved the device { $name } ({ $platform }, { $role }): it gets its token when it reconnects.
+denied-dm = ❌ Denied { $name } (<code>{ $identifier }</code>) on { $channel }.
+rejected-device = ❌ Rejected the device { $name } ({ $platform }).
+already-handled = Already handled or expired: nothing changed.
+button-expired = This button has expired: nothing changed.
+not-found = No pending request matches <code>{ $id }</code>. See /pair pending.
+throttled = Too many wrong codes: approving by code is paused for a while. Use the buttons in /pair pending.
+error-generic = That did not work: { $reason }
+
+## /pair approve without an id
+approve-choose = Several requests are pending. Which one do you want to approve?
+approve-confirm =
+    Approve this request?
+
+    { $summary }
+summary-dm = { $name } (<code>{ $identifier }</code>) on { $channel }, code <code>{ $code }</code>
+summary-device = device { $name } ({ $platform }, { $role }), request <code>{ $requestId }</code>
+ask-approve = Yes, approve
+ask-no = No
+ask-cancel = Cancel
+approve-cancelled = Nothing was approved.
+
+## /pair devices and /pair revoke
+devices-none = No paired devices.
+device-row =
+    <b>{ $name }</b> ({ $platform }, { $role })
+    Scopes: { $scopes }
+    Device id: <code>{ $deviceId }</code>
+    Paired { $age } by { $actor }
+revoke-confirm-device = Revoke the device { $name } ({ $platform }, { $role })? It will have to pair again.
+revoke-confirm-sender = Remove <code>{ $identifier }</code> from the allowlist of { $channel }?
+ask-revoke = Yes, revoke
+revoked-device = Revoked the device { $name }.
+revoked-sender = Removed <code>{ $identifier }</code> from the allowlist of { $channel }.
+revoke-cancelled = Nothing was revoked.
+no-device = No paired device has the id <code>{ $id }</code>. See /pair devices.
+
+## Usage lines
+usage-pair = Usage: /pair [qr | pending | approve | reject | deny | devices | revoke | cleanup | notify]. /help explains each.
+usage-approve = Usage: /pair approve, /pair approve &lt;requestId | code&gt; or /pair approve &lt;channel&gt; &lt;code&gt;
+usage-reject = Usage: /pair reject &lt;requestId&gt;
+usage-deny = Usage: /pair deny &lt;code&gt; or /pair deny &lt;channel&gt; &lt;code | senderId&gt;
+usage-revoke = Usage: /pair revoke &lt;deviceId&gt; or /pair revoke &lt;channel&gt; &lt;senderId&gt;
+usage-notify = Usage: /pair notify on or /pair notify off
+usage-simple = Usage: /pair { $sub } (it takes no arguments)

@@ -1,0 +1,129 @@
+# Тексты pairbot (HTML Telegram). Переменные приходят уже экранированными.
+
+start =
+    <b>pairbot</b> — ваша консоль сопряжения: вы решаете, кто может писать вашему ассистенту и какие устройства могут подключаться к шлюзу. Новые запросы приходят сюда с кнопками «Разрешить» и «Отклонить».
+
+    { help-commands }
+
+help-commands =
+    /pair — код настройки для нового устройства
+    /pair qr — тот же код в виде QR-изображения
+    /pair pending — запросы, ожидающие решения
+    /pair approve [id | код] — разрешить запрос
+    /pair reject &lt;id&gt; — отклонить запрос устройства
+    /pair deny &lt;код&gt; — отклонить запрос на переписку
+    /pair devices — сопряжённые устройства
+    /pair revoke &lt;deviceId&gt; | &lt;канал&gt; &lt;senderId&gt; — отозвать доступ
+    /pair cleanup — аннулировать все неиспользованные коды настройки
+    /pair notify on | off — push-уведомления
+    /help — этот список
+
+private = Это частный бот. (Ваш идентификатор в Telegram: { $userId }.)
+unknown-input = Отправьте /help, чтобы увидеть команды.
+
+menu-start = Что делает pairbot
+menu-help = Команды
+menu-pair = Код настройки, запросы, устройства
+
+pair-instructions =
+    <b>Сопряжение нового устройства</b>
+    1. Откройте приложение на устройстве: Настройки → Шлюз.
+    2. Вставьте код настройки из следующего сообщения и нажмите «Подключить».
+
+    Код действует до { $until } ({ $minutes } мин). Обращайтесь с ним как с паролем: любой, у кого он есть, может запросить сопряжение.
+    Если код утёк, отправьте /pair cleanup.
+pair-copy = Копировать
+pair-qr-caption =
+    Отсканируйте камерой нового устройства (Настройки → Шлюз). Действует до { $until } ({ $minutes } мин).
+    Обращайтесь с ним как с паролем; если код утёк, отправьте /pair cleanup.
+cleanup-done = Аннулировано неиспользованных кодов: { $count }; устройства, которые их использовали, отклонены.
+cleanup-none = Неиспользованных кодов настройки не было.
+notify-on = Push-уведомления включены.
+notify-off = Push-уведомления выключены. /pair pending по-прежнему показывает всё.
+
+card-dm =
+    <b>Запрос на переписку</b>
+    Канал: { $channel }
+    Отправитель: <code>{ $identifier }</code>
+    Имя: { $name }
+    Код: <code>{ $code }</code>
+    Истекает { $expiresIn }
+card-device =
+    <b>Запрос на сопряжение устройства</b>
+    Имя: { $name }
+    Платформа: { $platform }
+    Роль: { $role }
+    Права: { $scopes }
+    Адрес: { $address }
+    ID запроса: <code>{ $requestId }</code>
+    Запрошено { $age }, истекает { $expiresIn }
+name-unknown = (без имени)
+scopes-none = нет
+button-approve = Разрешить
+button-deny = Отклонить
+button-revoke = Отозвать
+
+outcome-approve = ✅ Разрешено: { $actor }, { $time }
+outcome-allow = ✅ Добавлено: { $actor }, { $time }
+outcome-deny = ❌ Отклонено: { $actor }, { $time }
+outcome-reject = ❌ Отклонено: { $actor }, { $time }
+outcome-expire = ⌛ Истёк в { $time }
+outcome-supersede = ↻ Заменён в { $time } новым запросом того же устройства
+outcome-unknown = Этот запрос больше не ожидает решения.
+actor-you = вы
+actor-owner = владелец { $id }
+actor-cli = командная строка
+actor-gateway = шлюз
+setup-gone-token = Этот код настройки использован устройством и больше не действует.
+setup-gone-expire = Срок действия этого кода настройки истёк.
+setup-gone-cleanup = Этот код настройки аннулирован (/pair cleanup).
+setup-gone-reject = Этот код настройки отозван: использовавшее его устройство отклонено.
+setup-gone-unknown = Этот код настройки больше не действует.
+
+pending-none = Ничего не ожидает решения.
+pending-header = Ожидают решения: запросов устройств — { $devices }, запросов на переписку — { $dms }.
+pending-more = …и ещё { $more }. Сначала решите по этим, затем снова отправьте /pair pending.
+
+approved-dm = ✅ { $name } (<code>{ $identifier }</code>) в { $channel } разрешён: теперь он может писать вашему ассистенту.
+approved-device = ✅ Устройство { $name } ({ $platform }, { $role }) разрешено: оно получит токен при следующем подключении.
+denied-dm = ❌ { $name } (<code>{ $identifier }</code>) в { $channel } отклонён.
+rejected-device = ❌ Устройство { $name } ({ $platform }) отклонено.
+already-handled = Уже обработано или истекло: ничего не изменилось.
+button-expired = Эта кнопка устарела: ничего не изменилось.
+not-found = Нет ожидающего запроса для <code>{ $id }</code>. См. /pair pending.
+throttled = Слишком много неверных кодов: разрешение по коду временно приостановлено. Используйте кнопки в /pair pending.
+error-generic = Не получилось: { $reason }
+
+approve-choose = Ожидают несколько запросов. Какой разрешить?
+approve-confirm =
+    Разрешить этот запрос?
+
+    { $summary }
+summary-dm = { $name } (<code>{ $identifier }</code>) в { $channel }, код <code>{ $code }</code>
+summary-device = устройство { $name } ({ $platform }, { $role }), запрос <code>{ $requestId }</code>
+ask-approve = Да, разрешить
+ask-no = Нет
+ask-cancel = Отмена
+approve-cancelled = Ничего не разрешено.
+
+devices-none = Сопряжённых устройств нет.
+device-row =
+    <b>{ $name }</b> ({ $platform }, { $role })
+    Права: { $scopes }
+    ID устройства: <code>{ $deviceId }</code>
+    Сопряжено { $age }, кем: { $actor }
+revoke-confirm-device = Отозвать доступ устройства { $name } ({ $platform }, { $role })? Ему придётся пройти сопряжение заново.
+revoke-confirm-sender = Удалить <code>{ $identifier }</code> из списка разрешённых в { $channel }?
+ask-revoke = Да, отозвать
+revoked-device = Доступ устройства { $name } отозван.
+revoked-sender = <code>{ $identifier }</code> удалён из списка разрешённых в { $channel }.
+revoke-cancelled = Ничего не отозвано.
+no-device = Нет сопряжённого устройства с ID <code>{ $id }</code>. См. /pair devices.
+
+usage-pair = Использование: /pair [qr | pending | approve | reject | deny | devices | revoke | cleanup | notify]. Подробнее: /help.
+usage-approve = Использование: /pair approve, /pair approve &lt;requestId | код&gt; или /pair approve &lt;канал&gt; &lt;код&gt;
+usage-reject = Использование: /pair reject &lt;requestId&gt;
+usage-deny = Использование: /pair deny &lt;код&gt; или /pair deny &lt;канал&gt; &lt;код | senderId&gt;
+usage-revoke = Использование: /pair revoke &lt;deviceId&gt; или /pair revoke &lt;канал&gt; &lt;senderId&gt;
+usage-notify = Использование: /pair notify on или /pair notify off
+usage-simple = Использование: /pair { $sub } (без аргументов)

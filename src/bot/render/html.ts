@@ -1,0 +1,28 @@
+/** Telegram's limits for a message text and a media caption. */
+export const TEXT_LIMIT = 4096;
+export const CAPTION_LIMIT = 1024;
+
+/** Escapes text that came from outside for Telegram's HTML parse mode. */
+export const escapeHtml = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/**
+ * Cuts HTML to a limit without splitting an entity or leaving a tag open: cut at the last safe
+ * point, drop a half-written tag or entity, close what is still open, add an ellipsis.
+ */
+export function cutHtml(html: string, limit = TEXT_LIMIT): string {
+  if (html.length <= limit) return html;
+  let cut = html.slice(0, Math.max(0, limit - 40));
+  cut = cut.replace(/<[^>]*$/, "").replace(/&[a-zA-Z#0-9]*$/, "");
+  const open: string[] = [];
+  for (const m of cut.matchAll(/<(\/?)([a-zA-Z-]+)[^>]*>/g)) {
+    if (m[1]) open.pop();
+    else open.push(m[2]!);
+  }
+  return cut + "…" + open.reverse().map((tag) => `</${tag}>`).join("");
+}
+
+/** HTML to plain text, for places without parse_mode (button labels, callback answers). */
+export function plainText(html: string, limit: number): string {
+  const text = html.replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+  return [...text].length <= limit ? text : [...text].slice(0, limit - 1).join("") + "…";
+}
