@@ -1,11 +1,10 @@
 import { randomBytes, randomInt } from "node:crypto";
-import type { Server } from "node:http";
 import type { BotCommand, Chat, Message, MessageEntity, Update, User, UserFromGetMe } from "grammy/types";
 import { BotApi } from "./bot-api.js";
 import type { ApiCall } from "./call-log.js";
 import { Chats } from "./chats.js";
 import { FaultPlan, FloodLimiter, type Fault, type FloodLimits } from "./faults.js";
-import { listen } from "./http-server.js";
+import { listen, type Listening } from "./http-server.js";
 import { commandListKey } from "./methods/commands.js";
 import { ChangeSignal } from "./signal.js";
 import type { CallbackQueryRecord, FakeState } from "./state.js";
@@ -59,22 +58,22 @@ export class FakeTelegram {
   private readonly state: FakeState;
   private readonly api: BotApi;
   private readonly faults: FaultPlan;
-  private readonly server: Server;
+  private readonly server: Listening;
   private readonly waitTimeoutMs: number;
   private closed = false;
 
   private constructor(
-    parts: { state: FakeState; api: BotApi; faults: FaultPlan; server: Server; apiRoot: string },
+    parts: { state: FakeState; api: BotApi; faults: FaultPlan; server: Listening },
     waitTimeoutMs: number,
   ) {
-    const { state, api, faults, server, apiRoot } = parts;
+    const { state, api, faults, server } = parts;
     this.state = state;
     this.api = api;
     this.faults = faults;
     this.server = server;
     this.token = state.token;
     this.botInfo = state.botUser;
-    this.apiRoot = apiRoot;
+    this.apiRoot = server.apiRoot;
     this.waitTimeoutMs = waitTimeoutMs;
   }
 
@@ -111,8 +110,9 @@ export class FakeTelegram {
     };
     const faults = new FaultPlan();
     api = new BotApi(state, faults);
-    const { server, apiRoot } = await listen(state, api);
-    return new FakeTelegram({ state, api, faults, server, apiRoot }, options.waitTimeoutMs ?? 5000);
+    updates.onPollChange = () => signal.notify();
+    const server = await listen(state, api);
+    return new FakeTelegram({ state, api, faults, server }, options.waitTimeoutMs ?? 5000);
   }
 
   /** Every API call so far, oldest first (getUpdates included). */
@@ -299,6 +299,20 @@ export class FakeTelegram {
     this.state.chats.blockedUsers.delete(userId);
   }
 
+  /** True while a getUpdates long poll is waiting for updates. */
+  get polling(): boolean {
+    return this.state.updates.polling;
+  }
+
+  /** Resolves once a getUpdates long poll is waiting (the bot is up and idle). */
+  waitForPoll(timeoutMs = this.waitTimeoutMs): Promise<true> {
+    return this.state.signal.waitFor(
+      () => (this.state.updates.polling ? true : undefined),
+      timeoutMs,
+      () => `no getUpdates long poll is waiting. Recent calls: ${describeCalls(this.api.calls)}`,
+    );
+  }
+
   /** Updates not yet confirmed by getUpdates or accepted by the webhook. */
   get pendingUpdates(): number {
     return this.state.updates.size;
@@ -311,10 +325,7 @@ export class FakeTelegram {
     this.state.updates.endPoll();
     this.state.webhook.close();
     this.state.signal.failAll(new Error("the fake Telegram server was closed"));
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    await this.server.close();
   }
 }
 

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApiError, unauthorized } from "./api-error.js";
 import type { BotApi } from "./bot-api.js";
@@ -8,21 +8,39 @@ import type { FakeState } from "./state.js";
 const API_PATH = /^\/bot([^/]+)\/([^/?]+)\/?$/;
 const FILE_PATH = /^\/file\/bot([^/]+)\/(.+)$/;
 
+export interface Listening {
+  apiRoot: string;
+  /** Stops accepting, lets requests in flight answer, then closes every connection. */
+  close(): Promise<void>;
+}
+
 /** Serves `/bot<token>/<method>` and `/file/bot<token>/<path>` on 127.0.0.1 at a random port. */
-export async function listen(state: FakeState, api: BotApi): Promise<{ server: Server; apiRoot: string }> {
+export async function listen(state: FakeState, api: BotApi): Promise<Listening> {
+  const inFlight = new Set<Promise<void>>();
   const server = createServer((req, res) => {
-    handle(state, api, req, res).catch((error: unknown) => {
+    const handling = handle(state, api, req, res).catch((error: unknown) => {
       if (!res.headersSent) send(res, 500, { ok: false, error_code: 500, description: "Internal Server Error" });
       // a bug in the fake itself: make it loud in the test output
       console.error("fake-telegram:", error);
     });
+    inFlight.add(handling);
+    void handling.finally(() => inFlight.delete(handling));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  return { server, apiRoot: `http://127.0.0.1:${port}` };
+  return {
+    apiRoot: `http://127.0.0.1:${port}`,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await Promise.allSettled([...inFlight]);
+      server.closeAllConnections();
+      await closed;
+    },
+  };
 }
 
 async function handle(state: FakeState, api: BotApi, req: IncomingMessage, res: ServerResponse): Promise<void> {

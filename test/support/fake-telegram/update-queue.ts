@@ -21,6 +21,13 @@ export class UpdateQueue {
   private pending: PendingPoll | undefined;
   /** Called after every push, so the webhook can deliver. */
   onPush: () => void = () => {};
+  /** Called when a long poll starts or stops waiting. */
+  onPollChange: () => void = () => {};
+
+  /** True while a getUpdates call waits for updates. */
+  get polling(): boolean {
+    return this.pending !== undefined;
+  }
 
   push(update: NewUpdate): Update {
     const update_id = update.update_id ?? this.nextUpdateId;
@@ -83,6 +90,7 @@ export class UpdateQueue {
         clearTimeout(timer);
         signal.removeEventListener("abort", done);
         if (this.pending === poll) this.pending = undefined;
+        this.onPollChange();
       };
       const poll: PendingPoll = {
         offset,
@@ -99,6 +107,7 @@ export class UpdateQueue {
       const timer = setTimeout(poll.wake, timeoutSeconds * 1000);
       signal.addEventListener("abort", poll.wake);
       this.pending = poll;
+      this.onPollChange();
     });
     return this.peek(limit);
   }
