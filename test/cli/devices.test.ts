@@ -71,7 +71,7 @@ describe("pairbot devices", () => {
     expect(human).toContain(`  ${approveMe.requestId}  Kitchen tablet  android   node  -       192.168.1.31  `);
     expect(human).toMatch(/  192\.168\.1\.31 +(just now|\d+ seconds ago) +in 10 minutes\n/);
     expect(human).toContain("No paired devices.");
-    expect(human).toContain("1 unused setup code open; the last expires in 10 minutes. Void them: pairbot devices cleanup");
+    expect(human).toContain("Unused setup codes: 1 (the last expires in 10 minutes). To void them: pairbot devices cleanup");
 
     const approved = await cli(["devices", "approve", approveMe.requestId, "--json"]);
     expect(approved.code).toBe(0);
@@ -82,7 +82,7 @@ describe("pairbot devices", () => {
     expect((await cli(["devices", "list"])).stdout).toMatch(/No pending device requests\.\n\nPaired devices:\n  DEVICE .*\n  \S+ +Kitchen tablet +android +node +- +(just now|\d+ seconds ago) +cli +waiting\n/);
 
     expect(parsed(await cli(["devices", "cleanup", "--json"]))).toEqual({ voided: 1 });
-    expect((await cli(["devices", "cleanup"])).stdout).toBe("No unused setup codes to void.\n");
+    expect((await cli(["devices", "cleanup"])).stdout).toBe("No setup codes to void.\n");
 
     expect((await cli(["devices", "revoke", approveMe.deviceId])).stdout).toBe(`Revoked device ${approveMe.deviceId} (Kitchen tablet); its token no longer works.\n`);
     expect(await cli(["devices", "revoke", approveMe.deviceId])).toMatchObject({ code: 1, stderr: `No paired device found with id: ${approveMe.deviceId}\n` });

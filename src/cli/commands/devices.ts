@@ -47,7 +47,8 @@ const list: Command = {
     const open = listing.setupCodes.filter((t) => t.boundKey === undefined);
     if (open.length > 0) {
       ctx.out("");
-      ctx.out(`${count(open.length, "unused setup code")} open; the last expires ${relative(open.map((t) => t.expiresAt).sort().at(-1)!, now)}. Void them: pairbot devices cleanup`);
+      const last = relative(open.map((t) => t.expiresAt).sort().at(-1)!, now);
+      ctx.out(`Unused setup codes: ${open.length} (the last expires ${last}). To void them: pairbot devices cleanup`);
     }
     return 0;
   },
@@ -60,7 +61,7 @@ const approve: Command = {
   options: [],
   async run({ args: [requestId] }, ctx) {
     const d = await ctx.store().approveDevice(requestId!, CLI_ACTOR);
-    ctx.out(ctx.json ? json(shownDevice(d)) : `Approved ${d.name} (${d.platform}, ${d.role}) as device ${d.deviceId}; the gateway hands it its token.`);
+    ctx.out(ctx.json ? json(shownDevice(d)) : `Approved ${d.name} (${d.platform}, ${d.role}) as device ${d.deviceId}; it receives its token from the gateway.`);
     return 0;
   },
 };
@@ -91,12 +92,12 @@ const revoke: Command = {
 
 const cleanup: Command = {
   usage: "devices cleanup",
-  summary: "void every unused setup code",
+  summary: "void every setup code not yet redeemed (and requests made with them)",
   args: [],
   options: [],
   async run(_input, ctx) {
     const voided = await ctx.store().cleanupSetupCodes(CLI_ACTOR);
-    ctx.out(ctx.json ? json({ voided }) : voided === 0 ? "No unused setup codes to void." : `Voided ${count(voided, "unused setup code")}.`);
+    ctx.out(ctx.json ? json({ voided }) : voided === 0 ? "No setup codes to void." : `Voided ${count(voided, "setup code")} not yet redeemed.`);
     return 0;
   },
 };
