@@ -216,10 +216,16 @@ export class DeviceDoor {
   private refuse(c: Connection, code: ReasonCode, message: string, retryAfterMs?: number): void {
     if (c.state === "closed") return;
     this.count(c, code);
-    this.end(c, code, message, retryAfterMs);
+    this.sendError(c, code, message, retryAfterMs);
   }
 
-  private end(c: Connection, code: ReasonCode, message: string, retryAfterMs?: number): void {
+  /** Ends a session for a reason that is no fault of the device: revoked, expired, superseded. */
+  private end(c: Connection, code: ReasonCode, message: string): void {
+    this.deps.log.info({ remoteAddress: c.address, deviceId: c.deviceId, reason: code }, "session ended");
+    this.sendError(c, code, message);
+  }
+
+  private sendError(c: Connection, code: ReasonCode, message: string, retryAfterMs?: number): void {
     this.send(c, { type: "error", code, message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
     this.close(c, CLOSE_CODES[code], code);
   }

@@ -4,6 +4,7 @@ import { isPairbotError, type PairingStore } from "../store/index.js";
 import { channelName } from "../store/validate.js";
 import { policyFor, type DmPolicies } from "./dm-policy.js";
 import { renderReply, type ReplyTemplates } from "./replies.js";
+import type { GatewayLog } from "./log.js";
 import type { GatewayStats } from "./stats.js";
 
 /** The largest message body a channel accepts; a chat message is far smaller. */
@@ -24,6 +25,7 @@ export interface DmChannelDeps {
   replies: Map<string, ReplyTemplates>;
   defaultLocale: string;
   counts: GatewayStats["messages"];
+  log: GatewayLog;
 }
 
 /** What a channel answers a message with: delivered, or not and what to send back. */
@@ -49,6 +51,8 @@ export async function receiveMessage(deps: DmChannelDeps, channel: string, body:
   if (answer.delivered) counts.delivered += 1;
   else if (answer.reason === "not_allowed") counts.notAllowed += 1;
   else counts[answer.reason] += 1;
+  // Who wrote and what happened; never the code, which is the sender's secret until the owner sees it.
+  deps.log.info({ channel, delivered: answer.delivered, ...(answer.delivered ? {} : { reason: answer.reason }) }, "channel message");
   return answer;
 }
 

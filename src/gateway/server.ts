@@ -53,6 +53,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     replies: options.replies ?? loadReplies(),
     defaultLocale: options.locale ?? "en",
     counts: stats.messages,
+    log,
   };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {

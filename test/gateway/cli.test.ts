@@ -37,7 +37,7 @@ describe("pairbot node", () => {
     const state = gw.stateFile("cli");
     const pair = captureCtx((line) => {
       const id = /^Waiting for approval \(request (\S+)\)$/.exec(line)?.[1];
-      if (id) void gw.owner.approveDevice(id, "cli");
+      if (id) void gw.track(gw.owner.approveDevice(id, "cli"));
     });
     expect(await nodeCommand(["pair", await gw.setupCode(), "--name", "Kitchen iPad", "--state", state], pair.ctx)).toBe(0);
     expect(pair.out[0]).toMatch(/^Waiting for approval \(request \S+\)$/);
@@ -53,7 +53,7 @@ describe("pairbot node", () => {
     gw = await startGateway();
     const run = captureCtx((line) => {
       const id = /request (\S+)\)/.exec(line)?.[1];
-      if (id) void gw.owner.rejectDevice(id, "cli");
+      if (id) void gw.track(gw.owner.rejectDevice(id, "cli"));
     });
     expect(await nodeCommand(["pair", await gw.setupCode(), "--state", gw.stateFile("x")], run.ctx)).toBe(1);
     expect(run.err).toEqual(["The owner rejected this device."]);
@@ -112,7 +112,7 @@ describe("wss:// with a certificate", () => {
     try {
       expect(url).toMatch(/^wss:\/\//);
       const setupCode = (await gw.owner.createSetupCode({ url }, "cli")).setupCode;
-      const session = await pairDevice({ setupCode, stateFile: gw.stateFile("tls"), ca: readFileSync(cert), onPending: (id) => void gw.owner.approveDevice(id, "cli") });
+      const session = await pairDevice({ setupCode, stateFile: gw.stateFile("tls"), ca: readFileSync(cert), onPending: (id) => void gw.track(gw.owner.approveDevice(id, "cli")) });
       expect(session.deviceToken).toBeTruthy();
       session.close();
     } finally {

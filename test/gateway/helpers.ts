@@ -22,6 +22,7 @@ export async function startGateway(options: Partial<GatewayOptions> = {}) {
   const gateway: Gateway = createGateway({ store, port: 0, log, ...options });
   const url = await gateway.listen();
   let stopped = false;
+  const inFlight: Promise<unknown>[] = [];
   const setupCode = async () => (await owner.createSetupCode({ url }, "telegram:1")).setupCode;
   return {
     dir,
@@ -33,11 +34,17 @@ export async function startGateway(options: Partial<GatewayOptions> = {}) {
     httpUrl: url.replace(/^ws/, "http"),
     logLines: lines,
     setupCode,
+    /** Remembers an owner action started from a callback, so stop() waits for it before deleting the folder. */
+    track<T>(work: Promise<T>): Promise<T> {
+      inFlight.push(work);
+      return work;
+    },
     stateFile: (name: string) => path.join(dir, "nodes", `${name}.json`),
     /** Safe to call twice: a test that finished with this gateway leaves it for afterEach. */
     async stop() {
       if (stopped) return;
       stopped = true;
+      await Promise.allSettled(inFlight);
       await gateway.close();
       remove();
     },

@@ -20,7 +20,7 @@ async function pairAndApprove(setupCode: string, stateFile: string) {
     platform: "ios",
     onPending: (requestId) => {
       seen.push(requestId);
-      void gw.owner.approveDevice(requestId, "telegram:1");
+      void gw.track(gw.owner.approveDevice(requestId, "telegram:1"));
     },
   });
   return { session, requestIds: seen };
@@ -82,7 +82,7 @@ describe("device pairing through the gateway", () => {
     const error = await pairDevice({
       setupCode: await gw.setupCode(),
       stateFile: gw.stateFile("bob"),
-      onPending: (requestId) => void gw.owner.rejectDevice(requestId, "telegram:1"),
+      onPending: (requestId) => void gw.track(gw.owner.rejectDevice(requestId, "telegram:1")),
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "rejected", message: "The owner rejected this device." });
     expect((await loadNodeState(gw.stateFile("bob")))?.deviceToken).toBeUndefined();
