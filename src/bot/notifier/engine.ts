@@ -21,6 +21,11 @@ export interface NotifierOptions {
 }
 
 export interface Notifier {
+  /**
+   * Looks at the store again now. The feed reports requests and setup codes, not notification records:
+   * call this after recording a setup-code message (/pair), in case its code died before the record.
+   */
+  refresh(): void;
   /** Stops watching, lets the calls in flight finish (and be recorded), and leaves the rest for the next start. */
   stop(): Promise<void>;
 }
@@ -103,6 +108,10 @@ export class NotificationEngine implements Notifier {
     } finally {
       clearTimeout(cutOff);
     }
+  }
+
+  refresh(): void {
+    this.schedule();
   }
 
   private remember(card: RequestCard): void {
