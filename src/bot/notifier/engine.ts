@@ -40,6 +40,10 @@ const STOP_GRACE_MS = 5000;
  * pass: read the store, plan what the chats lack (planJobs), queue what is not already queued or done.
  * Passes never overlap, and a job is queued at most once while it is planned, so overlapping feed events
  * cannot send an alert twice; the store's record makes that hold across restarts.
+ *
+ * Delivery is at-least-once: an alert is recorded right after Telegram accepts it. If the process dies
+ * in between (milliseconds; stop() waits for it), the alert is sent again at the next start. The other
+ * order, record then send, would lose the alert for good when the send fails.
  */
 export class NotificationEngine implements Notifier {
   private readonly clock: Clock;
