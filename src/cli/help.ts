@@ -9,7 +9,7 @@ const sections = (): [string, { usage: string; summary: string }[]][] => [
   ["DM pairing (who may message the assistant)", [...GROUPS.get("dm")!.values(), ...GROUPS.get("pairing")!.values(), ...GROUPS.get("allowlist")!.values(), SINGLES.get("allowed")!]],
   ["Device pairing (which devices may join the gateway)", [SINGLES.get("setup-code")!, ...GROUPS.get("devices")!.values()]],
   ["Log", [SINGLES.get("audit")!]],
-  ["Reference gateway and device", [EXTERNAL.gateway, EXTERNAL.node]],
+  ["Reference gateway and device (their own --help has more)", [...EXTERNAL]],
 ];
 
 /** The whole manual in short: every command, then where the store is. */

@@ -21,8 +21,12 @@ export const SINGLES = new Map<string, Command>([
   ["audit", auditCommand],
 ]);
 
-/** `gateway` and `node` live in their own modules, loaded only when asked for (they pull in ws and crypto). */
-export const EXTERNAL = {
-  gateway: { usage: "gateway [--host H] [--port P]", summary: "run the reference WebSocket gateway" },
-  node: { usage: "node pair <setupCode> | connect", summary: "the reference node client (a stand-in device)" },
-} as const;
+/**
+ * `gateway` and `node` live in their own modules, loaded only when asked for (they pull in ws and
+ * crypto); these lines for the help repeat their usage so that printing it loads neither.
+ */
+export const EXTERNAL = [
+  { usage: "gateway [--host H] [--port P] [--cert FILE --key FILE] [--policy CHANNEL=POLICY,...]", summary: "run the reference WebSocket gateway" },
+  { usage: "node pair <setupCode> [--name N] [--platform P] [--role node|operator] [--state FILE]", summary: "pair this machine as a device (a stand-in for the app)" },
+  { usage: "node connect [--state FILE]", summary: "connect as a paired device" },
+] as const;
