@@ -1,0 +1,125 @@
+import { existsSync, mkdirSync, readFileSync, utimesSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { parseStore } from "../../src/store/file.js";
+import { PairingStore, type StoreDoc } from "../../src/store/index.js";
+import { StoreProcess, startTogether, stopLeftoverProcesses } from "../support/store-processes.js";
+import { tempDir } from "../support/temp-store.js";
+
+// Real processes, real clock: a killed writer leaves its lock until it is stale (LOCK_STALE_MS, 3 s),
+// so these tests get generous timeouts; they assert what was kept, never how long it took.
+const TIMEOUT = 90_000;
+const report = (line: string) => process.env.PAIRBOT_TEST_FIGURES && console.info(line);
+
+let remove: () => void = () => undefined;
+afterEach(() => {
+  stopLeftoverProcesses();
+  remove();
+});
+
+function storeFile(): string {
+  const dir = tempDir();
+  remove = dir.remove;
+  return path.join(dir.dir, "store.json");
+}
+
+/** Parses the file the way every pairbot process does: a broken file throws. */
+const readDoc = (file: string): StoreDoc => parseStore(file, readFileSync(file, "utf8"));
+const allowed = (doc: StoreDoc): string[] => Object.keys(doc.dm.allowlist.stress?.default ?? {});
+
+const writers = (file: string, counts: number[], mode: "allow" | "dm" = "allow") =>
+  counts.map((count, i) => new StoreProcess("store-writer.js", [file, `w${i}`, String(count), mode]));
+
+async function finished(processes: StoreProcess[]): Promise<void> {
+  const exits = await Promise.all(processes.map((p) => p.exited));
+  exits.forEach((exit, i) => expect(exit, `writer ${i}: ${processes[i]!.stderr}`).toEqual({ code: 0, signal: null }));
+}
+
+describe("several processes writing at once", () => {
+  it("4 processes adding allowlist entries keep every change", async () => {
+    const file = storeFile();
+    const procs = writers(file, [100, 100, 100, 100]);
+    const started = Date.now();
+    await startTogether(procs);
+    await finished(procs);
+    report(`4 writers x 100 allowlist entries: ${Date.now() - started} ms`);
+    const acknowledged = procs.flatMap((p) => p.acknowledged);
+    expect(acknowledged).toHaveLength(400);
+    expect(allowed(readDoc(file)).sort()).toEqual(acknowledged.sort());
+  }, TIMEOUT);
+
+  it("6 processes filing DM requests keep every request, each with its own code", async () => {
+    const file = storeFile();
+    const procs = writers(file, [40, 40, 40, 40, 40, 40], "dm");
+    await startTogether(procs);
+    await finished(procs);
+    const requests = readDoc(file).dm.requests;
+    expect(requests.map((r) => r.senderId).sort()).toEqual(procs.flatMap((p) => p.acknowledged).sort());
+    expect(new Set(requests.map((r) => r.code)).size).toBe(240);
+  }, TIMEOUT);
+});
+
+describe("a writer killed with SIGKILL in the middle of its work", () => {
+  it("leaves a store that parses, holds every acknowledged change, and takes new writes", async () => {
+    const file = storeFile();
+    const [victim, ...others] = writers(file, [1_000_000, 150, 150, 150]);
+    await startTogether([victim!, ...others]);
+    await victim!.until((p) => p.acknowledged.length >= 20);
+    victim!.kill("SIGKILL");
+    expect((await victim!.exited).signal).toBe("SIGKILL");
+    const killedAt = Date.now();
+    await finished(others);
+    report(`other writers finished ${Date.now() - killedAt} ms after the kill`);
+
+    const doc = readDoc(file);
+    const keys = new Set(allowed(doc));
+    for (const key of [victim!, ...others].flatMap((p) => p.acknowledged)) expect(keys.has(key), key).toBe(true);
+    await new PairingStore({ file }).allowSender({ channel: "stress", senderId: "after-the-kill" }, "cli");
+    expect(allowed(readDoc(file))).toContain("after-the-kill");
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  }, TIMEOUT);
+
+  it("alone, mid-run: the next write succeeds (taking over its lock if it left one) and keeps every acknowledged change", async () => {
+    const file = storeFile();
+    const [victim] = writers(file, [1_000_000]);
+    await startTogether([victim!]);
+    await victim!.until((p) => p.acknowledged.length >= 30);
+    victim!.kill("SIGKILL");
+    await victim!.exited;
+    const lockLeft = existsSync(`${file}.lock`);
+    const started = Date.now();
+    await new PairingStore({ file }).allowSender({ channel: "stress", senderId: "after-the-kill" }, "cli");
+    report(`lock left by the killed writer: ${lockLeft}; next write took ${Date.now() - started} ms`);
+    const keys = allowed(readDoc(file));
+    for (const key of victim!.acknowledged) expect(keys).toContain(key);
+    expect(keys).toContain("after-the-kill");
+  }, TIMEOUT);
+
+  it("a lock folder whose owner died is taken over once stale", async () => {
+    const file = storeFile();
+    const store = new PairingStore({ file });
+    await store.allowSender({ channel: "stress", senderId: "before" }, "cli");
+    // What a process killed while holding the lock leaves behind: the folder, no longer refreshed.
+    mkdirSync(`${file}.lock`);
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(`${file}.lock`, old, old);
+    await store.allowSender({ channel: "stress", senderId: "after" }, "cli");
+    expect(allowed(readDoc(file)).sort()).toEqual(["after", "before"]);
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it("a freshly left lock folder is waited out, not broken at once", async () => {
+    const file = storeFile();
+    const store = new PairingStore({ file });
+    await store.allowSender({ channel: "stress", senderId: "before" }, "cli");
+    mkdirSync(`${file}.lock`);
+    let done = false;
+    const write = store.allowSender({ channel: "stress", senderId: "after" }, "cli").then(() => (done = true));
+    // Checks a thing that must NOT happen yet, so it waits a moment well inside the 3 s stale time.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(done).toBe(false);
+    expect(allowed(readDoc(file))).toEqual(["before"]);
+    await write;
+    expect(allowed(readDoc(file)).sort()).toEqual(["after", "before"]);
+  }, TIMEOUT);
+});
