@@ -1,15 +1,18 @@
 import { Api, GrammyError } from "grammy";
+import type { Message } from "grammy/types";
 import { startFakeTelegram, type FakeTelegram, type FakeTelegramOptions } from "../support/fake-telegram/index.js";
 
 export const alice = { id: 4242, first_name: "Alice", language_code: "en" };
 export const bob = { id: 5353, first_name: "Bob" };
 
 /** A fake server, grammY's Api pointed at it, and Alice's private chat already open. */
-export async function apiAgainstFake(options: FakeTelegramOptions = {}): Promise<{ fake: FakeTelegram; api: Api }> {
+export async function apiAgainstFake(
+  options: FakeTelegramOptions = {},
+): Promise<{ fake: FakeTelegram; api: Api; start: Message }> {
   const fake = await startFakeTelegram(options);
   const api = new Api(fake.token, { apiRoot: fake.apiRoot });
-  fake.userSends(alice, "/start");
-  return { fake, api };
+  const start = fake.userSends(alice, "/start");
+  return { fake, api, start };
 }
 
 /** The refusal a call got, as grammY reports it. */
