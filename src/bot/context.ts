@@ -14,6 +14,8 @@ export interface BotDeps {
   clock: Clock;
   /** The language each owner last wrote in, so push notifications speak it too. */
   ownerLocales: Map<number, Locale>;
+  /** Owners whose chat has the command menu already (set at start, or on their first /start). */
+  ownersWithMenu: Set<number>;
 }
 
 /** Added to every update by the owner guard and the texts middleware. */

@@ -48,7 +48,7 @@ export function createBot(config: BotConfig, input: CreateBotDeps): PairBot {
   const clock = input.clock ?? systemClock;
   const texts = input.texts ?? BotTexts.load({ defaultLocale: config.defaultLocale, templatesFile: config.templatesFile });
   const ownerLocales = input.ownerLocales ?? new Map<number, Locale>();
-  const deps: BotDeps = { config, store: input.store, logger: input.logger, texts, clock, ownerLocales };
+  const deps: BotDeps = { config, store: input.store, logger: input.logger, texts, clock, ownerLocales, ownersWithMenu: new Set() };
   const alerts = notificationTexts({ texts, clock, localeOf: (id) => ownerLocales.get(id) ?? config.defaultLocale });
 
   const options: GrammyBotConfig<PairContext> = { client: { apiRoot: config.apiRoot }, ...(input.botInfo ? { botInfo: input.botInfo } : {}) };
@@ -58,7 +58,7 @@ export function createBot(config: BotConfig, input: CreateBotDeps): PairBot {
   const plugins = conversationPlugins(deps);
   bot.use(ownerGuard(deps));
   bot.use(conversations<PairContext, PairConversationContext>({ plugins }));
-  bot.use(startCommands());
+  bot.use(startCommands(deps));
   bot.use(pairSetupCommands(deps));
   bot.use(pairPendingCommand(deps));
   bot.use(pairApproveCommand(deps, plugins));

@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const ownerLocales = new Map<number, Locale>();
   const bot = createBot(config, { store, logger, texts, ownerLocales });
   await initBot(bot, logger);
-  void setOwnerCommandMenus(bot.api, { config, texts, logger });
+  void setOwnerCommandMenus(bot.api, bot.deps);
   const notifier: Notifier = await startNotifier({ api: bot.api, store, owners: config.ownerIds, texts: bot.notificationTexts, logger });
 
   let server: http.Server | undefined;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ANN, BOB, notifierHarness, type NotifierHarness } from "../support/notifier-harness.js";
-import { plainTexts } from "../support/notifier-texts.js";
+import { botNotificationTexts } from "../support/notifier-texts.js";
 
 let h: NotifierHarness;
 afterEach(async () => h.close());
@@ -15,7 +15,7 @@ const codesIn = (texts: (string | undefined)[], codes: string[]) => codes.map((c
 
 describe("exactly once, across restarts", () => {
   it("sends what arrived while the bot was down, edits what ended meanwhile, and repeats nothing", async () => {
-    h = await notifierHarness({ texts: plainTexts });
+    h = await notifierHarness({ texts: botNotificationTexts() });
     let notifier = await h.start();
     const before = await h.requestDm("+4917000001");
     const kept = await h.requestDm("+4917000002");
@@ -27,7 +27,7 @@ describe("exactly once, across restarts", () => {
     await h.gateway.denyDm({ codeOrSender: before.code }, "cli");
     notifier = await h.start();
     for (const dm of whileDown) await h.waitForText(ANN, dm.code);
-    await h.waitForText(ANN, "deny by cli");
+    await h.waitForText(ANN, "Denied by the command line");
     await notifier.stop();
     notifier = await h.start();
     await settled();
@@ -35,11 +35,11 @@ describe("exactly once, across restarts", () => {
     const texts = h.messages(ANN).map((m) => m.text);
     expect(codesIn(texts, [kept.code, ...whileDown.map((d) => d.code)])).toEqual([1, 1, 1]);
     expect(h.sends(ANN)).toHaveLength(5); // before, kept, two while down, the marker
-    expect(h.messages(ANN).find((m) => m.text?.includes("deny by cli"))?.buttons).toEqual([]);
+    expect(h.messages(ANN).find((m) => m.text?.includes("Denied by the command line"))?.buttons).toEqual([]);
   });
 
   it("treats 'message is not modified' as done: the alert was already showing the outcome", async () => {
-    h = await notifierHarness({ texts: plainTexts });
+    h = await notifierHarness({ texts: botNotificationTexts() });
     const notifier = await h.start();
     const dm = await h.requestDm("+4917000001");
     const alert = await h.waitForText(ANN, dm.code);
@@ -47,7 +47,7 @@ describe("exactly once, across restarts", () => {
     await h.gateway.approveDm({ codeOrSender: dm.code }, "telegram:7");
     const outcome = (await h.gateway.audit()).find((e) => e.requestId === dm.id);
     // Something already showed it, word for word (the restarted engine knows the request by its id only).
-    const text = plainTexts.outcome({ kind: "dm", id: dm.id }, outcome, ANN.id).text;
+    const text = botNotificationTexts().outcome({ kind: "dm", id: dm.id }, outcome, ANN.id).text;
     await h.api.editMessageText(ANN.id, alert.message_id, text, { parse_mode: "HTML" });
 
     await h.start();
@@ -59,7 +59,7 @@ describe("exactly once, across restarts", () => {
 
 describe("owners Telegram will not let the bot reach", () => {
   it("logs one clear line for an owner who never opened the chat; the other owner gets every alert", async () => {
-    h = await notifierHarness({ texts: plainTexts, owners: [ANN, BOB], opened: [ANN] });
+    h = await notifierHarness({ texts: botNotificationTexts(), owners: [ANN, BOB], opened: [ANN] });
     await h.start();
     const dms = [await h.requestDm("+4917000001"), await h.requestDm("+4917000002"), await h.requestDm("+4917000003", "signal")];
     for (const dm of dms) await h.waitForText(ANN, dm.code);
@@ -80,14 +80,14 @@ describe("owners Telegram will not let the bot reach", () => {
   });
 
   it("keeps pairing codes and the bot token out of every log line", async () => {
-    h = await notifierHarness({ texts: plainTexts, owners: [ANN, BOB], opened: [ANN], autoRetry: false });
+    h = await notifierHarness({ texts: botNotificationTexts(), owners: [ANN, BOB], opened: [ANN], autoRetry: false });
     h.telegram.fail("sendMessage", { status: 502 }, 1);
     h.telegram.fail("sendMessage", { drop: true }, 1);
     await h.start();
     const dm = await h.requestDm("+4917000001");
     await h.waitForText(ANN, dm.code);
     await h.gateway.approveDm({ codeOrSender: dm.code }, "cli");
-    await h.waitForText(ANN, "approve by cli");
+    await h.waitForText(ANN, "Approved by the command line");
 
     expect(h.logger.lines.length).toBeGreaterThan(2);
     expect(h.logger.text()).not.toContain(dm.code);
@@ -98,7 +98,7 @@ describe("owners Telegram will not let the bot reach", () => {
 
 describe("bursts and faults", () => {
   it("delivers a burst of 50 requests to each owner completely and once, through Telegram's 429s", { timeout: 60_000 }, async () => {
-    h = await notifierHarness({ texts: plainTexts, owners: [ANN, BOB], flood: { perChatPerSecond: 10, overallPerSecond: 15 } });
+    h = await notifierHarness({ texts: botNotificationTexts(), owners: [ANN, BOB], flood: { perChatPerSecond: 10, overallPerSecond: 15 } });
     await h.start();
     const channels = Array.from({ length: 17 }, (_, i) => `chan${i}`);
     const dms = await Promise.all(Array.from({ length: 50 }, (_, i) => h.requestDm(`+49170${i}`, channels[i % 17])));
@@ -113,7 +113,7 @@ describe("bursts and faults", () => {
   });
 
   it("retries 429s, 5xx and dropped connections on its own when auto-retry is not there, losing nothing", async () => {
-    h = await notifierHarness({ texts: plainTexts, autoRetry: false });
+    h = await notifierHarness({ texts: botNotificationTexts(), autoRetry: false });
     h.telegram.fail("sendMessage", { status: 429, retryAfter: 1 }, 1);
     h.telegram.fail("sendMessage", { status: 500 }, 1);
     h.telegram.fail("sendMessage", { drop: true }, 1);
@@ -123,7 +123,7 @@ describe("bursts and faults", () => {
 
     h.telegram.fail("editMessageText", { status: 503 }, 2);
     await h.gateway.approveDm({ codeOrSender: dm.code }, "cli");
-    await h.waitForText(ANN, "approve by cli");
+    await h.waitForText(ANN, "Approved by the command line");
     await settled();
     expect(h.sends(ANN)).toHaveLength(2);
     expect(h.logger.lines.filter((l) => l.level === "warn").map((l) => l.message)).toEqual(

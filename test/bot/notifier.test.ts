@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { ANN, BOB, notifierHarness, type NotifierHarness } from "../support/notifier-harness.js";
-import { plainTexts } from "../support/notifier-texts.js";
+import { botNotificationTexts } from "../support/notifier-texts.js";
 import { deviceHello, issueSetupCode, newDeviceKey } from "../support/store-devices.js";
 import { TestClock } from "../support/temp-store.js";
 
@@ -12,7 +12,7 @@ afterEach(async () => h.close());
 
 describe("push notifications for new requests", () => {
   it("alerts the owner of a DM request filed by another process, with Approve and Deny", async () => {
-    h = await notifierHarness({ texts: plainTexts });
+    h = await notifierHarness({ texts: botNotificationTexts() });
     await h.start();
     const { stdout } = await run(process.execPath, ["bin/pairbot.js", "--store", h.file, "dm", "request", "whatsapp", "+4917012345", "--name", "Ann <x>"]);
     const { code } = JSON.parse(stdout) as { code: string };
@@ -29,20 +29,20 @@ describe("push notifications for new requests", () => {
   });
 
   it("edits the alert when the request is approved elsewhere: outcome shown, buttons gone, record forgotten", async () => {
-    h = await notifierHarness({ texts: plainTexts });
+    h = await notifierHarness({ texts: botNotificationTexts() });
     await h.start();
     const dm = await h.requestDm("+4917012345");
     const alert = await h.waitForText(ANN, dm.code);
 
     await h.gateway.approveDm({ codeOrSender: dm.code }, "cli");
-    const edited = await h.telegram.waitForMessage(ANN.id, (m) => m.message_id === alert.message_id && (m.text ?? "").includes("approve by cli"));
+    const edited = await h.telegram.waitForMessage(ANN.id, (m) => m.message_id === alert.message_id && (m.text ?? "").includes("Approved by the command line"));
     expect(edited.buttons).toEqual([]);
     await expect.poll(async () => (await h.store.read()).notifications).toEqual({});
     expect(h.messages(ANN)).toHaveLength(1);
   });
 
   it("alerts each owner with notifications on, and none with them off", async () => {
-    h = await notifierHarness({ texts: plainTexts, owners: [ANN, BOB] });
+    h = await notifierHarness({ texts: botNotificationTexts(), owners: [ANN, BOB] });
     await h.store.setNotify(ANN.id, false);
     await h.start();
     const first = await h.requestDm("+4917000001");
@@ -58,7 +58,7 @@ describe("push notifications for new requests", () => {
   });
 
   it("alerts once for a device that keeps retrying, and replaces the alert of a superseded request", async () => {
-    h = await notifierHarness({ texts: plainTexts });
+    h = await notifierHarness({ texts: botNotificationTexts() });
     await h.start();
     const setup = await issueSetupCode(h.gateway, "operator");
     const key = newDeviceKey();
@@ -73,7 +73,7 @@ describe("push notifications for new requests", () => {
     const wider = await h.gateway.requestDevicePairing({ ...hello, scopes: ["operator.read", "operator.write"] });
     if (wider.status !== "pending") throw new Error("expected a pending device request");
     expect(wider.requestId).not.toBe(first.requestId);
-    await h.telegram.waitForMessage(ANN.id, (m) => m.message_id === alert.message_id && (m.text ?? "").includes("supersede by gateway"));
+    await h.telegram.waitForMessage(ANN.id, (m) => m.message_id === alert.message_id && (m.text ?? "").includes("Replaced at"));
     const second = await h.telegram.waitForMessage(ANN.id, (m) => m.message_id !== alert.message_id);
     expect(second.buttons.map((b) => b.text)).toEqual(["Approve", "Deny"]);
     expect(h.sends(ANN)).toHaveLength(2);
@@ -83,24 +83,24 @@ describe("push notifications for new requests", () => {
 describe("expiry", () => {
   it("edits the alert of a request that expired, once the store is pruned", async () => {
     const clock = new TestClock();
-    h = await notifierHarness({ texts: plainTexts, clock: clock.fn, policy: { dmTtlMs: 60_000 } });
+    h = await notifierHarness({ texts: botNotificationTexts(clock.fn), clock: clock.fn, policy: { dmTtlMs: 60_000 } });
     await h.start();
     const dm = await h.requestDm("+4917012345");
     const alert = await h.waitForText(ANN, dm.code);
 
     clock.advance(60_000);
     await h.gateway.prune();
-    const edited = await h.telegram.waitForMessage(ANN.id, (m) => m.message_id === alert.message_id && (m.text ?? "").includes("expire by clock"));
+    const edited = await h.telegram.waitForMessage(ANN.id, (m) => m.message_id === alert.message_id && (m.text ?? "").includes("Expired at"));
     expect(edited.buttons).toEqual([]);
   });
 
   it("prunes by itself when the next request expires (one timer, real clock)", async () => {
-    h = await notifierHarness({ texts: plainTexts, policy: { dmTtlMs: 700 } });
+    h = await notifierHarness({ texts: botNotificationTexts(), policy: { dmTtlMs: 700 } });
     await h.start();
     const dm = await h.requestDm("+4917012345");
     const alert = await h.waitForText(ANN, dm.code);
 
-    await h.telegram.waitForMessage(ANN.id, (m) => m.message_id === alert.message_id && (m.text ?? "").includes("expire by clock"));
+    await h.telegram.waitForMessage(ANN.id, (m) => m.message_id === alert.message_id && (m.text ?? "").includes("Expired at"));
     expect((await h.gateway.audit()).filter((e) => e.action === "expire")).toHaveLength(1);
   });
 });
