@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { repoRoot } from "../test/support/stress-processes.js";
+import { growth } from "./growth.js";
+import { latency } from "./latency.js";
+import { botProcess, cliWallTime } from "./processes.js";
+import { machine, markdown, textTable, type Row } from "./report.js";
+import { throughput } from "./throughput.js";
+
+/**
+ * `npm run bench`: every figure issue 5 asks for, printed as a table and written to BENCHMARKS.md.
+ * `node dist/bench/run.js latency growth` runs only the named sections and leaves BENCHMARKS.md alone.
+ */
+const SECTIONS: Record<string, (dir: string) => Promise<Row[]>> = {
+  latency,
+  throughput,
+  growth,
+  cli: cliWallTime,
+  bot: botProcess,
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((w) => !(w in SECTIONS));
+  if (unknown.length > 0) {
+    console.error(`Unknown section(s): ${unknown.join(", ")}. Sections: ${Object.keys(SECTIONS).join(", ")}.`);
+    process.exit(2);
+  }
+  const names = wanted.length > 0 ? wanted : Object.keys(SECTIONS);
+  const m = machine();
+  console.log(`pairbot bench: ${m.cpu}, ${m.cores} cores, ${m.memory}, Node ${m.node}, load ${m.load}`);
+  const dir = mkdtempSync(path.join(os.tmpdir(), "pairbot-bench-"));
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  const started = performance.now();
+  try {
+    for (const name of names) {
+      const t = performance.now();
+      process.stdout.write(`- ${name} ... `);
+      try {
+        const got = await SECTIONS[name]!(dir);
+        rows.push(...got);
+        console.log(`${((performance.now() - t) / 1000).toFixed(1)} s`);
+      } catch (e) {
+        console.log("failed");
+        console.error(e);
+        notes.push(`Section "${name}" failed: ${(e as Error).message.split("\n")[0]}`);
+        process.exitCode = 1;
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  notes.push(`The whole run took ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+  console.log("\n" + textTable(rows) + "\n");
+  for (const r of rows.filter((r) => r.note)) console.log(`* ${r.section}, ${r.measure}: ${r.note}`);
+  if (wanted.length === 0) {
+    writeFileSync(path.join(repoRoot, "BENCHMARKS.md"), markdown(rows, notes));
+    console.log("Written to BENCHMARKS.md");
+  }
+}
+
+await main();

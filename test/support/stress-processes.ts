@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+/** The repository root, found from here whether this runs as test/support or dist/test/support. */
+export const repoRoot = ((): string => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, "package.json"))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error("package.json not found above " + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+  return dir;
+})();
+
+/** A compiled file under dist/ (from `npm run build`), or undefined when it is not built (yet). */
+export function builtFile(relative: string): string | undefined {
+  const file = path.join(repoRoot, "dist", relative);
+  return existsSync(file) ? file : undefined;
+}
+
+export function requireBuilt(relative: string): string {
+  const file = builtFile(relative);
+  if (!file) throw new Error(`dist/${relative} is missing: run "npm run build" first`);
+  return file;
+}
+
+/** A child Node process that reports in lines on stdout; "ready" marks that it waits for "go". */
+export class LineProcess {
+  readonly child: ChildProcess;
+  readonly lines: string[] = [];
+  readonly ready: Promise<void>;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stderr = "";
+  private waiters: Array<() => void> = [];
+  private listeners: Array<(line: string) => void> = [];
+
+  constructor(script: string, args: string[], options: SpawnOptions = {}) {
+    this.child = spawn(process.execPath, [script, ...args], { stdio: ["pipe", "pipe", "pipe"], ...options });
+    this.child.stderr!.on("data", (chunk: Buffer) => (this.stderr += chunk.toString()));
+    let markReady: () => void = () => undefined;
+    this.ready = new Promise((resolve) => (markReady = resolve));
+    createInterface({ input: this.child.stdout! }).on("line", (line) => {
+      if (line === "ready") markReady();
+      else this.lines.push(line);
+      for (const listen of this.listeners) listen(line);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+    this.exited = new Promise((resolve) =>
+      this.child.once("exit", (code, signal) => {
+        resolve({ code, signal });
+        for (const wake of this.waiters.splice(0)) wake();
+      }),
+    );
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  onLine(listen: (line: string) => void): void {
+    this.listeners.push(listen);
+  }
+
+  go(): void {
+    this.child.stdin!.write("go\n");
+  }
+
+  /** "ack <key> <epochMs>" lines: the changes the process saw saved. */
+  get acks(): Array<{ key: string; at: number }> {
+    return this.lines.filter((l) => l.startsWith("ack ")).map((l) => {
+      const [, key, at] = l.split(" ");
+      return { key: key!, at: Number(at) };
+    });
+  }
+
+  /** Resolves once `test` holds (re-checked on every line); rejects if the process ends first. */
+  async until(test: (p: LineProcess) => boolean): Promise<void> {
+    while (!test(this)) {
+      if (!this.running) throw new Error(`process ended early (${this.child.exitCode ?? this.child.signalCode}): ${this.stderr.slice(-500)}`);
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  kill(signal: NodeJS.Signals = "SIGKILL"): void {
+    if (this.running) this.child.kill(signal);
+  }
+}
+
+export const writerScript = (): string => requireBuilt("test/support/stress-writer.js");
+export const readerScript = (): string => requireBuilt("test/support/stress-reader.js");
+
+/** Starts writer processes, waits until all are ready, and releases them at once. */
+export async function startWriters(file: string, count: number, changes: number, mode: "allow" | "dm" | "device" = "allow", prefix = "w"): Promise<LineProcess[]> {
+  const writers = Array.from({ length: count }, (_, i) => new LineProcess(writerScript(), [file, `${prefix}${i}`, String(changes), mode]));
+  await Promise.all(writers.map((w) => w.ready));
+  for (const w of writers) w.go();
+  return writers;
+}
+
+export const isDone = (p: LineProcess): boolean => p.lines.some((l) => l.startsWith("done "));
