@@ -19,6 +19,7 @@ describe("push notifications for new requests", () => {
 
     const alert = await h.waitForText(ANN, code);
     expect(alert.text).toContain("+4917012345");
+    expect(alert.text).toContain("Name: Ann <x>"); // escaped in the HTML, shown as typed
     expect(alert.parse_mode).toBe("HTML");
     expect(alert.buttons.map((b) => b.text)).toEqual(["Approve", "Deny"]);
     const recorded = async () => {
