@@ -83,6 +83,13 @@ describe("what the test sees of a chat", () => {
     });
   });
 
+  it("lets the bot answer a callback query queued with raw()", async () => {
+    const sent = await api.sendMessage(alice.id, "Pick", { reply_markup: approveDeny });
+    fake.raw({ callback_query: { id: "777", from: { ...alice, is_bot: false }, message: sent, chat_instance: "1", data: "x" } });
+    await api.answerCallbackQuery("777");
+    expect(fake.callbackQuery("777")?.answer).toMatchObject({ show_alert: false });
+  });
+
   it("refuses to reply to a message that is not there", async () => {
     expect(await refusal(api.sendMessage(alice.id, "re", { reply_parameters: { message_id: 999 } }))).toEqual({
       error_code: 400,

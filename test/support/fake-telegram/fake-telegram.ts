@@ -191,8 +191,19 @@ export class FakeTelegram {
     return this.pressButton(from, message, button.callback_data);
   }
 
-  /** Queues any update as is (an update_id is added if missing). */
+  /** Queues any update as is (an update_id is added if missing); a callback query in it can be answered. */
   raw(update: NewUpdate): Update {
+    const query = update.callback_query;
+    if (query && !this.state.callbackQueries.has(query.id)) {
+      this.state.callbackQueries.set(query.id, {
+        id: query.id,
+        from: query.from,
+        chatId: query.message?.chat.id ?? 0,
+        messageId: query.message?.message_id ?? 0,
+        data: query.data ?? "",
+        pressedAt: this.state.now(),
+      });
+    }
     return this.state.updates.push(update);
   }
 
@@ -242,7 +253,15 @@ export class FakeTelegram {
     timeoutMs = this.waitTimeoutMs,
   ): Promise<BotMessage> {
     return this.state.signal.waitFor(
-      () => this.chat(chatId).find(predicate),
+      () => {
+        // built one by one: this runs after every change, and most waits match early or not at all
+        for (const stored of this.state.chats.find(chatId)?.messages ?? []) {
+          if (!stored.fromBot) continue;
+          const view = botMessageView(stored);
+          if (predicate(view)) return view;
+        }
+        return undefined;
+      },
       timeoutMs,
       () => {
         const texts = this.chat(chatId).map((m) => `#${m.message_id}${m.deleted ? " (deleted)" : ""} ${JSON.stringify(m.text ?? m.caption ?? "")}`);

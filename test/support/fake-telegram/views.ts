@@ -18,7 +18,7 @@ export interface BotMessage {
   buttons: InlineKeyboardButton[];
   /** A reply keyboard, keyboard removal or force-reply the message was sent with. */
   other_markup?: Record<string, unknown>;
-  /** The photo's bytes, exactly as uploaded. */
+  /** The photo's bytes, exactly as uploaded (shared with the fake: read, do not change). */
   photo?: Buffer;
   deleted: boolean;
   /** Earlier versions, oldest first; empty if never edited. */
@@ -45,7 +45,7 @@ export function botMessageView(stored: StoredMessage): BotMessage {
   if (stored.parseMode !== undefined) view.parse_mode = stored.parseMode;
   if (message.reply_markup !== undefined) view.reply_markup = message.reply_markup;
   if (stored.otherMarkup !== undefined) view.other_markup = structuredClone(stored.otherMarkup);
-  if (stored.photo !== undefined) view.photo = Buffer.from(stored.photo.bytes);
+  if (stored.photo !== undefined) view.photo = stored.photo.bytes;
   return view;
 }
 
