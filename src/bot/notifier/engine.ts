@@ -1,5 +1,5 @@
 import type { Api } from "grammy";
-import { systemClock, watchStore, type Clock, type PairingStore, type StoreDoc, type StoreFeed } from "../../store/index.js";
+import { watchStore, type Clock, type PairingStore, type StoreDoc, type StoreFeed } from "../../store/index.js";
 import { ChatQueues, TELEGRAM_LIMITS, type DeliveryLimits } from "./chat-queues.js";
 import { OwnerReach, runJob, type ApiSignal, type JobContext, type NotifierLogger } from "./jobs.js";
 import { nextExpiry, pendingCards, planJobs, type NotifierJob } from "./plan.js";
@@ -13,7 +13,7 @@ export interface NotifierOptions {
   owners: readonly number[];
   texts: NotificationTexts;
   logger: NotifierLogger;
-  /** For the 48-hour delete window and the expiry timer; the store has its own clock for the rules. */
+  /** For the 48-hour delete window; the store's clock by default (the expiry timer always uses the store's). */
   clock?: Clock;
   limits?: Partial<DeliveryLimits>;
   /** How long stop() lets calls in flight finish before cutting them off (default 5 s). */
@@ -65,7 +65,7 @@ export class NotificationEngine implements Notifier {
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: NotifierOptions) {
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? options.store.clock;
     this.queues = new ChatQueues({ ...TELEGRAM_LIMITS, ...options.limits });
     this.context = {
       api: options.api,
@@ -185,7 +185,8 @@ export class NotificationEngine implements Notifier {
     clearTimeout(this.expiryTimer);
     const at = nextExpiry(doc);
     if (at === undefined || this.stopped) return;
-    const delay = Math.min(MAX_TIMER_MS, Math.max(0, at - this.clock()) + 10);
+    // The store's clock decides what has expired, so it also says how long until then.
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, at - this.options.store.clock()) + 10);
     this.expiryTimer = setTimeout(() => {
       this.options.store
         .prune()
