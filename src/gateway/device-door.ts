@@ -126,12 +126,12 @@ export class DeviceDoor {
     const result = await this.deps.store.requestDevicePairing({
       bootstrapToken: hello.bootstrapToken!,
       publicKey: hello.publicKey,
-      name: hello.name,
-      platform: hello.platform,
+      name: hello.name ?? "",
+      platform: hello.platform ?? "",
       role: hello.role,
       scopes: hello.scopes,
       remoteAddress: c.address,
-    } as Parameters<PairingStore["requestDevicePairing"]>[0]);
+    });
     c.deviceId = result.deviceId;
     if (result.status === "approved") {
       this.deps.log.info({ remoteAddress: c.address, deviceId: result.deviceId }, "device approved while away");
