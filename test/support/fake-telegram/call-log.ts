@@ -1,4 +1,4 @@
-import { isUploadedFile, type RawParams } from "./request-body.js";
+import type { RawParams } from "./request-body.js";
 
 export type ApiResponse =
   | { ok: true; result: unknown; description?: string }
@@ -49,7 +49,7 @@ const BOOL_PARAMS = new Set(["show_alert", "disable_notification", "protect_cont
 export function decodeParams(raw: RawParams): Record<string, unknown> {
   const decoded: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
-    decoded[key] = typeof value === "string" && !isUploadedFile(value) ? decodeValue(key, value) : value;
+    decoded[key] = typeof value === "string" ? decodeValue(key, value) : value;
   }
   return decoded;
 }

@@ -1,5 +1,4 @@
-import { randomBytes, randomInt } from "node:crypto";
-import type { BotCommand, Chat, Message, MessageEntity, Update, User, UserFromGetMe } from "grammy/types";
+import type { BotCommand, Chat, Message, Update, UserFromGetMe } from "grammy/types";
 import { BotApi } from "./bot-api.js";
 import type { ApiCall } from "./call-log.js";
 import { Chats } from "./chats.js";
@@ -10,6 +9,15 @@ import { ChangeSignal } from "./signal.js";
 import type { CallbackQueryRecord, FakeState } from "./state.js";
 import { botUserFor, randomBotToken } from "./token.js";
 import { UpdateQueue, type NewUpdate } from "./update-queue.js";
+import {
+  chatIdOf,
+  pressButton,
+  queueRaw,
+  userSends,
+  type MessageRef,
+  type TelegramUser,
+  type UserSendOptions,
+} from "./user-actions.js";
 import { botMessageView, describeCalls, type BotMessage } from "./views.js";
 import { WebhookDelivery, type WebhookDeliveryAttempt } from "./webhook.js";
 
@@ -27,28 +35,6 @@ export interface FakeTelegramOptions {
   /** How long waitForCall/waitForMessage wait by default (ms). */
   waitTimeoutMs?: number;
 }
-
-/** Who sends a message or presses a button: a Telegram user. */
-export interface TelegramUser {
-  id: number;
-  first_name: string;
-  last_name?: string;
-  username?: string;
-  language_code?: string;
-  is_bot?: boolean;
-}
-
-/** Where and how a user message arrives; a private chat with the sender by default. */
-export interface UserSendOptions {
-  chat?: Chat;
-  /** The message is sent on behalf of a chat (an anonymous admin, a linked channel). */
-  senderChat?: Chat;
-}
-
-/** A bot message to press a button on: a `BotMessage`, or an API `Message`. */
-export type MessageRef = { message_id: number } & ({ chat_id: number } | { chat: { id: number } });
-
-const BOT_COMMAND = /(?<=^|\s)\/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]+)?/g;
 
 /** A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests of a real grammY bot. */
 export class FakeTelegram {
@@ -122,29 +108,7 @@ export class FakeTelegram {
 
   /** A user writes to the bot; the user's private chat (or the given group) becomes known to the bot. */
   userSends(from: TelegramUser, text: string, where?: Chat | UserSendOptions): Message {
-    const options: UserSendOptions = where && "id" in where ? { chat: where } : (where ?? {});
-    const user = asUser(from);
-    const chat: Chat = options.chat ?? privateChatOf(user);
-    const chatState = this.state.chats.remember(chat);
-    if (chat.type === "private") this.state.chats.blockedUsers.delete(user.id); // writing again unblocks
-    const entities: MessageEntity[] = [...text.matchAll(BOT_COMMAND)].map((match) => ({
-      type: "bot_command",
-      offset: match.index,
-      length: match[0].length,
-    }));
-    const sentAt = this.state.now();
-    const message = {
-      message_id: chatState.newMessageId(),
-      from: user,
-      ...(options.senderChat ? { sender_chat: options.senderChat } : {}),
-      chat,
-      date: Math.floor(sentAt / 1000),
-      text,
-      ...(entities.length > 0 ? { entities } : {}),
-    } as Message;
-    chatState.messages.push({ message, fromBot: false, deleted: false, history: [], sentAt });
-    this.state.updates.push({ message } as NewUpdate);
-    return message;
+    return userSends(this.state, from, text, where);
   }
 
   /**
@@ -152,37 +116,12 @@ export class FakeTelegram {
    * keyboard, so a test can forge it. Returns the callback query id.
    */
   pressButton(from: TelegramUser, message: MessageRef, callbackData: string): string {
-    const chatId = "chat_id" in message ? message.chat_id : message.chat.id;
-    const stored = this.state.chats.find(chatId)?.find(message.message_id);
-    if (!stored || !stored.fromBot) {
-      throw new Error(`pressButton: chat ${chatId} has no bot message ${message.message_id} (deleted, or never sent)`);
-    }
-    const id = `${randomInt(1, 2 ** 47)}${randomInt(100_000, 999_999)}`;
-    const user = asUser(from);
-    this.state.callbackQueries.set(id, {
-      id,
-      from: user,
-      chatId,
-      messageId: message.message_id,
-      data: callbackData,
-      pressedAt: this.state.now(),
-    });
-    this.state.updates.push({
-      callback_query: {
-        id,
-        from: user,
-        message: structuredClone(stored.message),
-        chat_instance: chatInstance(chatId),
-        data: callbackData,
-      },
-    } as NewUpdate);
-    return id;
+    return pressButton(this.state, from, message, callbackData);
   }
 
   /** Presses the button labelled `buttonText` (its real callback_data). Returns the callback query id. */
   tapButton(from: TelegramUser, message: MessageRef, buttonText: string): string {
-    const chatId = "chat_id" in message ? message.chat_id : message.chat.id;
-    const view = this.chat(chatId).find((m) => m.message_id === message.message_id && !m.deleted);
+    const view = this.chat(chatIdOf(message)).find((m) => m.message_id === message.message_id && !m.deleted);
     const button = view?.buttons.find((b) => b.text === buttonText);
     if (!button || !("callback_data" in button)) {
       const labels = view?.buttons.map((b) => JSON.stringify(b.text)).join(", ") || "none";
@@ -193,18 +132,7 @@ export class FakeTelegram {
 
   /** Queues any update as is (an update_id is added if missing); a callback query in it can be answered. */
   raw(update: NewUpdate): Update {
-    const query = update.callback_query;
-    if (query && !this.state.callbackQueries.has(query.id)) {
-      this.state.callbackQueries.set(query.id, {
-        id: query.id,
-        from: query.from,
-        chatId: query.message?.chat.id ?? 0,
-        messageId: query.message?.message_id ?? 0,
-        data: query.data ?? "",
-        pressedAt: this.state.now(),
-      });
-    }
-    return this.state.updates.push(update);
+    return queueRaw(this.state, update);
   }
 
   /** The bot's messages in a chat, oldest first, with edits and deletions applied. */
@@ -350,27 +278,4 @@ export class FakeTelegram {
 
 export function startFakeTelegram(options?: FakeTelegramOptions): Promise<FakeTelegram> {
   return FakeTelegram.start(options);
-}
-
-function asUser(from: TelegramUser): User {
-  return { ...from, is_bot: from.is_bot ?? false };
-}
-
-function privateChatOf(user: User): Chat {
-  return {
-    id: user.id,
-    type: "private",
-    first_name: user.first_name,
-    ...(user.last_name !== undefined ? { last_name: user.last_name } : {}),
-    ...(user.username !== undefined ? { username: user.username } : {}),
-  } as Chat;
-}
-
-const instances = new Map<number, string>();
-function chatInstance(chatId: number): string {
-  const known = instances.get(chatId);
-  if (known) return known;
-  const fresh = BigInt(`0x${randomBytes(8).toString("hex")}`).toString();
-  instances.set(chatId, fresh);
-  return fresh;
 }

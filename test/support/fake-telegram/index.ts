@@ -1,5 +1,6 @@
 export { FakeTelegram, startFakeTelegram } from "./fake-telegram.js";
-export type { FakeTelegramOptions, MessageRef, TelegramUser, UserSendOptions } from "./fake-telegram.js";
+export type { FakeTelegramOptions } from "./fake-telegram.js";
+export type { MessageRef, TelegramUser, UserSendOptions } from "./user-actions.js";
 export type { ApiCall, ApiResponse } from "./call-log.js";
 export type { MessageVersion } from "./chats.js";
 export type { Fault, FloodLimits } from "./faults.js";

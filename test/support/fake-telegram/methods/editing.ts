@@ -9,6 +9,7 @@ import { sameJson } from "../same-json.js";
 import type { FakeState, MethodHandler } from "../state.js";
 
 const DELETE_WINDOW_MS = 48 * 60 * 60 * 1000; // bots cannot delete messages older than 48 hours
+const BODY_FIELDS = ["text", "entities", "caption", "caption_entities", "reply_markup"] as const;
 const NOT_MODIFIED =
   "message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
 
@@ -56,11 +57,8 @@ function applyEdit(state: FakeState, stored: StoredMessage, next: Body, parseMod
     ...(before.inline ? { reply_markup: before.inline } : {}),
     replacedAt: state.now(),
   });
-  const { text, entities, caption, caption_entities, reply_markup, ...rest } = stored.message as Message & {
-    text?: string;
-    caption?: string;
-  };
-  void [text, entities, caption, caption_entities, reply_markup];
+  const rest: Record<string, unknown> = { ...stored.message };
+  for (const field of BODY_FIELDS) delete rest[field];
   stored.message = { ...rest, edit_date: Math.floor(state.now() / 1000), ...bodyFields(next) } as Message;
   if (parseMode !== undefined) stored.parseMode = parseMode;
   else delete stored.parseMode;
