@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { PairbotError, emptyStore, type PairingStore } from "../../src/store/index.js";
+import { PairbotError, PairingStore, emptyStore } from "../../src/store/index.js";
 import { newDeviceKey } from "../support/store-devices.js";
 import { tempStore } from "../support/temp-store.js";
 
@@ -79,5 +79,17 @@ describe("a damaged store stays refused", () => {
     expect(await t.store.isAllowed("whatsapp", "+491")).toBe(true);
     await t.store.allowSender({ channel: "whatsapp", senderId: "+492" }, "cli");
     expect(await t.store.isAllowed("whatsapp", "+491")).toBe(true);
+  });
+});
+
+describe("a healthy store file on disk", () => {
+  it("is created 0600 in a 0700 folder, with no temp file or lock left behind", async () => {
+    t = tempStore();
+    const file = `${t.dir}/nested/store.json`;
+    await new PairingStore({ file }).allowSender({ channel: "whatsapp", senderId: "+491" }, "cli");
+    await new PairingStore({ file }).allowSender({ channel: "whatsapp", senderId: "+492" }, "cli");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(`${t.dir}/nested`).mode & 0o777).toBe(0o700);
+    expect(readdirSync(`${t.dir}/nested`)).toEqual(["store.json"]);
   });
 });

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, utimesSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseStore } from "../../src/store/file.js";
@@ -36,13 +37,21 @@ async function finished(processes: StoreProcess[]): Promise<void> {
 }
 
 describe("several processes writing at once", () => {
-  it("4 processes adding allowlist entries keep every change", async () => {
+  it("4 processes adding allowlist entries keep every change, and a reader never sees half a file", async () => {
     const file = storeFile();
     const procs = writers(file, [100, 100, 100, 100]);
     const started = Date.now();
     await startTogether(procs);
-    await finished(procs);
-    report(`4 writers x 100 allowlist entries: ${Date.now() - started} ms`);
+    let writing = true;
+    const allDone = finished(procs).finally(() => (writing = false));
+    let reads = 0;
+    while (writing) {
+      const text = await readFile(file, "utf8").catch(() => undefined); // missing until the first write
+      if (text !== undefined) parseStore(file, text); // throws on a torn or broken file
+      reads++;
+    }
+    await allDone;
+    report(`4 writers x 100 allowlist entries: ${Date.now() - started} ms; ${reads} reads in between, all whole`);
     const acknowledged = procs.flatMap((p) => p.acknowledged);
     expect(acknowledged).toHaveLength(400);
     expect(allowed(readDoc(file)).sort()).toEqual(acknowledged.sort());
