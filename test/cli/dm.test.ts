@@ -92,11 +92,12 @@ describe("pairbot dm request / pairing", () => {
     expect(parsed(capped)).toEqual({ code: null, created: false, capped: true, expiresAt: null });
   });
 
-  it("refuses an invalid channel with the field and the reason", async () => {
+  it("refuses a misspelt channel with the field and the reason, also as a filter", async () => {
     const cli = cliFor(storeFile("invalid"));
     const run = await cli(["allowed", "WhatsApp", "+49"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe('Invalid channel: "WhatsApp" may contain only lowercase letters, digits, "_" and "-" (for example: whatsapp)\n');
+    expect(await cli(["pairing", "list", "WhatsApp"])).toMatchObject({ code: 1, stderr: run.stderr });
   });
 });
 

@@ -1,5 +1,6 @@
 import type { AllowEntry, StoreDoc } from "../../store/index.js";
 import * as valid from "../../store/validate.js";
+import { checkFilters } from "../filters.js";
 import { CLI_ACTOR, type Command } from "../command.js";
 import { json, relative, table, where } from "../format.js";
 
@@ -26,6 +27,7 @@ const list: Command = {
   options: ["account"],
   async run({ args: [channel], flags }, ctx) {
     const store = ctx.store();
+    checkFilters(channel, flags.account);
     const entries = allowlistEntries(await store.read()).filter(
       (e) => (!channel || e.channel === channel) && (!flags.account || e.account === flags.account),
     );

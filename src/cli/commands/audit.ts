@@ -22,7 +22,7 @@ export const auditCommand: Command = {
     }
     const now = store.clock();
     const shown = entries.slice(-SHOWN);
-    const rows = shown.map((e) => [e.at.slice(0, 19).replace("T", " "), relative(e.at, now), e.action, e.actor, e.subject]);
+    const rows = shown.map((e) => [new Date(e.at).toISOString().slice(0, 19).replace("T", " "), relative(e.at, now), e.action, e.actor, e.subject]);
     for (const line of table(["TIME (UTC)", "WHEN", "ACTION", "ACTOR", "SUBJECT"], rows)) ctx.out(line);
     if (shown.length < entries.length) ctx.out(`(the last ${SHOWN} of ${entries.length} entries; --json gives all)`);
     return 0;

@@ -1,6 +1,6 @@
 import type { BootstrapToken, PairedDevice, StoreDoc } from "../../store/index.js";
 import { CLI_ACTOR, type Command } from "../command.js";
-import { count, json, relative, table } from "../format.js";
+import { count, json, printable, relative, table } from "../format.js";
 
 /** Device pairing: pending requests, paired devices, and the setup codes still out there. */
 
@@ -61,7 +61,7 @@ const approve: Command = {
   options: [],
   async run({ args: [requestId] }, ctx) {
     const d = await ctx.store().approveDevice(requestId!, CLI_ACTOR);
-    ctx.out(ctx.json ? json(shownDevice(d)) : `Approved ${d.name} (${d.platform}, ${d.role}) as device ${d.deviceId}; it receives its token from the gateway.`);
+    ctx.out(ctx.json ? json(shownDevice(d)) : `Approved ${printable(`${d.name} (${d.platform}, ${d.role})`)} as device ${d.deviceId}; it receives its token from the gateway.`);
     return 0;
   },
 };
@@ -73,7 +73,7 @@ const reject: Command = {
   options: [],
   async run({ args: [requestId] }, ctx) {
     const r = await ctx.store().rejectDevice(requestId!, CLI_ACTOR);
-    ctx.out(ctx.json ? json(r) : `Rejected ${r.name} (${r.platform}); the setup code it used no longer works.`);
+    ctx.out(ctx.json ? json(r) : `Rejected ${printable(`${r.name} (${r.platform})`)}; the setup code it used no longer works.`);
     return 0;
   },
 };
@@ -85,7 +85,7 @@ const revoke: Command = {
   options: [],
   async run({ args: [deviceId] }, ctx) {
     const d = await ctx.store().revokeDevice(deviceId!, CLI_ACTOR);
-    ctx.out(ctx.json ? json(shownDevice(d)) : `Revoked device ${d.deviceId} (${d.name}); its token no longer works.`);
+    ctx.out(ctx.json ? json(shownDevice(d)) : `Revoked device ${d.deviceId} (${printable(d.name)}); its token no longer works.`);
     return 0;
   },
 };

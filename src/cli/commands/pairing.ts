@@ -1,4 +1,5 @@
 import type { DmRequest } from "../../store/index.js";
+import { checkFilters } from "../filters.js";
 import { CLI_ACTOR, type Command } from "../command.js";
 import { json, relative, table, where, who } from "../format.js";
 
@@ -11,6 +12,7 @@ const list: Command = {
   options: ["account"],
   async run({ args: [channel], flags }, ctx) {
     const store = ctx.store();
+    checkFilters(channel, flags.account);
     const requests = (await store.pending()).dm.filter(
       (r) => (!channel || r.channel === channel) && (!flags.account || r.account === flags.account),
     );
