@@ -71,7 +71,7 @@ describe("change feed", () => {
     const seen = await watch();
     const other = writer();
     const { id, code } = await other.requestDmPairing({ channel: "whatsapp", senderId: "+491", name: "Ann" });
-    await vi.waitFor(() => expect(seen).toContainEqual({ type: "dm.added", request: expect.objectContaining({ id, code, name: "Ann" }) }), { timeout: 5000 });
+    await vi.waitFor(() => expect(seen).toContainEqual({ type: "dm.added", request: expect.objectContaining({ id, code, name: "Ann" }) }), { timeout: 10_000 });
     await other.approveDm({ codeOrSender: code! }, "telegram:42");
     await vi.waitFor(
       () =>
@@ -80,7 +80,7 @@ describe("change feed", () => {
           request: expect.objectContaining({ id }),
           outcome: expect.objectContaining({ action: "approve", actor: "telegram:42", requestId: id }),
         }),
-      { timeout: 5000 },
+      { timeout: 10_000 },
     );
   });
 
@@ -91,7 +91,7 @@ describe("change feed", () => {
     t.clock.advance(60 * 60_000);
     await writer().prune();
     await vi.waitFor(() => expect(seen).toContainEqual(expect.objectContaining({ type: "dm.removed", outcome: expect.objectContaining({ action: "expire", actor: "clock", requestId: id }) })), {
-      timeout: 5000,
+      timeout: 10_000,
     });
   });
 
@@ -102,14 +102,14 @@ describe("change feed", () => {
     const other = writer();
     const request = await other.requestDevicePairing(deviceHello(setup.bootstrapToken, newDeviceKey()));
     if (request.status !== "pending") throw new Error("expected pending");
-    await vi.waitFor(() => expect(seen).toContainEqual({ type: "device.added", request: expect.objectContaining({ requestId: request.requestId }) }), { timeout: 5000 });
+    await vi.waitFor(() => expect(seen).toContainEqual({ type: "device.added", request: expect.objectContaining({ requestId: request.requestId }) }), { timeout: 10_000 });
     await other.approveDevice(request.requestId, "cli");
     await vi.waitFor(() => {
       expect(seen).toContainEqual({ type: "device.removed", request: expect.objectContaining({ requestId: request.requestId }), outcome: expect.objectContaining({ action: "approve", actor: "cli" }) });
       expect(seen).toContainEqual({ type: "device.approved", device: expect.objectContaining({ deviceId: request.deviceId }) });
-    }, { timeout: 5000 });
+    }, { timeout: 10_000 });
     await other.revokeDevice(request.deviceId, "cli");
-    await vi.waitFor(() => expect(seen).toContainEqual({ type: "device.revoked", device: expect.objectContaining({ deviceId: request.deviceId }) }), { timeout: 5000 });
+    await vi.waitFor(() => expect(seen).toContainEqual({ type: "device.revoked", device: expect.objectContaining({ deviceId: request.deviceId }) }), { timeout: 10_000 });
   });
 
   it("a burst of writes loses no event", async () => {
@@ -120,6 +120,6 @@ describe("change feed", () => {
     const ids: Array<string | null> = [];
     for (let i = 0; i < 20; i++) ids.push((await other.requestDmPairing({ channel: "whatsapp", senderId: `+49${i}` })).id);
     expect(ids).not.toContain(null);
-    await vi.waitFor(() => expect(seen.filter((e) => e.type === "dm.added").map((e) => e.type === "dm.added" && e.request.id).sort()).toEqual([...ids].sort()), { timeout: 5000 });
+    await vi.waitFor(() => expect(seen.filter((e) => e.type === "dm.added").map((e) => e.type === "dm.added" && e.request.id).sort()).toEqual([...ids].sort()), { timeout: 10_000 });
   });
 });
