@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PairingStore, decodeSetupCode } from "../../src/store/index.js";
 import { deviceHello, issueSetupCode, newDeviceKey } from "../support/store-devices.js";
 import { tempDir } from "../support/temp-store.js";
-import { assertBuilt, cliFor, parsed } from "./run-pairbot.js";
+import { SPAWNS_TIMEOUT, assertBuilt, cliFor, parsed } from "./run-pairbot.js";
 
 let folder: ReturnType<typeof tempDir>;
 beforeAll(() => {
@@ -22,7 +22,7 @@ async function pendingDevice(store: PairingStore) {
   return request;
 }
 
-describe("pairbot setup-code", () => {
+describe("pairbot setup-code", { timeout: SPAWNS_TIMEOUT }, () => {
   it("issues a code for the gateway in GATEWAY_URL, or says how to name one", async () => {
     const cli = cliFor(storeFile("setup"));
     const missing = await cli(["setup-code"]);
@@ -50,7 +50,7 @@ describe("pairbot setup-code", () => {
   });
 });
 
-describe("pairbot devices", () => {
+describe("pairbot devices", { timeout: SPAWNS_TIMEOUT }, () => {
   it("lists, approves, rejects, revokes and cleans up, never showing a hash", async () => {
     const file = storeFile("devices");
     const store = new PairingStore({ file });

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PairingStore } from "../../src/store/index.js";
 import { tempDir } from "../support/temp-store.js";
-import { assertBuilt, cliFor, parsed } from "./run-pairbot.js";
+import { SPAWNS_TIMEOUT, assertBuilt, cliFor, parsed } from "./run-pairbot.js";
 
 let folder: ReturnType<typeof tempDir>;
 beforeAll(() => {
@@ -14,7 +14,7 @@ afterAll(() => folder.remove());
 
 const storeFile = (name: string) => path.join(folder.dir, name, "store.json");
 
-describe("pairbot dm request / pairing", () => {
+describe("pairbot dm request / pairing", { timeout: SPAWNS_TIMEOUT }, () => {
   it("runs a sender from request to approval to revocation", async () => {
     const file = storeFile("dm-flow");
     const cli = cliFor(file);
@@ -101,7 +101,7 @@ describe("pairbot dm request / pairing", () => {
   });
 });
 
-describe("pairbot allowlist", () => {
+describe("pairbot allowlist", { timeout: SPAWNS_TIMEOUT }, () => {
   it("adds, lists and removes senders per account", async () => {
     const cli = cliFor(storeFile("allowlist"));
     expect(await cli(["allowlist", "add", "signal", "bob", "--name", "Bob", "--account", "work"])).toMatchObject({

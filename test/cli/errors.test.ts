@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../support/temp-store.js";
-import { assertBuilt, cliFor, pairbot } from "./run-pairbot.js";
+import { SPAWNS_TIMEOUT, assertBuilt, cliFor, pairbot } from "./run-pairbot.js";
 
 let folder: ReturnType<typeof tempDir>;
 beforeAll(() => {
@@ -21,7 +21,7 @@ function storeWith(name: string, text: string): string {
   return file;
 }
 
-describe("a store that cannot be used", () => {
+describe("a store that cannot be used", { timeout: SPAWNS_TIMEOUT }, () => {
   it("is refused by every command with one sentence naming the file, and stays byte for byte", async () => {
     const text = '{ "version": 1, "dm": { "requests": [ \n';
     const file = storeWith("broken-json", text);
@@ -55,7 +55,7 @@ describe("a store that cannot be used", () => {
   });
 });
 
-describe("misuse", () => {
+describe("misuse", { timeout: SPAWNS_TIMEOUT }, () => {
   const cli = () => cliFor(path.join(folder.dir, "misuse", "store.json"));
 
   it.each([
@@ -85,7 +85,7 @@ describe("misuse", () => {
   });
 });
 
-describe("an unexpected failure", () => {
+describe("an unexpected failure", { timeout: SPAWNS_TIMEOUT }, () => {
   it("is one line without a stack, unless PAIRBOT_DEBUG=1", async () => {
     const notAFile = path.join(folder.dir, "a-folder");
     mkdirSync(notAFile);
@@ -98,7 +98,7 @@ describe("an unexpected failure", () => {
   });
 });
 
-describe("the import graph of an ordinary command", () => {
+describe("the import graph of an ordinary command", { timeout: SPAWNS_TIMEOUT }, () => {
   it("loads no Telegram, WebSocket or logging code and only a few date-fns modules", async () => {
     const record = path.join(folder.dir, "imports.txt");
     writeFileSync(record, "");

@@ -6,6 +6,9 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const bin = path.join(root, "bin", "pairbot.js");
 
+/** Each run starts a Node process; on a busy 2-core machine a dozen of them can take several seconds. */
+export const SPAWNS_TIMEOUT = 90_000;
+
 export interface CliRun {
   code: number;
   stdout: string;
