@@ -83,6 +83,13 @@ describe("webhook delivery", () => {
     expect((await bot.api.getWebhookInfo()).url).toBe("");
   });
 
+  it("ends a waiting long poll with 409 when a webhook is set", async () => {
+    const poll = refusal(bot.api.getUpdates({ timeout: 30 }));
+    await fake.waitForPoll();
+    await bot.api.setWebhook("https://example.invalid/hook");
+    expect((await poll).error_code).toBe(409);
+  });
+
   it("refuses a secret token with characters Telegram does not allow", async () => {
     expect(await refusal(bot.api.setWebhook("https://example.org/hook", { secret_token: "no spaces" }))).toEqual({
       error_code: 400,

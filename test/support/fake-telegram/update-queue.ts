@@ -112,6 +112,11 @@ export class UpdateQueue {
     return this.peek(limit);
   }
 
+  /** Ends a waiting getUpdates with an error (a webhook was set meanwhile). */
+  failPoll(error: ApiError): void {
+    this.pending?.fail(error);
+  }
+
   /** Ends a waiting getUpdates with an empty answer (the fake is closing). */
   endPoll(): void {
     this.pending?.wake();

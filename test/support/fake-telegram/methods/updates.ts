@@ -3,6 +3,7 @@ import type { Params } from "../params.js";
 import { Described, type MethodHandler } from "../state.js";
 
 const SECRET_TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
+const WEBHOOK_ACTIVE = "can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first";
 
 function allowedUpdates(params: Params): string[] | undefined {
   const list = params.json("allowed_updates");
@@ -16,7 +17,7 @@ function allowedUpdates(params: Params): string[] | undefined {
 export const updateMethods: Record<string, MethodHandler> = {
   getUpdates: ({ state, params, abort }) => {
     if (state.webhook.settings) {
-      throw conflict("can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+      throw conflict(WEBHOOK_ACTIVE);
     }
     state.updates.setAllowed(allowedUpdates(params));
     const limit = Math.min(100, Math.max(1, params.optionalInt("limit") ?? 100));
@@ -49,6 +50,7 @@ export const updateMethods: Record<string, MethodHandler> = {
     if (params.bool("drop_pending_updates")) state.updates.drop();
     state.updates.setAllowed(allowedUpdates(params));
     const ipAddress = params.optionalString("ip_address");
+    state.updates.failPoll(conflict(WEBHOOK_ACTIVE)); // a waiting long poll ends: updates go to the webhook now
     state.webhook.set({
       url,
       maxConnections,
