@@ -27,7 +27,7 @@ function revokeDialog(deps: BotDeps) {
       }
       const senders = doc.dm.allowlist[target.channel]?.["default"] ?? {};
       if (!Object.hasOwn(senders, target.senderId)) {
-        return { error: ctx.t("error-generic", { reason: esc(`${target.senderId} is not on the allowlist of ${target.channel}; the CLI (pairbot allowlist) shows who is.`) }) };
+        return { error: ctx.t("error-generic", { reason: esc(`${target.senderId} is not on the allowlist of ${target.channel}; pairbot allowlist list shows who is.`) }) };
       }
       return ctx.t("revoke-confirm-sender", { identifier: esc(target.senderId), channel: esc(target.channel) });
     });
@@ -73,7 +73,7 @@ export function pairDevicesCommands(deps: BotDeps, plugins: ConversationPlugins)
       const revoke = { text: ctx.t("button-revoke"), callback_data: encodeButton({ kind: "revoke-device", id: device.deviceId }) };
       await replyHtml(ctx, renderDevice(ctx.speaker, device, ctx.ownerId), { inline_keyboard: [[revoke]] });
     }
-    if (devices.length > MAX_DEVICES) await replyHtml(ctx, ctx.t("pending-more", { more: devices.length - MAX_DEVICES }));
+    if (devices.length > MAX_DEVICES) await replyHtml(ctx, ctx.t("devices-more", { more: devices.length - MAX_DEVICES }));
   });
 
   pairSubcommand(composer, "revoke", async (ctx, args) => {

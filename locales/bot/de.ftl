@@ -112,6 +112,7 @@ device-row =
     Berechtigungen: { $scopes }
     Geräte-ID: <code>{ $deviceId }</code>
     Gekoppelt { $age } von { $actor }
+devices-more = …und { $more } weitere; <code>pairbot devices list</code> in der Kommandozeile zeigt alle.
 revoke-confirm-device = Dem Gerät { $name } ({ $platform }, { $role }) den Zugang entziehen? Es muss sich dann neu koppeln.
 revoke-confirm-sender = <code>{ $identifier }</code> von der Erlaubnisliste von { $channel } entfernen?
 ask-revoke = Ja, entziehen

@@ -1,5 +1,5 @@
 # pairbot's texts (Telegram HTML). Variables arrive already escaped.
-# Operators can override any message here through TEMPLATES_FILE (see docs/bot-templates.md).
+# Operators can override any message here through TEMPLATES_FILE (see locales/bot/README.md).
 
 start =
     <b>pairbot</b> is your pairing console: you decide who may message your assistant and which devices may join your gateway. New requests arrive here with Approve and Deny buttons.
@@ -120,6 +120,7 @@ device-row =
     Scopes: { $scopes }
     Device id: <code>{ $deviceId }</code>
     Paired { $age } by { $actor }
+devices-more = …and { $more } more; <code>pairbot devices list</code> on the command line lists them all.
 revoke-confirm-device = Revoke the device { $name } ({ $platform }, { $role })? It will have to pair again.
 revoke-confirm-sender = Remove <code>{ $identifier }</code> from the allowlist of { $channel }?
 ask-revoke = Yes, revoke

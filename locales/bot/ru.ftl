@@ -112,6 +112,7 @@ device-row =
     Права: { $scopes }
     ID устройства: <code>{ $deviceId }</code>
     Сопряжено { $age }, кем: { $actor }
+devices-more = …и ещё { $more }; <code>pairbot devices list</code> в командной строке покажет все.
 revoke-confirm-device = Отозвать доступ устройства { $name } ({ $platform }, { $role })? Ему придётся пройти сопряжение заново.
 revoke-confirm-sender = Удалить <code>{ $identifier }</code> из списка разрешённых в { $channel }?
 ask-revoke = Да, отозвать

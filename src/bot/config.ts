@@ -33,7 +33,7 @@ const HINTS = {
     "WEBHOOK_SECRET must be set when WEBHOOK_URL is: 1 to 256 letters, digits, _ or - (for example the output of: openssl rand -hex 32)",
   PORT: "PORT must be the port number the webhook server listens on, from 1 to 65535 (for example PORT=8080)",
   LOG_LEVEL: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
-  TEMPLATES_FILE: "TEMPLATES_FILE must be the path of a JSON templates file (see docs), or left unset",
+  TEMPLATES_FILE: "TEMPLATES_FILE must be the path of a JSON templates file (see locales/bot/README.md), or left unset",
 } as const;
 
 type Variable = keyof typeof HINTS;
