@@ -1,6 +1,6 @@
 import { isPairbotError } from "../store/errors.js";
 import { UsageError, extractGlobals, parseCommand, type GlobalFlags } from "./args.js";
-import { EXTERNAL, GROUPS, SINGLES } from "./commands/index.js";
+import { GROUPS, SINGLES } from "./commands/index.js";
 import { cliContext, type CliContext } from "./context.js";
 import { MAIN_USAGE, fullHelp, usageLines } from "./help.js";
 

@@ -26,7 +26,7 @@ export const SINGLES = new Map<string, Command>([
  * crypto); these lines for the help repeat their usage so that printing it loads neither.
  */
 export const EXTERNAL = [
-  { usage: "gateway [--host H] [--port P] [--cert FILE --key FILE] [--policy CHANNEL=POLICY,...]", summary: "run the reference WebSocket gateway" },
-  { usage: "node pair <setupCode> [--name N] [--platform P] [--role node|operator] [--state FILE]", summary: "pair this machine as a device (a stand-in for the app)" },
-  { usage: "node connect [--state FILE]", summary: "connect as a paired device" },
+  { usage: "gateway [--host H] [--port P] [--cert FILE --key FILE] [--policy CHANNEL=POLICY,...] [--locale en|de|ru]", summary: "run the reference WebSocket gateway" },
+  { usage: "node pair <setupCode> [--name N] [--platform P] [--role node|operator] [--scopes a,b] [--state FILE]", summary: "pair this machine as a device (a stand-in for the app)" },
+  { usage: "node connect [--state FILE] [--stay]", summary: "connect as a paired device" },
 ] as const;
