@@ -25,7 +25,7 @@ const now = (): number => performance.timeOrigin + performance.now();
  */
 export class BenchBotApi {
   readonly calls: ApiCall[] = [];
-  readonly token = "123456:bench-token";
+  readonly token = "123456:bench-token-not-a-real-one-0000";
   private server: Server;
   private updates: Array<Record<string, unknown> & { update_id: number }> = [];
   private nextUpdateId = 1;

@@ -89,11 +89,13 @@ export class LineProcess {
   }
 }
 
+export type WriterMode = "allow" | "dm" | "device" | "mixed";
+
 export const writerScript = (): string => requireBuilt("test/support/stress-writer.js");
 export const readerScript = (): string => requireBuilt("test/support/stress-reader.js");
 
 /** Starts writer processes, waits until all are ready, and releases them at once. */
-export async function startWriters(file: string, count: number, changes: number, mode: "allow" | "dm" | "device" = "allow", prefix = "w"): Promise<LineProcess[]> {
+export async function startWriters(file: string, count: number, changes: number, mode: WriterMode = "allow", prefix = "w"): Promise<LineProcess[]> {
   const writers = Array.from({ length: count }, (_, i) => new LineProcess(writerScript(), [file, `${prefix}${i}`, String(changes), mode]));
   await Promise.all(writers.map((w) => w.ready));
   for (const w of writers) w.go();
