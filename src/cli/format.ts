@@ -1,11 +1,14 @@
-// Only the one function: the date-fns index would load hundreds of modules on every call.
-import { formatDistanceStrict } from "date-fns/formatDistanceStrict";
-
-/** "in 57 minutes", "3 minutes ago": exact enough to tell how long a code stays valid. */
-export function relative(isoTime: string, now: number): string {
-  const at = Date.parse(isoTime);
-  if (at <= now && now - at < 10_000) return "just now";
-  return formatDistanceStrict(at, now, { addSuffix: true });
+/**
+ * Relative times against `now`: "in 57 minutes", "3 minutes ago", exact enough to tell how long a code
+ * stays valid. date-fns (just the one function) is loaded here, so empty lists and JSON never pay for it.
+ */
+export async function relativeTo(now: number): Promise<(isoTime: string) => string> {
+  const { formatDistanceStrict } = await import("date-fns/formatDistanceStrict");
+  return (isoTime) => {
+    const at = Date.parse(isoTime);
+    if (at <= now && now - at < 10_000) return "just now";
+    return formatDistanceStrict(at, now, { addSuffix: true });
+  };
 }
 
 /** "1 setup code", "3 setup codes". */

@@ -2,7 +2,7 @@ import type { AllowEntry, StoreDoc } from "../../store/index.js";
 import * as valid from "../../store/validate.js";
 import { checkFilters } from "../filters.js";
 import { CLI_ACTOR, type Command } from "../command.js";
-import { json, relative, table, where } from "../format.js";
+import { json, relativeTo, table, where } from "../format.js";
 
 /** The allowlist: who may message the assistant, per channel and account. */
 
@@ -39,8 +39,8 @@ const list: Command = {
       ctx.out(channel ? `The allowlist of ${channel} is empty.` : "The allowlist is empty.");
       return 0;
     }
-    const now = store.clock();
-    const rows = entries.map((e) => [e.channel, e.account, e.senderId, e.name ?? "", relative(e.addedAt, now), e.addedBy]);
+    const when = await relativeTo(store.clock());
+    const rows = entries.map((e) => [e.channel, e.account, e.senderId, e.name ?? "", when(e.addedAt), e.addedBy]);
     for (const line of table(["CHANNEL", "ACCOUNT", "SENDER", "NAME", "ADDED", "BY"], rows)) ctx.out(line);
     return 0;
   },

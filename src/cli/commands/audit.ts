@@ -1,5 +1,5 @@
 import type { Command } from "../command.js";
-import { json, relative, table } from "../format.js";
+import { json, relativeTo, table } from "../format.js";
 
 const SHOWN = 50;
 
@@ -20,9 +20,9 @@ export const auditCommand: Command = {
       ctx.out("The audit log is empty.");
       return 0;
     }
-    const now = store.clock();
+    const when = await relativeTo(store.clock());
     const shown = entries.slice(-SHOWN);
-    const rows = shown.map((e) => [new Date(e.at).toISOString().slice(0, 19).replace("T", " "), relative(e.at, now), e.action, e.actor, e.subject]);
+    const rows = shown.map((e) => [new Date(e.at).toISOString().slice(0, 19).replace("T", " "), when(e.at), e.action, e.actor, e.subject]);
     for (const line of table(["TIME (UTC)", "WHEN", "ACTION", "ACTOR", "SUBJECT"], rows)) ctx.out(line);
     if (shown.length < entries.length) ctx.out(`(the last ${SHOWN} of ${entries.length} entries; --json gives all)`);
     return 0;

@@ -1,6 +1,6 @@
 import type { BootstrapToken, PairedDevice, StoreDoc } from "../../store/index.js";
 import { CLI_ACTOR, type Command } from "../command.js";
-import { count, json, printable, relative, table } from "../format.js";
+import { count, json, printable, relativeTo, table } from "../format.js";
 
 /** Device pairing: pending requests, paired devices, and the setup codes still out there. */
 
@@ -30,24 +30,24 @@ const list: Command = {
       ctx.out(json(listing));
       return 0;
     }
-    const now = store.clock();
+    const when = await relativeTo(store.clock());
     if (listing.pending.length === 0) ctx.out("No pending device requests.");
     else {
       ctx.out("Pending device requests:");
-      const rows = listing.pending.map((r) => [r.requestId, r.name, r.platform, r.role, scopes(r.scopes), r.remoteAddress, relative(r.createdAt, now), relative(r.expiresAt, now)]);
+      const rows = listing.pending.map((r) => [r.requestId, r.name, r.platform, r.role, scopes(r.scopes), r.remoteAddress, when(r.createdAt), when(r.expiresAt)]);
       for (const line of table(["REQUEST", "NAME", "PLATFORM", "ROLE", "SCOPES", "FROM", "REQUESTED", "EXPIRES"], rows)) ctx.out("  " + line);
     }
     ctx.out("");
     if (listing.paired.length === 0) ctx.out("No paired devices.");
     else {
       ctx.out("Paired devices:");
-      const rows = listing.paired.map((d) => [d.deviceId, d.name, d.platform, d.role, scopes(d.scopes), relative(d.approvedAt, now), d.approvedBy, d.tokenIssued ? "issued" : "waiting"]);
+      const rows = listing.paired.map((d) => [d.deviceId, d.name, d.platform, d.role, scopes(d.scopes), when(d.approvedAt), d.approvedBy, d.tokenIssued ? "issued" : "waiting"]);
       for (const line of table(["DEVICE", "NAME", "PLATFORM", "ROLE", "SCOPES", "APPROVED", "BY", "TOKEN"], rows)) ctx.out("  " + line);
     }
     const open = listing.setupCodes.filter((t) => t.boundKey === undefined);
     if (open.length > 0) {
       ctx.out("");
-      const last = relative(open.map((t) => t.expiresAt).sort().at(-1)!, now);
+      const last = when(open.map((t) => t.expiresAt).sort().at(-1)!);
       ctx.out(`Unused setup codes: ${open.length} (the last expires ${last}). To void them: pairbot devices cleanup`);
     }
     return 0;

@@ -1,7 +1,7 @@
 import type { DmRequest } from "../../store/index.js";
 import { checkFilters } from "../filters.js";
 import { CLI_ACTOR, type Command } from "../command.js";
-import { json, relative, table, where, who } from "../format.js";
+import { json, relativeTo, table, where, who } from "../format.js";
 
 /** DM pairing requests: list the pending ones, approve or deny one, revoke an approved sender. */
 
@@ -24,8 +24,8 @@ const list: Command = {
       ctx.out(channel ? `No pending pairing requests on ${channel}.` : "No pending pairing requests.");
       return 0;
     }
-    const now = store.clock();
-    const rows = requests.map((r) => [r.code, r.channel, r.account, r.senderId, r.name ?? "", relative(r.createdAt, now), relative(r.expiresAt, now)]);
+    const when = await relativeTo(store.clock());
+    const rows = requests.map((r) => [r.code, r.channel, r.account, r.senderId, r.name ?? "", when(r.createdAt), when(r.expiresAt)]);
     for (const line of table(["CODE", "CHANNEL", "ACCOUNT", "SENDER", "NAME", "REQUESTED", "EXPIRES"], rows)) ctx.out(line);
     return 0;
   },

@@ -1,7 +1,7 @@
 import { RoleSchema } from "../../store/schema.js";
 import { UsageError } from "../args.js";
 import { CLI_ACTOR, type Command } from "../command.js";
-import { json, relative } from "../format.js";
+import { json, relativeTo } from "../format.js";
 
 const USAGE = "setup-code [--url URL] [--role node|operator] [--json]";
 
@@ -25,7 +25,7 @@ export const setupCodeCommand: Command = {
       return 0;
     }
     ctx.out(code.setupCode);
-    ctx.err(`Setup code for a ${role.data} on ${code.url}; single use, expires ${relative(code.expiresAt, store.clock())}.`);
+    ctx.err(`Setup code for a ${role.data} on ${code.url}; single use, expires ${(await relativeTo(store.clock()))(code.expiresAt)}.`);
     ctx.err(`On the device: pairbot node pair <code>`);
     return 0;
   },
