@@ -1,3 +1,6 @@
+import os from "node:os";
+import path from "node:path";
+
 /** A mistake in how pairbot was called: exit 2, with the usage line of the command meant. */
 export class UsageError extends Error {
   override readonly name = "UsageError";
@@ -39,7 +42,8 @@ function storePath(value: string | undefined): string {
   if (value === undefined || value === "" || value.startsWith("--")) {
     throw new UsageError("--store needs a file path, like --store ~/.pairbot/store.json", ["pairbot [--store PATH] [--json] <command> ..."]);
   }
-  return value;
+  // The shell leaves "~" alone in --store=~/x; expand it as the user meant.
+  return value.startsWith("~/") ? path.join(os.homedir(), value.slice(2)) : value;
 }
 
 export interface CommandShape {

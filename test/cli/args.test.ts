@@ -1,3 +1,5 @@
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { UsageError, extractGlobals, parseCommand, type CommandShape } from "../../src/cli/args.js";
 
@@ -22,6 +24,7 @@ describe("command line parsing", () => {
       store: "/s.json", json: false, help: true, rest: ["allowed", "--", "x", "--json"],
     });
     expect(usageError(() => extractGlobals(["pairing", "list", "--store"])).message).toMatch(/^--store needs a file path/);
+    expect(extractGlobals(["--store=~/pairbot/store.json"]).store).toBe(path.join(os.homedir(), "pairbot", "store.json"));
   });
 
   it("takes words that start with one dash as arguments: group ids and base64url ids", () => {
