@@ -74,6 +74,7 @@ describe("a writer killed with SIGKILL in the middle of its work", () => {
     const [victim, ...others] = writers(file, [1_000_000, 150, 150, 150]);
     await startTogether([victim!, ...others]);
     await victim!.until((p) => p.acknowledged.length >= 20);
+    report(`killing the victim after ${victim!.acknowledged.length} acknowledged changes`);
     victim!.kill("SIGKILL");
     expect((await victim!.exited).signal).toBe("SIGKILL");
     const killedAt = Date.now();

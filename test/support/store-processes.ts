@@ -30,7 +30,12 @@ export class StoreProcess {
     StoreProcess.running.add(this);
     this.child.stderr!.on("data", (chunk: Buffer) => (this.stderr += chunk.toString()));
     let markReady: () => void = () => undefined;
-    this.ready = new Promise((resolve) => (markReady = resolve));
+    let failReady: (e: Error) => void = () => undefined;
+    this.ready = new Promise((resolve, reject) => {
+      markReady = resolve;
+      failReady = reject;
+    });
+    this.ready.catch(() => undefined); // reported to whoever awaits it
     createInterface({ input: this.child.stdout! }).on("line", (line) => {
       if (line === "ready") markReady();
       else this.lines.push(line);
@@ -39,6 +44,7 @@ export class StoreProcess {
     this.exited = new Promise((resolve) =>
       this.child.once("exit", (code, signal) => {
         StoreProcess.running.delete(this);
+        failReady(new Error(`${script} ended before it was ready (${code ?? signal}): ${this.stderr}`));
         resolve({ code, signal });
         for (const wake of this.waiters.splice(0)) wake();
       }),
