@@ -1,7 +1,7 @@
 import { ms } from "./clock.js";
 import { PairbotError, invalidInput } from "./errors.js";
 import type { Tx } from "./policy.js";
-import { OPERATOR_SCOPES, type BootstrapToken, type DeviceRequest, type PairedDevice, type Role, type Scope, type StoreDoc } from "./schema.js";
+import { OPERATOR_SCOPES, RoleSchema, type BootstrapToken, type DeviceRequest, type PairedDevice, type Role, type Scope, type StoreDoc } from "./schema.js";
 import { deviceIdFor, hashToken, newId, newToken, tokenMatches } from "./secrets.js";
 import * as valid from "./validate.js";
 
@@ -15,6 +15,8 @@ export interface IssuedBootstrapToken {
 }
 
 export function issueBootstrapToken(tx: Tx, role: Role, actor: string): IssuedBootstrapToken {
+  // Checked here, not only by front-ends: a bad role written to the file would make the whole store unreadable.
+  if (!RoleSchema.safeParse(role).success) throw invalidInput("role", `${JSON.stringify(role)} is not a role; use "node" or "operator"`);
   const token = newToken(tx.random);
   const record: BootstrapToken = {
     id: newId(tx.random),

@@ -25,6 +25,7 @@ export const newToken = (random: RandomSource): string => random.bytes(32).toStr
 export const hashToken = (token: string): string => createHash("sha256").update(token, "utf8").digest("hex");
 
 export function tokenMatches(token: string, storedHash: string): boolean {
+  if (typeof token !== "string") return false; // a device's JSON may carry anything in place of a token
   const a = Buffer.from(hashToken(token), "hex");
   const b = Buffer.from(storedHash, "hex");
   return a.length === b.length && timingSafeEqual(a, b);
