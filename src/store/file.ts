@@ -11,8 +11,8 @@ import { MIGRATIONS, STORE_VERSION, StoreSchema, emptyStore, type StoreDoc } fro
  * (unique temp file, fsync, rename, fsync of the folder), plus the lock that every change takes.
  */
 export class StoreFile implements Adapter<StoreDoc> {
-  /** The last document this process read or wrote under the lock, and the file identity it came from. */
-  private cached: { key: string; doc: StoreDoc } | undefined;
+  /** The text this process last read or wrote under the lock, and the document it holds. */
+  private cached: { text: string; doc: StoreDoc } | undefined;
 
   constructor(readonly file: string) {}
 
@@ -22,14 +22,16 @@ export class StoreFile implements Adapter<StoreDoc> {
     return text === undefined ? emptyStore() : parseStore(this.file, text);
   }
 
-  /** Like read(), but reuses the last document when the file has not changed since (same inode, size, mtime). */
+  /**
+   * Like read(), but skips parsing and validating when the file holds exactly the text this process
+   * last saw (comparing bytes, not timestamps: a rename can reuse an inode within one mtime tick).
+   */
   async readForChange(): Promise<StoreDoc> {
-    const stat = await fs.stat(this.file, { bigint: true }).catch(missingAsUndefined);
-    if (!stat) return emptyStore();
-    const key = `${stat.ino}:${stat.size}:${stat.mtimeNs}`;
-    if (this.cached?.key === key) return this.cached.doc;
-    const doc = parseStore(this.file, await fs.readFile(this.file, "utf8"));
-    this.cached = { key, doc };
+    const text = await readText(this.file);
+    if (text === undefined) return emptyStore();
+    if (this.cached?.text === text) return this.cached.doc;
+    const doc = parseStore(this.file, text);
+    this.cached = { text, doc };
     return doc;
   }
 
@@ -37,10 +39,12 @@ export class StoreFile implements Adapter<StoreDoc> {
     this.cached = undefined;
   }
 
+  /** Writes the whole document atomically; the caller makes the rename durable with `syncFolder`. */
   async write(doc: StoreDoc): Promise<void> {
     this.cached = undefined;
-    const key = await writeAtomic(this.file, JSON.stringify(doc, null, 1) + "\n");
-    this.cached = { key, doc };
+    const text = JSON.stringify(doc, null, 1) + "\n";
+    await writeAtomic(this.file, text);
+    this.cached = { text, doc };
   }
 }
 
@@ -88,15 +92,12 @@ const corrupt = (file: string, problem: string): PairbotError =>
   );
 
 /** Writes through a uniquely named temp file so that readers only ever see a whole document. */
-async function writeAtomic(file: string, text: string): Promise<string> {
+async function writeAtomic(file: string, text: string): Promise<void> {
   const temp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
   const handle = await fs.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-  let key: string;
   try {
     await handle.writeFile(text, "utf8");
     await handle.sync();
-    const stat = await handle.stat({ bigint: true });
-    key = `${stat.ino}:${stat.size}:${stat.mtimeNs}`;
   } catch (e) {
     await handle.close();
     await fs.rm(temp, { force: true });
@@ -109,11 +110,13 @@ async function writeAtomic(file: string, text: string): Promise<string> {
     await fs.rm(temp, { force: true });
     throw e;
   }
-  await syncFolder(path.dirname(file));
-  return key;
 }
 
-async function syncFolder(dir: string): Promise<void> {
+/**
+ * Makes renames into the folder durable. Called after the lock is released: the next writer need not
+ * wait for it, and a later rename that the flush also covers holds this change too.
+ */
+export async function syncFolder(dir: string): Promise<void> {
   const handle = await fs.open(dir, "r");
   try {
     await handle.sync();
@@ -167,7 +170,8 @@ async function withFileLock<T>(file: string, work: (stillHeld: () => boolean) =>
       stale: LOCK_STALE_MS,
       update: 1000,
       realpath: false,
-      retries: { retries: Math.ceil(LOCK_WAIT_MS / 20), minTimeout: 1, maxTimeout: 20, factor: 1.3, randomize: true },
+      // Waiters poll often: the lock is held for about a millisecond, and an idle lock is lost throughput.
+      retries: { retries: Math.ceil(LOCK_WAIT_MS / 4), minTimeout: 1, maxTimeout: 5, factor: 1.2, randomize: true },
       onCompromised: () => {
         compromised = true;
       },

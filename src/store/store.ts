@@ -8,8 +8,19 @@ import { PairbotError } from "./errors.js";
 import { DEFAULT_POLICY, Tx, type Policy } from "./policy.js";
 import type { AuditEntry, DeviceRequest, DmRequest, PairedDevice, Role, SentNotification, StoreDoc } from "./schema.js";
 import { encodeSetupCode, gatewayUrl } from "./setup-code.js";
-import { StoreFile, withStoreLock } from "./file.js";
+import { StoreFile, syncFolder, withStoreLock } from "./file.js";
 import { emptyStore } from "./schema.js";
+
+/** How many queued rules one write may carry. */
+const MAX_BATCH = 100;
+
+interface QueuedRule {
+  rule: (tx: Tx) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export const defaultStorePath = (): string => path.join(os.homedir(), ".pairbot", "store.json");
 
@@ -39,6 +50,8 @@ export class PairingStore {
   private readonly random: RandomSource;
   private readonly adapter: StoreFile;
   private readonly db: Low<StoreDoc>;
+  private readonly queue: QueuedRule[] = [];
+  private draining = false;
 
   constructor(options: StoreOptions) {
     this.file = path.resolve(options.file);
@@ -58,28 +71,76 @@ export class PairingStore {
     return doc;
   }
 
-  /** Runs one rule under the lock and saves what it changed. The rule sees a freshly read document. */
-  async change<T>(rule: (tx: Tx) => T): Promise<T> {
-    return withStoreLock(this.file, async (stillHeld) => {
-      try {
-        this.db.data = await this.adapter.readForChange();
-        const tx = new Tx(this.db.data, this.clock(), this.random, this.policy);
-        dm.pruneDm(tx);
-        devices.pruneDevices(tx);
-        let result: T;
-        try {
-          result = rule(tx);
-        } catch (e) {
-          if (tx.commitOnError) await this.save(stillHeld);
-          throw e;
-        }
-        if (tx.changed) await this.save(stillHeld);
-        return result;
-      } catch (e) {
-        this.adapter.forget(); // the cached document may hold a half-applied change
-        throw e;
-      }
+  /**
+   * Runs one rule under the lock and saves what it changed; the rule sees a freshly read document.
+   * Rules queued in this process while the lock is busy are applied together and saved in one write
+   * (group commit); each still gets its own result or error.
+   */
+  change<T>(rule: (tx: Tx) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ rule, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.draining) void this.drain();
     });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        try {
+          const { wrote, outcomes } = await withStoreLock(this.file, (stillHeld) => this.applyBatch(batch, stillHeld));
+          if (wrote) await syncFolder(path.dirname(this.file));
+          for (const entry of batch) {
+            const outcome = outcomes.get(entry)!;
+            if (outcome.ok) entry.resolve(outcome.value);
+            else entry.reject(outcome.error);
+          }
+        } catch (e) {
+          for (const entry of batch) entry.reject(e);
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async applyBatch(batch: readonly QueuedRule[], stillHeld: () => boolean): Promise<{ wrote: boolean; outcomes: Map<QueuedRule, Outcome> }> {
+    const outcomes = new Map<QueuedRule, Outcome>();
+    let todo = batch;
+    try {
+      for (;;) {
+        this.db.data = await this.adapter.readForChange();
+        const prune = new Tx(this.db.data, this.clock(), this.random, this.policy);
+        dm.pruneDm(prune);
+        devices.pruneDevices(prune);
+        let changed = prune.changed;
+        let halfApplied: QueuedRule | undefined;
+        for (const entry of todo) {
+          const tx = new Tx(this.db.data, this.clock(), this.random, this.policy);
+          try {
+            outcomes.set(entry, { ok: true, value: entry.rule(tx) });
+            changed ||= tx.changed;
+          } catch (error) {
+            outcomes.set(entry, { ok: false, error });
+            if (tx.commitOnError) changed = true;
+            else if (tx.changed) halfApplied = entry;
+            if (halfApplied) break;
+          }
+        }
+        if (halfApplied) {
+          // A rule failed after changing the document: start again from the file without it.
+          this.adapter.forget();
+          todo = todo.filter((e) => e !== halfApplied);
+          continue;
+        }
+        if (changed) await this.save(stillHeld);
+        return { wrote: changed, outcomes };
+      }
+    } catch (e) {
+      this.adapter.forget(); // the cached document may hold a half-applied change
+      throw e;
+    }
   }
 
   private async save(stillHeld: () => boolean): Promise<void> {
