@@ -1,4 +1,4 @@
-import { watch, promises as fs, type FSWatcher } from "node:fs";
+import { mkdirSync, watch, promises as fs, type FSWatcher } from "node:fs";
 import path from "node:path";
 import { StoreFile } from "./file.js";
 import type { AuditEntry, DeviceRequest, DmRequest, PairedDevice, StoreDoc } from "./schema.js";
@@ -67,6 +67,7 @@ export function watchStore(file: string, listener: (events: StoreEvent[], doc: S
   const dir = path.dirname(file);
   const base = path.basename(file);
   try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 }); // a folder that appears later would never be watched
     watcher = watch(dir, { persistent: false }, (_event, name) => {
       if (name === base) void refresh();
     });
@@ -78,7 +79,6 @@ export function watchStore(file: string, listener: (events: StoreEvent[], doc: S
   poll.unref();
 
   const ready = (async () => {
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     lastKey = await fileKey(file);
     previous = await adapter.read();
     return previous;
