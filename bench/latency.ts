@@ -47,6 +47,9 @@ export async function latency(dir: string, requests = 200): Promise<Row[]> {
         value: `p50 ${fmtMs(p50)}, p95 ${fmtMs(percentile(samples, 95))}, p99 ${fmtMs(p99)}`,
         target: "p99 < 50 ms",
         met: samples.length >= requests && p99 < 50,
+        ...(p99 >= 50
+          ? { note: "per request the store file is parsed and validated several times: the change feed reads it, the notifier's pass reads it again (store.read), and recording the alert is one more whole-file change whose own feed event reads it twice more. At 10,000 entries each read is a 1.3 MB JSON.parse plus zod. What would fix it: let the pass use the document the feed just read, cache the parsed document per file version in StoreFile.read, and make the allowlist cheaper to validate (see section 3)." }
+          : {}),
       });
     }
 

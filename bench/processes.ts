@@ -18,6 +18,13 @@ export async function cliWallTime(dir: string, spawns = 10): Promise<Row[]> {
   await seedStore(file, 100);
   const gateway = new PairingStore({ file });
   for (const sender of ["+491700000001", "+491700000002"]) await gateway.requestDmPairing({ channel: "whatsapp", senderId: sender, name: "Ann" });
+  // Node's own start-up, for scale: on a busy machine both figures grow together.
+  const bare: number[] = [];
+  for (let i = 0; i < spawns; i++) {
+    const start = performance.now();
+    await run(process.execPath, ["-e", "0"]);
+    bare.push(performance.now() - start);
+  }
   const times: number[] = [];
   for (let i = 0; i < spawns; i++) {
     const start = performance.now();
@@ -25,7 +32,10 @@ export async function cliWallTime(dir: string, spawns = 10): Promise<Row[]> {
     times.push(performance.now() - start);
   }
   const wall = median(times) / 1000;
-  return [{ section: SECTION, measure: `pairbot pairing list (median of ${spawns})`, value: `${wall.toFixed(3)} s`, target: "< 0.3 s", met: wall < 0.3 }];
+  return [
+    { section: SECTION, measure: `pairbot pairing list (median of ${spawns})`, value: `${wall.toFixed(3)} s`, target: "< 0.3 s", met: wall < 0.3 },
+    { section: SECTION, measure: "node -e 0, for scale", value: `${(median(bare) / 1000).toFixed(3)} s` },
+  ];
 }
 
 /** Bot cold start to its first getUpdates, and its memory idle and after 10,000 updates. */
@@ -53,7 +63,7 @@ export async function botProcess(dir: string, updates = 10_000): Promise<Row[]> 
     // Strangers write to the bot, and the owner asks for the pending list now and then.
     let last = 0;
     for (let i = 0; i < updates; i++) {
-      last = i % 50 === 0 ? api.push(textUpdate(OWNER_ID, "/pending", i + 1)) : api.push(textUpdate(900_000_000 + i, i % 2 ? "hello" : "/start", 1));
+      last = i % 50 === 0 ? api.push(textUpdate(OWNER_ID, "/pair pending", i + 1)) : api.push(textUpdate(900_000_000 + i, i % 2 ? "hello" : "/start", 1));
     }
     await api.until((calls) => calls.some((c) => c.method === "getUpdates" && Number(c.params.offset ?? 0) > last), 120_000);
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -61,7 +71,16 @@ export async function botProcess(dir: string, updates = 10_000): Promise<Row[]> 
     const worst = Math.max(idle, busy);
     return [
       { section: SECTION, measure: "bot cold start to first getUpdates", value: fmtMs(coldStart), target: "< 1 s", met: coldStart < 1000 },
-      { section: SECTION, measure: "bot RSS idle", value: fmtMb(idle), target: "< 100 MB", met: idle < 100 * 1024 ** 2 },
+      {
+        section: SECTION,
+        measure: "bot RSS idle",
+        value: fmtMb(idle),
+        target: "< 100 MB",
+        met: idle < 100 * 1024 ** 2,
+        ...(idle >= 100 * 1024 ** 2
+          ? { note: "most of it is loaded code: src/bot/texts.ts imports the date-fns and date-fns/locale barrels (every function, every locale: about +17 MB RSS here). Importing date-fns/format, date-fns/formatDistance and date-fns/locale/{en-US,de,ru} instead saves that; node --max-semi-space-size=1 saves about 10 MB more." }
+          : {}),
+      },
       { section: SECTION, measure: `bot RSS after ${updates.toLocaleString("en")} updates`, value: fmtMb(busy), target: "< 100 MB", met: worst < 100 * 1024 ** 2 },
     ];
   } catch (e) {

@@ -12,7 +12,7 @@ export const botMain = (): string | undefined => builtFile("src/bot/main.js");
 export function spawnBot(main: string, apiRoot: string, token: string, storePath: string, extraEnv: NodeJS.ProcessEnv = {}): ChildProcess & { log: () => string } {
   const child = spawn(process.execPath, [main], {
     cwd: repoRoot,
-    env: { ...process.env, BOT_TOKEN: token, OWNER_IDS: String(OWNER_ID), STORE_PATH: storePath, TELEGRAM_API_ROOT: apiRoot, LOG_LEVEL: "warn", ...extraEnv },
+    env: { ...process.env, BOT_TOKEN: token, OWNER_IDS: String(OWNER_ID), STORE_PATH: storePath, GATEWAY_URL: "ws://127.0.0.1:18789", TELEGRAM_API_ROOT: apiRoot, LOG_LEVEL: "warn", ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
