@@ -46,13 +46,17 @@ async function main(): Promise<void> {
   const secrets = [config.botToken, ...(config.webhook ? [config.webhook.secret] : [])];
   const logger = createLogger({ level: config.logLevel, secrets });
   const store = new PairingStore({ file: config.storePath });
+  const ownerLocales = new Map<number, Locale>();
   try {
-    await store.read(); // a corrupt store stops the bot here, with the file and the fix
+    const doc = await store.read(); // a corrupt store stops the bot here, with the file and the fix
+    for (const id of config.ownerIds) {
+      const saved = doc.owners[String(id)]?.locale;
+      if (saved) ownerLocales.set(id, texts.localeFor(saved));
+    }
   } catch (e) {
     fail(isPairbotError(e) ? e.message : `Cannot read the store ${config.storePath}: ${String(e)}`, secrets);
   }
 
-  const ownerLocales = new Map<number, Locale>();
   const bot = createBot(config, { store, logger, texts, ownerLocales });
   await initBot(bot, logger);
   void setOwnerCommandMenus(bot.api, bot.deps);
@@ -79,10 +83,14 @@ async function main(): Promise<void> {
     await bot.api.setWebhook(config.webhook.url, { secret_token: config.webhook.secret, allowed_updates: ["message", "callback_query"] });
     logger.info({ port: config.webhook.port, bot: bot.botInfo.username }, "pairbot is running (webhook)");
   } else {
-    await bot.start({
-      allowed_updates: ["message", "callback_query"],
-      onStart: (me) => logger.info({ bot: me.username, owners: config.ownerIds.length }, "pairbot is running (long polling)"),
-    });
+    await bot
+      .start({
+        allowed_updates: ["message", "callback_query"],
+        onStart: (me) => logger.info({ bot: me.username, owners: config.ownerIds.length }, "pairbot is running (long polling)"),
+      })
+      .catch((e: unknown) => {
+        if (!stopping) throw e; // a signal during start-up aborts polling before it began: that is a clean stop
+      });
   }
 }
 

@@ -13,7 +13,10 @@ export function isOwnerUpdate(ctx: Context, ownerIds: readonly number[]): boolea
 export function speakAsOwner(ctx: Context & Partial<PairFlavor>, deps: BotDeps): asserts ctx is Context & PairFlavor {
   const from = ctx.from!;
   const locale = deps.texts.localeFor(from.language_code);
-  deps.ownerLocales.set(from.id, locale);
+  if (deps.ownerLocales.get(from.id) !== locale) {
+    deps.ownerLocales.set(from.id, locale);
+    deps.store.setOwnerLocale(from.id, locale).catch((e: unknown) => deps.logger.warn({ err: e }, "could not remember the owner's language"));
+  }
   ctx.speaker = deps.texts.speaker(locale, deps.clock);
   ctx.t = ctx.speaker.t;
   ctx.actor = `telegram:${from.id}`;

@@ -107,7 +107,8 @@ export const StoreSchema = z.object({
   }),
   /** "dm:<id>" or "device:<requestId>" -> owner user id -> the message that announced it */
   notifications: z.record(z.string(), z.record(z.string(), SentNotificationSchema)),
-  owners: z.record(z.string(), z.object({ notify: z.boolean() })),
+  /** Per owner: push notifications on or off, and the language last seen in their Telegram. */
+  owners: z.record(z.string(), z.object({ notify: z.boolean(), locale: z.string().max(16).optional() })),
   /** Wrong approval codes per actor, to stop guessing. */
   codeFailures: z.record(z.string(), z.object({ count: z.number().int(), since: time })),
   audit: z.array(AuditEntrySchema),

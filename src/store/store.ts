@@ -241,7 +241,18 @@ export class PairingStore {
 
   setNotify(ownerId: number, on: boolean): Promise<void> {
     return this.change((tx) => {
-      tx.doc.owners[String(ownerId)] = { notify: on };
+      const owner = tx.doc.owners[String(ownerId)];
+      tx.doc.owners[String(ownerId)] = { ...owner, notify: on };
+      tx.changed = true;
+    });
+  }
+
+  /** Remembers an owner's language, so alerts after a restart speak it too. */
+  setOwnerLocale(ownerId: number, locale: string): Promise<void> {
+    return this.change((tx) => {
+      const owner = tx.doc.owners[String(ownerId)];
+      if (owner?.locale === locale) return;
+      tx.doc.owners[String(ownerId)] = { notify: owner?.notify ?? true, locale };
       tx.changed = true;
     });
   }

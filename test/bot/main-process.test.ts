@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { OWNER } from "../support/bot-harness.js";
+import { OWNER, SECOND_OWNER } from "../support/bot-harness.js";
+import { PairingStore } from "../../src/store/index.js";
 import { startFakeTelegram } from "../support/fake-telegram/index.js";
 import { tempStore } from "../support/temp-store.js";
 
@@ -41,5 +42,28 @@ describe("npm start (dist/src/bot/main.js)", () => {
     expect(await p.exited).toBe(0);
     expect(p.output()).toContain("stopped");
     expect(p.output()).not.toContain(telegram.token.split(":")[1]);
+  });
+
+  it("remembers an owner's language across a restart: alerts after it speak it", async () => {
+    const telegram = await startFakeTelegram();
+    const temp = tempStore();
+    cleanups.push(() => telegram.close(), () => temp.remove());
+    const env = { BOT_TOKEN: telegram.token, OWNER_IDS: String(SECOND_OWNER.id), GATEWAY_URL: "ws://gw:1", STORE_PATH: temp.file, TELEGRAM_API_ROOT: telegram.apiRoot, DEFAULT_LOCALE: "en" };
+    telegram.userSends(SECOND_OWNER, "/help");
+    const first = run(env);
+    cleanups.push(() => void first.child.kill("SIGKILL"));
+    await telegram.waitForMessage(SECOND_OWNER.id, () => true, 15_000);
+    const store = new PairingStore({ file: temp.file });
+    await expect.poll(async () => (await store.read()).owners[String(SECOND_OWNER.id)]?.locale, { timeout: 5000 }).toBe("de");
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+
+    await store.requestDmPairing({ channel: "whatsapp", senderId: "+491701234567", name: "Jo" });
+    const second = run(env);
+    cleanups.push(() => void second.child.kill("SIGKILL"));
+    const alert = await telegram.waitForMessage(SECOND_OWNER.id, (m) => (m.text ?? "").includes("+491701234567"), 15_000);
+    expect(alert.text).toContain("Kanal");
+    second.child.kill("SIGTERM");
+    expect(await second.exited, second.output()).toBe(0);
   });
 });
