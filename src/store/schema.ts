@@ -41,14 +41,19 @@ export const BootstrapTokenSchema = z.object({
   consumedAt: time.optional(),
 });
 
-export const DeviceRequestSchema = z.object({
-  requestId: z.string().min(1),
+/** Who a device is and what it may do: the same in its request and once paired. */
+const deviceIdentity = {
   deviceId: z.string().min(1),
   publicKey: z.string().min(1),
   name: z.string(),
   platform: z.string(),
   role: RoleSchema,
   scopes: z.array(ScopeSchema),
+};
+
+export const DeviceRequestSchema = z.object({
+  requestId: z.string().min(1),
+  ...deviceIdentity,
   remoteAddress: z.string(),
   tokenId: z.string(),
   createdAt: time,
@@ -57,12 +62,7 @@ export const DeviceRequestSchema = z.object({
 });
 
 export const PairedDeviceSchema = z.object({
-  deviceId: z.string().min(1),
-  publicKey: z.string().min(1),
-  name: z.string(),
-  platform: z.string(),
-  role: RoleSchema,
-  scopes: z.array(ScopeSchema),
+  ...deviceIdentity,
   requestId: z.string(),
   tokenId: z.string(),
   approvedAt: time,
