@@ -143,6 +143,8 @@ export async function ensureStoreFile(file: string): Promise<void> {
 /** How long a lock left by a killed process blocks others before it counts as stale. */
 export const LOCK_STALE_MS = 3000;
 const LOCK_WAIT_MS = 30_000;
+/** proper-lockfile never judges staleness itself: its check-then-remove lets two waiters both take a stale lock. */
+const NEVER_STALE_MS = 2 ** 31 - 1;
 
 const inProcessQueues = new Map<string, Promise<unknown>>();
 
@@ -164,30 +166,67 @@ export async function withStoreLock<T>(file: string, work: (stillHeld: () => boo
 async function withFileLock<T>(file: string, work: (stillHeld: () => boolean) => Promise<T>): Promise<T> {
   await ensureStoreFile(file);
   let compromised = false;
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(file, {
-      stale: LOCK_STALE_MS,
-      update: 1000,
-      realpath: false,
-      // Waiters poll often: the lock is held for about a millisecond, and an idle lock is lost throughput.
-      retries: { retries: Math.ceil(LOCK_WAIT_MS / 4), minTimeout: 1, maxTimeout: 5, factor: 1.2, randomize: true },
-      onCompromised: () => {
-        compromised = true;
-      },
-    });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ELOCKED") {
-      throw new PairbotError(
-        "store_busy",
-        `The store ${file} stayed locked for over ${LOCK_WAIT_MS / 1000} s. If no pairbot process is running, remove the folder ${file}.lock and try again.`,
-      );
-    }
-    throw e;
-  }
+  const release = await acquireFileLock(file, () => {
+    compromised = true;
+  });
   try {
     return await work(() => !compromised);
   } finally {
     await release().catch(() => undefined); // a compromised lock is already gone
   }
+}
+
+/** Takes the lock folder, polling often (it is held for milliseconds) and taking over a stale one safely. */
+async function acquireFileLock(file: string, onCompromised: () => void): Promise<() => Promise<void>> {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  // Waiters poll often: the lock is held for about a millisecond, and an idle lock is lost throughput.
+  let delay = 1;
+  for (;;) {
+    try {
+      return await lockfile.lock(file, { stale: NEVER_STALE_MS, update: 1000, realpath: false, retries: 0, onCompromised });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ELOCKED") throw e;
+    }
+    if (await removeStaleLock(file)) continue;
+    if (Date.now() > deadline) {
+      throw new PairbotError(
+        "store_busy",
+        `The store ${file} stayed locked for over ${LOCK_WAIT_MS / 1000} s. If no pairbot process is running, remove the folder ${file}.lock and try again.`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
+    delay = Math.min(5, delay * 1.2);
+  }
+}
+
+/**
+ * Removes the lock of a process that died holding it (not refreshed for LOCK_STALE_MS). Only one process
+ * at a time may do this, and it looks again once alone: two waiters that both saw the lock stale would
+ * otherwise each remove it, the second removing the fresh lock the first had just taken, and both would
+ * write (the stress suite lost acknowledged changes that way). Returns whether it removed one.
+ */
+async function removeStaleLock(file: string): Promise<boolean> {
+  const lock = `${file}.lock`;
+  const guard = `${file}.lock.takeover`;
+  if (!(await isStale(lock))) return false;
+  try {
+    await fs.mkdir(guard);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    // A guard is held for microseconds; one this old was left by a process killed while holding it.
+    if (await isStale(guard)) await fs.rmdir(guard).catch(() => undefined);
+    return false;
+  }
+  try {
+    if (!(await isStale(lock))) return false;
+    await fs.rmdir(lock).catch(missingAsUndefined);
+    return true;
+  } finally {
+    await fs.rmdir(guard).catch(() => undefined);
+  }
+}
+
+async function isStale(folder: string): Promise<boolean> {
+  const stat = await fs.stat(folder).catch(missingAsUndefined);
+  return stat !== undefined && stat.mtimeMs < Date.now() - LOCK_STALE_MS;
 }
