@@ -28,26 +28,47 @@ function alertCounts(telegram: FakeTelegram, chatId: number, codes: string[]): n
 const FAULTS: Fault[] = [{ status: 429, retryAfter: 1 }, { status: 500 }, { status: 502 }, { status: 503 }, { status: 504 }, { drop: true }];
 
 /**
- * The notifier with the bot's texts against a fake Telegram that answers about half the sends with a
+ * The notifier with the bot's texts against a fake Telegram that answers each send, with the given probability, with a
  * 429 (retry_after), a 5xx or a dropped connection: every request must still be announced exactly once.
  */
 export async function telegramFaults(o: { requests: number; faultRate: number }): Promise<DeliveryFigures> {
   const start = performance.now();
   const h = await notifierHarness({ texts: botNotificationTexts(), policy: { maxPendingPerAccount: 10_000 } });
   let faults = 0;
+  let stopInjecting = false;
+  // Each send in turn meets a fault with probability faultRate: one is queued only once the previous one
+  // was used, so faults are spread over the sends instead of hitting the first ones back to back.
+  const injector = (async () => {
+    let seen = 0;
+    let armed = false;
+    while (!stopInjecting) {
+      const sends = h.telegram.calls.filter((c) => c.method === "sendMessage");
+      if (sends.length > seen) {
+        if (armed && sends.slice(seen).some((c) => c.dropped || !c.response?.ok)) armed = false;
+        seen = sends.length;
+        if (!armed && Math.random() < o.faultRate) {
+          h.telegram.fail("sendMessage", FAULTS[Math.floor(Math.random() * FAULTS.length)]!);
+          faults++;
+          armed = true;
+        }
+      }
+      await sleep(5);
+    }
+  })();
   try {
     const notifier = await h.start();
     const codes: string[] = [];
+    h.telegram.fail("sendMessage", FAULTS[Math.floor(Math.random() * FAULTS.length)]!);
+    faults++;
     for (let i = 0; i < o.requests; i++) {
-      if (Math.random() < o.faultRate) {
-        h.telegram.fail("sendMessage", FAULTS[Math.floor(Math.random() * FAULTS.length)]!);
-        faults++;
-      }
       codes.push((await h.requestDm(`+49170${String(i).padStart(6, "0")}`)).code);
       await sleep(Math.random() * 30);
     }
-    const deadline = Date.now() + 60_000 + o.requests * 1000;
+    // auto-retry waits 3 s, 6 s, ... before repeating a call that got a 5xx: allow for that.
+    const deadline = Date.now() + 60_000 + o.requests * 4000;
     while (alertCounts(h.telegram, ANN.id, codes).some((n) => n === 0) && Date.now() < deadline) await sleep(50);
+    stopInjecting = true;
+    await injector;
     await sleep(500); // a late duplicate would show now
     await notifier.stop();
     const counts = alertCounts(h.telegram, ANN.id, codes);
@@ -61,6 +82,8 @@ export async function telegramFaults(o: { requests: number; faultRate: number })
       seconds: (performance.now() - start) / 1000,
     };
   } finally {
+    stopInjecting = true;
+    await injector;
     await h.close();
   }
 }
