@@ -64,7 +64,9 @@ export class PairingStore {
 
   /** A validated snapshot of the whole store, pruned of what expired (in memory only). */
   async read(): Promise<StoreDoc> {
-    const doc = await this.adapter.read();
+    const shared = await this.adapter.read();
+    // Pruning replaces these parts; copying them leaves the shared document as it was.
+    const doc = { ...shared, dm: { ...shared.dm }, devices: { ...shared.devices }, codeFailures: { ...shared.codeFailures }, audit: [...shared.audit] };
     const tx = new Tx(doc, this.clock(), this.random, this.policy);
     dm.pruneDm(tx);
     devices.pruneDevices(tx);

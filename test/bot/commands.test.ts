@@ -58,9 +58,9 @@ describe("/pair", () => {
 
   it("notify off and on are kept per owner; anything else gets the usage line", async () => {
     expect((await h.owner.sends("/pair notify off")).text).toContain("Push notifications are off");
-    expect((await h.store.read()).owners[String(h.owner.user.id)]).toEqual({ notify: false });
+    expect((await h.store.read()).owners[String(h.owner.user.id)]).toEqual({ notify: false, locale: "en" });
     expect((await h.owner.sends("/pair notify on")).text).toBe("Push notifications are on.");
-    expect((await h.store.read()).owners[String(h.owner.user.id)]).toEqual({ notify: true });
+    expect((await h.store.read()).owners[String(h.owner.user.id)]).toEqual({ notify: true, locale: "en" });
     expect((await h.owner.sends("/pair notify maybe")).text).toBe("Usage: /pair notify on or /pair notify off");
   });
 
