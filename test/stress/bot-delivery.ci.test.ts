@@ -4,7 +4,7 @@ import { botKills, deliverySummary, telegramFaults } from "../support/stress-bot
 /** The short version of bot-delivery.test.ts for `npm test`. */
 describe("notifications survive faults (short)", () => {
   it("Telegram answering with 429 (retry_after), 5xx and dropped connections: every alert arrives exactly once", async () => {
-    const f = await telegramFaults({ requests: 10, faultRate: 0.3 });
+    const f = await telegramFaults({ requests: 10, faultRate: 0.5, maxFaults: 4 });
     console.log(deliverySummary("telegram faults", f));
     expect({ unannounced: f.unannounced, duplicated: f.duplicated }).toEqual({ unannounced: 0, duplicated: 0 });
   }, 120_000);

@@ -3,7 +3,7 @@ import { botKills, deliverySummary, telegramFaults } from "../support/stress-bot
 
 describe("notifications survive faults", () => {
   it("Telegram answering with 429 (retry_after), 5xx and dropped connections: every alert arrives exactly once", async () => {
-    const f = await telegramFaults({ requests: 40, faultRate: 0.3 });
+    const f = await telegramFaults({ requests: 40, faultRate: 0.3, maxFaults: 12 });
     console.log(deliverySummary("telegram faults", f));
     expect({ unannounced: f.unannounced, duplicated: f.duplicated }).toEqual({ unannounced: 0, duplicated: 0 });
   });

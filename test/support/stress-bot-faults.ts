@@ -25,13 +25,15 @@ function alertCounts(telegram: FakeTelegram, chatId: number, codes: string[]): n
   return codes.map((code) => sent.filter((t) => t.includes(code)).length);
 }
 
-const FAULTS: Fault[] = [{ status: 429, retryAfter: 1 }, { status: 500 }, { status: 502 }, { status: 503 }, { status: 504 }, { drop: true }];
+/** Taken in turn, so even a few faults cover each kind. */
+const FAULTS: Fault[] = [{ status: 429, retryAfter: 1 }, { drop: true }, { status: 500 }, { status: 503 }, { status: 502 }, { status: 504 }];
 
 /**
  * The notifier with the bot's texts against a fake Telegram that answers each send, with the given probability, with a
- * 429 (retry_after), a 5xx or a dropped connection: every request must still be announced exactly once.
+ * 429 (retry_after), a 5xx or a dropped connection (at most maxFaults; each 5xx costs auto-retry's 3 s
+ * backoff or more): every request must still be announced exactly once.
  */
-export async function telegramFaults(o: { requests: number; faultRate: number }): Promise<DeliveryFigures> {
+export async function telegramFaults(o: { requests: number; faultRate: number; maxFaults: number }): Promise<DeliveryFigures> {
   const start = performance.now();
   const h = await notifierHarness({ texts: botNotificationTexts(), policy: { maxPendingPerAccount: 10_000 } });
   let faults = 0;
@@ -46,8 +48,8 @@ export async function telegramFaults(o: { requests: number; faultRate: number })
       if (sends.length > seen) {
         if (armed && sends.slice(seen).some((c) => c.dropped || !c.response?.ok)) armed = false;
         seen = sends.length;
-        if (!armed && Math.random() < o.faultRate) {
-          h.telegram.fail("sendMessage", FAULTS[Math.floor(Math.random() * FAULTS.length)]!);
+        if (!armed && faults < o.maxFaults && Math.random() < o.faultRate) {
+          h.telegram.fail("sendMessage", FAULTS[faults % FAULTS.length]!);
           faults++;
           armed = true;
         }
@@ -58,7 +60,7 @@ export async function telegramFaults(o: { requests: number; faultRate: number })
   try {
     const notifier = await h.start();
     const codes: string[] = [];
-    h.telegram.fail("sendMessage", FAULTS[Math.floor(Math.random() * FAULTS.length)]!);
+    h.telegram.fail("sendMessage", FAULTS[0]!);
     faults++;
     for (let i = 0; i < o.requests; i++) {
       codes.push((await h.requestDm(`+49170${String(i).padStart(6, "0")}`)).code);
