@@ -48,7 +48,7 @@ export async function latency(dir: string, requests = 200): Promise<Row[]> {
         target: "p99 < 50 ms",
         met: samples.length >= requests && p99 < 50,
         ...(p99 >= 50
-          ? { note: "per request the store file is parsed and validated several times: the change feed reads it, the notifier's pass reads it again (store.read), and recording the alert is one more whole-file change whose own feed event reads it twice more. At 10,000 entries each read is a 1.3 MB JSON.parse plus zod. What would fix it: let the pass use the document the feed just read, cache the parsed document per file version in StoreFile.read, and make the allowlist cheaper to validate (see section 3)." }
+          ? { note: "per request the notifier reads the whole store file more than once (the change feed, then its planning pass) and records the alert with one more whole-file change under the lock, which the feed then reads again; every read and write is proportional to the file, so at 10,000 entries each costs tens of milliseconds here. What would fix it: one parse per file version shared by the feed and the pass, recording alerts in batches, and a store that does not rewrite the allowlist on every change (see sections 2 and 3)." }
           : {}),
       });
     }
