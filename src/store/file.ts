@@ -10,14 +10,21 @@ import { MIGRATIONS, STORE_VERSION, StoreSchema, emptyStore, type StoreDoc } fro
  * The store file: a lowdb adapter that validates every read and writes atomically and durably
  * (unique temp file, fsync, rename, fsync of the folder), plus the lock that every change takes.
  */
+/**
+ * The last document read per file, shared by every reader in this process (the change feed and the
+ * notifier's pass read the same version once), so never changed in place.
+ */
+const lastReads = new Map<string, { text: string; doc: StoreDoc }>();
+
 export class StoreFile implements Adapter<StoreDoc> {
   /** The text this process last read or wrote under the lock, and the document it holds. */
   private cached: { text: string; doc: StoreDoc } | undefined;
 
-  constructor(readonly file: string) {}
+  readonly file: string;
 
-  /** The last document read(): shared by every reader in this process, so never changed in place. */
-  private lastRead: { text: string; doc: StoreDoc } | undefined;
+  constructor(file: string) {
+    this.file = path.resolve(file);
+  }
 
   /**
    * Reads and validates. A missing file is an empty store; a broken one is an error, never empty.
@@ -26,9 +33,10 @@ export class StoreFile implements Adapter<StoreDoc> {
   async read(): Promise<StoreDoc> {
     const text = await readText(this.file);
     if (text === undefined) return emptyStore();
-    if (this.lastRead?.text === text) return this.lastRead.doc;
+    const last = lastReads.get(this.file);
+    if (last?.text === text) return last.doc;
     const doc = parseStore(this.file, text);
-    this.lastRead = { text, doc };
+    lastReads.set(this.file, { text, doc });
     return doc;
   }
 
