@@ -188,9 +188,40 @@ async function withFileLock<T>(file: string, work: (stillHeld: () => boolean) =>
     compromised = true;
   });
   try {
+    if (!sweptFolders.has(file)) {
+      sweptFolders.add(file);
+      await removeOrphanTempFiles(file);
+    }
     return await work(() => !compromised);
   } finally {
     await release().catch(() => undefined); // a compromised lock is already gone
+  }
+}
+
+const sweptFolders = new Set<string>();
+
+/**
+ * Deletes temp files left by writers killed mid-write (`<file>.<pid>.<random>.tmp` whose process is
+ * gone). Run under the lock, once per process and store: a live writer's temp file exists only while
+ * it holds the lock.
+ */
+async function removeOrphanTempFiles(file: string): Promise<void> {
+  const base = path.basename(file);
+  const names = await fs.readdir(path.dirname(file)).catch(() => [] as string[]);
+  for (const name of names) {
+    const match = name.startsWith(base + ".") ? /^\.(\d+)\.[0-9a-f]+\.(tmp|new)$/.exec(name.slice(base.length)) : null;
+    if (!match || isAlive(Number(match[1]))) continue;
+    await fs.rm(path.join(path.dirname(file), name), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM"; // alive, but another user's
   }
 }
 
