@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { BenchBotApi } from "./bench-bot-api.js";
 import { builtFile, repoRoot } from "./stress-processes.js";
 
@@ -8,9 +9,15 @@ export const OWNER_ID = 7_000_001;
 /** The compiled bot entry, or undefined while it is not built. */
 export const botMain = (): string | undefined => builtFile("src/bot/main.js");
 
+/** The node flags of `npm start` (package.json), so the bot is measured as users run it. */
+export function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).filter((word) => word.startsWith("--"));
+}
+
 /** The bot as users run it (`npm start`), pointed at a local Bot API server and a store file. */
 export function spawnBot(main: string, apiRoot: string, token: string, storePath: string, extraEnv: NodeJS.ProcessEnv = {}): ChildProcess & { log: () => string } {
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [...startFlags(), main], {
     cwd: repoRoot,
     env: { ...process.env, BOT_TOKEN: token, OWNER_IDS: String(OWNER_ID), STORE_PATH: storePath, GATEWAY_URL: "ws://127.0.0.1:18789", TELEGRAM_API_ROOT: apiRoot, LOG_LEVEL: "warn", ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
