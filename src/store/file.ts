@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { constants, promises as fs } from "node:fs";
+import { constants, watch, promises as fs, type FSWatcher } from "node:fs";
 import path from "node:path";
 import lockfile from "proper-lockfile";
 import type { Adapter } from "lowdb";
@@ -243,9 +243,47 @@ async function acquireFileLock(file: string, onCompromised: () => void): Promise
         `The store ${file} stayed locked for over ${LOCK_WAIT_MS / 1000} s. If no pairbot process is running, remove the folder ${file}.lock and try again.`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, delay * (0.5 + Math.random())));
-    delay = Math.min(5, delay * 1.2);
+    await lockReleased(file, delay * (0.5 + Math.random()));
+    delay = Math.min(25, delay * 1.5);
   }
+}
+
+/** Per lock folder: a watch on its parent, and the waiters to wake when the lock folder goes away. */
+const releaseWatches = new Map<string, { watcher: FSWatcher | undefined; waiters: Set<() => void> }>();
+
+/**
+ * Waits until the lock is released (the folder's removal, seen through a watch on the store's folder)
+ * or `ms` pass, whichever is first: waiters try again the moment the lock is free instead of polling
+ * it idle. The timer stays as the fallback where watching fails.
+ */
+function lockReleased(file: string, ms: number): Promise<void> {
+  let entry = releaseWatches.get(file);
+  if (!entry) {
+    const lockName = path.basename(file) + ".lock";
+    const waiters = new Set<() => void>();
+    let watcher: FSWatcher | undefined;
+    try {
+      watcher = watch(path.dirname(file), { persistent: false }, (_event, name) => {
+        if (name !== lockName) return;
+        for (const wake of [...waiters]) wake();
+      });
+      watcher.on("error", () => undefined);
+    } catch {
+      watcher = undefined;
+    }
+    entry = { watcher, waiters };
+    releaseWatches.set(file, entry);
+  }
+  const { waiters } = entry;
+  return new Promise((resolve) => {
+    const wake = () => {
+      clearTimeout(timer);
+      waiters.delete(wake);
+      resolve();
+    };
+    const timer = setTimeout(wake, ms);
+    waiters.add(wake);
+  });
 }
 
 /**

@@ -95,8 +95,8 @@ export const writerScript = (): string => requireBuilt("test/support/stress-writ
 export const readerScript = (): string => requireBuilt("test/support/stress-reader.js");
 
 /** Starts writer processes, waits until all are ready, and releases them at once. */
-export async function startWriters(file: string, count: number, changes: number, mode: WriterMode = "allow", prefix = "w"): Promise<LineProcess[]> {
-  const writers = Array.from({ length: count }, (_, i) => new LineProcess(writerScript(), [file, `${prefix}${i}`, String(changes), mode]));
+export async function startWriters(file: string, count: number, changes: number, mode: WriterMode = "allow", prefix = "w", inflight = 1): Promise<LineProcess[]> {
+  const writers = Array.from({ length: count }, (_, i) => new LineProcess(writerScript(), [file, `${prefix}${i}`, String(changes), mode, "0", String(inflight)]));
   await Promise.all(writers.map((w) => w.ready));
   for (const w of writers) w.go();
   return writers;
