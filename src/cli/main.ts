@@ -1,4 +1,8 @@
+import { existsSync } from "node:fs";
 import { runCli } from "./run.js";
+
+// The same .env as `npm start` (variables already set win), so the CLI and the bot use one store.
+if (existsSync(".env")) process.loadEnvFile(".env");
 
 // `pairbot audit | head` closes the pipe early; that is not an error worth a stack trace.
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {

@@ -1,10 +1,13 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const bin = path.join(root, "bin", "pairbot.js");
+/** An empty working folder: a developer's own .env in the repo must not reach the tests. */
+const emptyFolder = mkdtempSync(path.join(os.tmpdir(), "pairbot-cli-cwd-"));
 
 /** Each run starts a Node process; on a busy 2-core machine a dozen of them can take several seconds. */
 export const SPAWNS_TIMEOUT = 90_000;
@@ -21,10 +24,10 @@ export function assertBuilt(): void {
 }
 
 /** Runs the real compiled CLI, as a user would, with only the environment given (plus PATH). */
-export function pairbot(args: string[], options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): Promise<CliRun> {
+export function pairbot(args: string[], options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[]; cwd?: string } = {}): Promise<CliRun> {
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env };
   return new Promise((resolve) => {
-    execFile(process.execPath, [...(options.nodeArgs ?? []), bin, ...args], { env, cwd: root }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...(options.nodeArgs ?? []), bin, ...args], { env, cwd: options.cwd ?? emptyFolder }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
