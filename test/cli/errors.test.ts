@@ -100,29 +100,27 @@ describe("an unexpected failure", { timeout: SPAWNS_TIMEOUT }, () => {
 });
 
 describe("the import graph of an ordinary command", { timeout: SPAWNS_TIMEOUT }, () => {
-  /** The modules `pairbot pairing list` resolves, recorded by a loader hook. */
-  async function importsOfPairingList(store: string): Promise<string[]> {
-    const record = path.join(folder.dir, `imports-${path.basename(path.dirname(store))}.txt`);
+  /** The modules a CLI command resolves, recorded by a loader hook. */
+  async function importsOf(args: string[], name: string): Promise<string[]> {
+    const record = path.join(folder.dir, `imports-${name}.txt`);
     writeFileSync(record, "");
     const hook = fileURLToPath(new URL("./fixtures/record-imports.mjs", import.meta.url));
-    const run = await pairbot(["pairing", "list", "--store", store], { env: { RECORD_IMPORTS: record }, nodeArgs: ["--import", hook] });
-    expect(run.code).toBe(0);
-    const urls = readFileSync(record, "utf8").split("\n").filter(Boolean);
-    expect(urls.some((u) => u.includes("/dist/src/cli/main.js"))).toBe(true);
-    return urls;
+    await pairbot(args, { env: { RECORD_IMPORTS: record }, nodeArgs: ["--import", hook] });
+    return readFileSync(record, "utf8").split("\n").filter(Boolean);
   }
 
-  it("loads no Telegram, WebSocket or logging code, and date-fns only for rows to show", async () => {
-    const empty = await importsOfPairingList(path.join(folder.dir, "graph-empty", "store.json"));
-    expect(empty.filter((u) => /node_modules\/(grammy|@grammyjs|ws|pino|qrcode)\//.test(u))).toEqual([]);
-    expect(empty.filter((u) => /\/dist\/src\/(bot|gateway|node)\//.test(u))).toEqual([]);
-    expect(empty.filter((u) => u.includes("node_modules/date-fns/"))).toEqual([]);
-
+  it("is one bundled file: no package, no Telegram, gateway or node code is loaded for a list", async () => {
     const file = storeWith("graph-rows", "");
     rmSync(file);
     await new PairingStore({ file }).requestDmPairing({ channel: "whatsapp", senderId: "+4917" });
-    const dateFns = new Set((await importsOfPairingList(file)).filter((u) => u.includes("node_modules/date-fns/")));
-    expect(dateFns.size).toBeGreaterThan(0);
-    expect([...dateFns].filter((u) => u.endsWith("date-fns/index.js"))).toEqual([]); // one function, not the whole library
+    const urls = await importsOf(["pairing", "list", "--store", file], "list");
+    const ours = urls.filter((u) => u.startsWith("file:") && !u.includes("/test/cli/fixtures/"));
+    expect(ours.map((u) => u.replace(/^.*\/(bin|dist)\//, "$1/"))).toEqual(["bin/pairbot.js", "dist/src/cli/bundle.js"]);
+  });
+
+  it("loads the node client only for `pairbot node`, and no bot code", async () => {
+    const urls = await importsOf(["node", "--help"], "node");
+    expect(urls.some((u) => u.includes("/dist/src/node/cli.js"))).toBe(true);
+    expect(urls.filter((u) => /\/dist\/src\/bot\//.test(u))).toEqual([]);
   });
 });
