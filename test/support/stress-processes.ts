@@ -29,6 +29,8 @@ export function requireBuilt(relative: string): string {
 
 /** A child Node process that reports in lines on stdout; "ready" marks that it waits for "go". */
 export class LineProcess {
+  /** Every such process still running, so a failed test can stop the ones it started. */
+  static readonly running = new Set<LineProcess>();
   readonly child: ChildProcess;
   readonly lines: string[] = [];
   readonly ready: Promise<void>;
@@ -39,9 +41,15 @@ export class LineProcess {
 
   constructor(script: string, args: string[], options: SpawnOptions = {}) {
     this.child = spawn(process.execPath, [script, ...args], { stdio: ["pipe", "pipe", "pipe"], ...options });
+    LineProcess.running.add(this);
     this.child.stderr!.on("data", (chunk: Buffer) => (this.stderr += chunk.toString()));
     let markReady: () => void = () => undefined;
-    this.ready = new Promise((resolve) => (markReady = resolve));
+    let failReady: (e: Error) => void = () => undefined;
+    this.ready = new Promise((resolve, reject) => {
+      markReady = resolve;
+      failReady = reject;
+    });
+    this.ready.catch(() => undefined); // reported to whoever awaits it
     createInterface({ input: this.child.stdout! }).on("line", (line) => {
       if (line === "ready") markReady();
       else this.lines.push(line);
@@ -50,6 +58,9 @@ export class LineProcess {
     });
     this.exited = new Promise((resolve) =>
       this.child.once("exit", (code, signal) => {
+        LineProcess.running.delete(this);
+        // A child that dies before "ready" fails its test at once instead of leaving it waiting.
+        failReady(new Error(`${path.basename(script)} ended before it was ready (${code ?? signal}): ${this.stderr.slice(-500)}`));
         resolve({ code, signal });
         for (const wake of this.waiters.splice(0)) wake();
       }),
@@ -77,7 +88,7 @@ export class LineProcess {
   }
 
   /** Resolves once `test` holds (re-checked on every line); rejects if the process ends first. */
-  async until(test: (p: LineProcess) => boolean): Promise<void> {
+  async until(test: (p: this) => boolean): Promise<void> {
     while (!test(this)) {
       if (!this.running) throw new Error(`process ended early (${this.child.exitCode ?? this.child.signalCode}): ${this.stderr.slice(-500)}`);
       await new Promise<void>((resolve) => this.waiters.push(resolve));
