@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
-import { systemClock, watchStore, type Clock, type PairingStore, type StoreFeed } from "../store/index.js";
+import { systemClock, type Clock, type PairingStore, type StoreFeed } from "../store/index.js";
 import { DeviceDoor } from "./device-door.js";
 import { handleChannelRequest, sendJson } from "./dm-channels.js";
 import type { DmPolicies } from "./dm-policy.js";
@@ -68,7 +68,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   let feed: StoreFeed | undefined;
   return {
     async listen() {
-      feed = watchStore(store.file, (events, doc) => door.onStoreEvents(events, doc), {
+      feed = store.watch((events, doc) => door.onStoreEvents(events, doc), {
         pollMs: 500, // revocations close sessions within a second even where folder watching fails
         onError: (e) => log.error({ err: e instanceof Error ? e.message : String(e) }, "store feed error"),
       });

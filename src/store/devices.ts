@@ -26,7 +26,7 @@ export function issueBootstrapToken(tx: Tx, role: Role, actor: string): IssuedBo
     expiresAt: new Date(tx.now + tx.policy.bootstrapTtlMs).toISOString(),
     issuedBy: actor,
   };
-  tx.doc.devices.bootstrapTokens.push(record);
+  tx.putBootstrapToken(record);
   tx.audit("setup-code", actor, `setup code ${record.id} (${role})`, record.id);
   return { id: record.id, token, expiresAt: record.expiresAt };
 }
@@ -94,8 +94,7 @@ export function requestDevice(tx: Tx, input: DeviceRequestInput): DeviceRequestR
   const remoteAddress = valid.cleanText("remote address", input.remoteAddress, valid.LIMITS.remoteAddress);
 
   if (token.boundKey === undefined) {
-    token.boundKey = publicKey;
-    token.boundAt = tx.nowIso;
+    tx.putBootstrapToken({ ...token, boundKey: publicKey, boundAt: tx.nowIso });
     tx.audit("bind", "gateway", `setup code ${token.id} to device ${deviceId}`, token.id);
   }
   const paired = tx.doc.devices.paired.find((d) => d.deviceId === deviceId);
@@ -104,13 +103,12 @@ export function requestDevice(tx: Tx, input: DeviceRequestInput): DeviceRequestR
   const requests = tx.doc.devices.requests;
   const existing = requests.find((r) => r.deviceId === deviceId);
   if (existing && existing.role === input.role && sameScopes(existing.scopes, scopes)) {
-    Object.assign(existing, { name, platform, remoteAddress, lastSeenAt: tx.nowIso });
-    tx.changed = true;
+    tx.putDeviceRequest({ ...existing, name, platform, remoteAddress, lastSeenAt: tx.nowIso });
     return { status: "pending", requestId: existing.requestId, deviceId, created: false, expiresAt: existing.expiresAt };
   }
   if (existing) {
     // Never merge: a changed role or scope set is a new question for the owner.
-    tx.doc.devices.requests = requests.filter((r) => r !== existing);
+    tx.removeDeviceRequest(existing.requestId);
     tx.audit("supersede", "gateway", `device ${deviceId}`, existing.requestId);
   }
   const request: DeviceRequest = {
@@ -127,8 +125,7 @@ export function requestDevice(tx: Tx, input: DeviceRequestInput): DeviceRequestR
     lastSeenAt: tx.nowIso,
     expiresAt: new Date(tx.now + tx.policy.deviceRequestTtlMs).toISOString(),
   };
-  tx.doc.devices.requests.push(request);
-  tx.changed = true;
+  tx.putDeviceRequest(request);
   return { status: "pending", requestId: request.requestId, deviceId, created: true, expiresAt: request.expiresAt };
 }
 
@@ -137,8 +134,7 @@ const sameScopes = (a: readonly string[], b: readonly string[]) => a.length === 
 function takeRequest(tx: Tx, requestId: string): DeviceRequest {
   const request = tx.doc.devices.requests.find((r) => r.requestId === requestId);
   if (!request) throw new PairbotError("not_found", `No pending device request found with id: ${requestId}`);
-  tx.doc.devices.requests = tx.doc.devices.requests.filter((r) => r !== request);
-  tx.changed = true;
+  tx.removeDeviceRequest(request.requestId);
   return request;
 }
 
@@ -156,15 +152,14 @@ export function approveDevice(tx: Tx, requestId: string, actor: string): PairedD
     approvedAt: tx.nowIso,
     approvedBy: actor,
   };
-  tx.doc.devices.paired = tx.doc.devices.paired.filter((d) => d.deviceId !== device.deviceId);
-  tx.doc.devices.paired.push(device);
+  tx.putPairedDevice(device);
   tx.audit("approve", actor, `device ${device.deviceId} (${device.name})`, request.requestId);
   return device;
 }
 
 export function rejectDevice(tx: Tx, requestId: string, actor: string): DeviceRequest {
   const request = takeRequest(tx, requestId);
-  tx.doc.devices.bootstrapTokens = tx.doc.devices.bootstrapTokens.filter((t) => t.id !== request.tokenId);
+  tx.removeBootstrapToken(request.tokenId);
   tx.audit("reject", actor, `device ${request.deviceId} (${request.name})`, request.requestId);
   return request;
 }
@@ -182,9 +177,8 @@ export function issueDeviceToken(tx: Tx, input: { publicKey: string; bootstrapTo
     throw invalidToken();
   }
   const token = newToken(tx.random);
-  device.tokenHash = hashToken(token);
-  device.tokenIssuedAt = tx.nowIso;
-  tx.doc.devices.bootstrapTokens = tx.doc.devices.bootstrapTokens.filter((t) => t !== bootstrap);
+  tx.putPairedDevice({ ...device, tokenHash: hashToken(token), tokenIssuedAt: tx.nowIso });
+  tx.removeBootstrapToken(bootstrap.id);
   tx.audit("token", "gateway", `device ${deviceId} (${device.name})`, bootstrap.id);
   return { deviceId, token };
 }
@@ -201,7 +195,7 @@ export function verifyDeviceToken(doc: StoreDoc, publicKey: string, token: strin
 export function revokeDevice(tx: Tx, deviceId: string, actor: string): PairedDevice {
   const device = tx.doc.devices.paired.find((d) => d.deviceId === deviceId);
   if (!device) throw new PairbotError("not_found", `No paired device found with id: ${deviceId}`);
-  tx.doc.devices.paired = tx.doc.devices.paired.filter((d) => d !== device);
+  tx.removePairedDevice(device.deviceId);
   tx.audit("revoke", actor, `device ${deviceId} (${device.name})`);
   return device;
 }
@@ -211,25 +205,25 @@ export function cleanupBootstrapTokens(tx: Tx, actor: string): number {
   const awaited = new Set(tx.doc.devices.paired.filter((d) => d.tokenHash === undefined).map((d) => d.tokenId));
   const removed = tx.doc.devices.bootstrapTokens.filter((t) => !awaited.has(t.id));
   const removedIds = new Set(removed.map((t) => t.id));
-  tx.doc.devices.bootstrapTokens = tx.doc.devices.bootstrapTokens.filter((t) => awaited.has(t.id));
+  for (const t of removed) tx.removeBootstrapToken(t.id);
   for (const r of tx.doc.devices.requests.filter((r) => removedIds.has(r.tokenId))) {
+    tx.removeDeviceRequest(r.requestId);
     tx.audit("reject", actor, `device ${r.deviceId} (${r.name}): setup code cleaned up`, r.requestId);
   }
-  tx.doc.devices.requests = tx.doc.devices.requests.filter((r) => !removedIds.has(r.tokenId));
   for (const t of removed) tx.audit("cleanup", actor, `setup code ${t.id}`, t.id);
   return removed.length;
 }
 
 export function pruneDevices(tx: Tx): void {
-  const d = tx.doc.devices;
-  for (const r of d.requests.filter((r) => ms(r.expiresAt) <= tx.now)) {
-    d.requests = d.requests.filter((x) => x !== r);
+  for (const r of tx.doc.devices.requests.filter((r) => ms(r.expiresAt) <= tx.now)) {
+    tx.removeDeviceRequest(r.requestId);
     tx.audit("expire", "clock", `device ${r.deviceId} (${r.name})`, r.requestId);
   }
   // A token stays while it can still complete a pairing: unexpired and unbound, or bound to a live request or approval.
+  const d = tx.doc.devices;
   const inUse = new Set([...d.requests.map((r) => r.tokenId), ...d.paired.filter((p) => !p.tokenHash).map((p) => p.tokenId)]);
   for (const t of d.bootstrapTokens.filter((t) => !inUse.has(t.id) && (t.boundKey !== undefined || ms(t.expiresAt) <= tx.now))) {
-    d.bootstrapTokens = d.bootstrapTokens.filter((x) => x !== t);
+    tx.removeBootstrapToken(t.id);
     tx.audit("expire", "clock", `setup code ${t.id}`, t.id);
   }
 }

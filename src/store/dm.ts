@@ -51,9 +51,7 @@ export function requestDm(tx: Tx, input: DmRequestInput): DmRequestResult {
   const requests = tx.doc.dm.requests;
   const existing = requests.find((r) => r.channel === channel && r.account === account && r.senderId === senderId);
   if (existing) {
-    existing.lastSeenAt = tx.nowIso;
-    if (name) existing.name = name;
-    tx.changed = true;
+    tx.putDmRequest({ ...existing, lastSeenAt: tx.nowIso, ...(name ? { name } : {}) });
     return { code: existing.code, created: false, capped: false, allowed: false, expiresAt: existing.expiresAt, id: existing.id };
   }
   const pendingHere = requests.filter((r) => r.channel === channel && r.account === account).length;
@@ -71,8 +69,7 @@ export function requestDm(tx: Tx, input: DmRequestInput): DmRequestResult {
     lastSeenAt: tx.nowIso,
     expiresAt: new Date(tx.now + tx.policy.dmTtlMs).toISOString(),
   };
-  requests.push(request);
-  tx.changed = true;
+  tx.putDmRequest(request);
   return { code: request.code, created: true, capped: false, allowed: false, expiresAt: request.expiresAt, id: request.id };
 }
 
@@ -112,8 +109,7 @@ function guardCodeGuessing(tx: Tx, actor: string): void {
   const prior = tx.doc.codeFailures[actor];
   const fresh = prior && tx.now - ms(prior.since) < codeFailureWindowMs;
   const entry = fresh ? { count: prior.count + 1, since: prior.since } : { count: 1, since: tx.nowIso };
-  tx.doc.codeFailures[actor] = entry;
-  tx.changed = true;
+  tx.putCodeFailures(actor, entry);
   tx.commitOnError = true;
   if (entry.count > codeFailureLimit) {
     const minutes = Math.ceil((ms(entry.since) + codeFailureWindowMs - tx.now) / 60_000);
@@ -128,17 +124,10 @@ function checkNotThrottled(tx: Tx, actor: string): void {
   }
 }
 
-function removeRequest(tx: Tx, request: DmRequest): void {
-  tx.doc.dm.requests = tx.doc.dm.requests.filter((r) => r !== request);
-  tx.changed = true;
-}
+const removeRequest = (tx: Tx, request: DmRequest): void => tx.removeDmRequest(request.id);
 
-function addToAllowlist(tx: Tx, channel: string, account: string, senderId: string, entry: AllowEntry): void {
-  const accounts = (tx.doc.dm.allowlist[channel] ??= {});
-  const senders = (accounts[account] ??= {});
-  senders[senderId] = entry;
-  tx.changed = true;
-}
+const addToAllowlist = (tx: Tx, channel: string, account: string, senderId: string, entry: AllowEntry): void =>
+  tx.putAllowEntry(channel, account, senderId, entry);
 
 /** Approves: the sender joins the allowlist and the request goes, in the same write. */
 export function approveDm(tx: Tx, target: DmTarget, actor: string): DmRequest {
@@ -179,22 +168,16 @@ export function removeSender(tx: Tx, input: { channel: string; account?: string 
   const channel = valid.channelName(input.channel);
   const account = valid.accountName(input.account);
   const senderId = valid.senderId(input.senderId);
-  const senders = tx.doc.dm.allowlist[channel]?.[account];
-  if (!senders || !Object.hasOwn(senders, senderId)) {
+  if (!tx.allowEntry(channel, account, senderId)) {
     throw new PairbotError("not_found", `Sender ${senderId} is not on the allowlist of ${channel}${account === "default" ? "" : ` (account ${account})`}`);
   }
-  delete senders[senderId];
-  if (Object.keys(senders).length === 0) delete tx.doc.dm.allowlist[channel]![account];
-  if (Object.keys(tx.doc.dm.allowlist[channel]!).length === 0) delete tx.doc.dm.allowlist[channel];
+  tx.removeAllowEntry(channel, account, senderId);
   tx.audit(action, actor, subjectOf({ channel, account, senderId }));
 }
 
 export function pruneDm(tx: Tx): void {
   for (const [actor, f] of Object.entries(tx.doc.codeFailures)) {
-    if (tx.now - ms(f.since) >= tx.policy.codeFailureWindowMs) {
-      delete tx.doc.codeFailures[actor];
-      tx.changed = true;
-    }
+    if (tx.now - ms(f.since) >= tx.policy.codeFailureWindowMs) tx.removeCodeFailures(actor);
   }
   for (const r of tx.doc.dm.requests.filter((r) => ms(r.expiresAt) <= tx.now)) {
     removeRequest(tx, r);

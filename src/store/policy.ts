@@ -1,6 +1,7 @@
 import type { RandomSource } from "./clock.js";
 import { iso } from "./clock.js";
-import type { AuditAction, StoreDoc } from "./schema.js";
+import { applyEffect, replacedParts, restoreParts, type Effect } from "./effects.js";
+import type { AllowEntry, AuditAction, BootstrapToken, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, SentNotification, StoreDoc } from "./schema.js";
 
 /** The numbers behind the rules. Defaults follow the reference system; each can be set per store. */
 export interface Policy {
@@ -24,12 +25,18 @@ export const DEFAULT_POLICY: Policy = {
   auditLimit: 5000,
 };
 
-/** One change to the store: the document read under the lock, the time, and what changed. */
+/**
+ * One change to the store: the current document, the time, and the effects a rule makes. Rules read
+ * `doc` and change it only through the methods below, which apply each effect at once (so the rule sees
+ * its own changes) and record it for the journal; `undo()` takes them all back.
+ */
 export class Tx {
-  changed = false;
   /** Set by a rule that must keep what it wrote even though it then fails (counting a wrong code). */
   commitOnError = false;
   readonly nowIso: string;
+  readonly effects: Effect[] = [];
+  private readonly before;
+  private readonly allowBefore: Array<[string, string, string, AllowEntry | undefined]> = [];
 
   constructor(
     readonly doc: StoreDoc,
@@ -38,13 +45,82 @@ export class Tx {
     readonly policy: Policy,
   ) {
     this.nowIso = iso(now);
+    this.before = replacedParts(doc);
+  }
+
+  get changed(): boolean {
+    return this.effects.length > 0;
+  }
+
+  private apply(effect: Effect): void {
+    applyEffect(this.doc, effect);
+    this.effects.push(effect);
+  }
+
+  /** Takes back every effect of this change, leaving the document as the rule found it. */
+  undo(): void {
+    restoreParts(this.doc, this.before);
+    for (const [channel, account, senderId, entry] of this.allowBefore.reverse()) {
+      applyEffect(this.doc, entry ? { t: "allow", put: [channel, account, senderId, entry] } : { t: "allow", del: [channel, account, senderId] });
+    }
+    this.effects.length = 0;
+    this.allowBefore.length = 0;
+  }
+
+  putDmRequest(request: DmRequest): void {
+    this.apply({ t: "dm", put: request });
+  }
+  removeDmRequest(id: string): void {
+    this.apply({ t: "dm", del: id });
+  }
+  putAllowEntry(channel: string, account: string, senderId: string, entry: AllowEntry): void {
+    this.allowBefore.push([channel, account, senderId, this.allowEntry(channel, account, senderId)]);
+    this.apply({ t: "allow", put: [channel, account, senderId, entry] });
+  }
+  removeAllowEntry(channel: string, account: string, senderId: string): void {
+    this.allowBefore.push([channel, account, senderId, this.allowEntry(channel, account, senderId)]);
+    this.apply({ t: "allow", del: [channel, account, senderId] });
+  }
+  allowEntry(channel: string, account: string, senderId: string): AllowEntry | undefined {
+    const senders = this.doc.dm.allowlist[channel]?.[account];
+    return senders && Object.hasOwn(senders, senderId) ? senders[senderId] : undefined;
+  }
+  putBootstrapToken(token: BootstrapToken): void {
+    this.apply({ t: "token", put: token });
+  }
+  removeBootstrapToken(id: string): void {
+    this.apply({ t: "token", del: id });
+  }
+  putDeviceRequest(request: DeviceRequest): void {
+    this.apply({ t: "deviceRequest", put: request });
+  }
+  removeDeviceRequest(requestId: string): void {
+    this.apply({ t: "deviceRequest", del: requestId });
+  }
+  putPairedDevice(device: PairedDevice): void {
+    this.apply({ t: "device", put: device });
+  }
+  removePairedDevice(deviceId: string): void {
+    this.apply({ t: "device", del: deviceId });
+  }
+  putNotification(key: string, ownerId: string, sent: SentNotification): void {
+    this.apply({ t: "notification", put: [key, ownerId, sent] });
+  }
+  removeNotification(key: string, ownerId: string): void {
+    this.apply({ t: "notification", del: [key, ownerId] });
+  }
+  putOwner(ownerId: string, settings: OwnerSettings): void {
+    this.apply({ t: "owner", put: [ownerId, settings] });
+  }
+  putCodeFailures(actor: string, failures: { count: number; since: string }): void {
+    this.apply({ t: "codeFailure", put: [actor, failures] });
+  }
+  removeCodeFailures(actor: string): void {
+    this.apply({ t: "codeFailure", del: actor });
   }
 
   audit(action: AuditAction, actor: string, subject: string, requestId?: string): void {
     const entry = { at: this.nowIso, action, actor, subject, ...(requestId ? { requestId } : {}) };
-    this.doc.audit.push(entry);
-    const excess = this.doc.audit.length - this.policy.auditLimit;
-    if (excess > 0) this.doc.audit.splice(0, excess);
-    this.changed = true;
+    this.apply({ t: "audit", add: entry, keep: this.policy.auditLimit });
   }
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
-/** The store document. Version 1; see docs/store.md. Every read is validated against this. */
-export const STORE_VERSION = 1;
+/** The store's snapshot document. Version 2; see docs/store.md. Every snapshot read is validated against this. */
+export const STORE_VERSION = 2;
 
 const time = z.iso.datetime({ offset: true });
 const metaValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -121,8 +121,13 @@ export const SentNotificationSchema = z.object({
   sentAt: time,
 });
 
+export const OwnerSettingsSchema = z.object({ notify: z.boolean(), locale: z.string().max(16).optional() });
+export const CodeFailuresSchema = z.object({ count: z.number().int().positive(), since: time });
+
 export const StoreSchema = z.object({
   version: z.literal(STORE_VERSION),
+  /** The sequence number of the last journal record this snapshot includes. */
+  seq: z.number().int().nonnegative(),
   dm: z.object({
     requests: z.array(DmRequestSchema),
     /** channel -> account -> senderId -> entry */
@@ -136,9 +141,9 @@ export const StoreSchema = z.object({
   /** "dm:<id>" or "device:<requestId>" -> owner user id -> the message that announced it */
   notifications: z.record(z.string(), z.record(z.string(), SentNotificationSchema)),
   /** Per owner: push notifications on or off, and the language last seen in their Telegram. */
-  owners: z.record(z.string(), z.object({ notify: z.boolean(), locale: z.string().max(16).optional() })),
+  owners: z.record(z.string(), OwnerSettingsSchema),
   /** Wrong approval codes per actor, to stop guessing. */
-  codeFailures: z.record(z.string(), z.object({ count: z.number().int(), since: time })),
+  codeFailures: z.record(z.string(), CodeFailuresSchema),
   audit: z.array(AuditEntrySchema),
 });
 
@@ -153,9 +158,11 @@ export type PairedDevice = z.infer<typeof PairedDeviceSchema>;
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 export type AuditAction = AuditEntry["action"];
 export type SentNotification = z.infer<typeof SentNotificationSchema>;
+export type OwnerSettings = z.infer<typeof OwnerSettingsSchema>;
 
 export const emptyStore = (): StoreDoc => ({
   version: STORE_VERSION,
+  seq: 0,
   dm: { requests: [], allowlist: {} },
   devices: { bootstrapTokens: [], requests: [], paired: [] },
   notifications: {},
@@ -164,5 +171,8 @@ export const emptyStore = (): StoreDoc => ({
   audit: [],
 });
 
-/** Upgrades older documents step by step; each entry takes version N to N+1. None yet. */
-export const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {};
+/** Upgrades older documents step by step; each entry takes version N to N+1. */
+export const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
+  // Version 1 was one whole document rewritten per change; version 2 is a snapshot plus a journal.
+  1: (doc) => ({ ...doc, version: 2, seq: 0 }),
+};

@@ -1,17 +1,20 @@
+import { realpathSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Low } from "lowdb";
+import type { StoreBackend } from "./backend.js";
 import { cryptoRandom, systemClock, type Clock, type RandomSource } from "./clock.js";
 import * as devices from "./devices.js";
 import * as dm from "./dm.js";
+import { viewOf } from "./effects.js";
 import { PairbotError } from "./errors.js";
+import type { StoreEvent } from "./events.js";
+import { watchStore, type FeedOptions, type StoreFeed } from "./feed.js";
+import { FileBackend } from "./file-backend.js";
 import { DEFAULT_POLICY, Tx, type Policy } from "./policy.js";
 import type { AuditEntry, DeviceRequest, DmRequest, PairedDevice, Role, SentNotification, StoreDoc } from "./schema.js";
 import { encodeSetupCode, gatewayUrl } from "./setup-code.js";
-import { StoreFile, syncFolder, withStoreLock } from "./file.js";
-import { emptyStore } from "./schema.js";
 
-/** How many queued rules one write may carry. */
+/** How many queued rules one commit may carry. */
 const MAX_BATCH = 100;
 
 interface QueuedRule {
@@ -29,6 +32,8 @@ export interface StoreOptions {
   clock?: Clock;
   random?: RandomSource;
   policy?: Partial<Policy>;
+  /** Where the store is kept; by default the file backend this process shares for `file`. */
+  backend?: StoreBackend;
 }
 
 export interface Pending {
@@ -39,44 +44,64 @@ export interface Pending {
 /** Key under which notifications about a request are recorded. */
 export type RequestKey = `dm:${string}` | `device:${string}` | `setup:${string}`;
 
+/** One file backend per store file in a process: every reader and writer shares its state. */
+const fileBackends = new Map<string, FileBackend>();
+
+/** The store file a path names: a symlink is followed, so the lock and the journal sit beside the target. */
+export function resolveStoreFile(file: string): string {
+  const absolute = path.resolve(file);
+  try {
+    return realpathSync(absolute);
+  } catch {
+    return absolute; // not there yet: created on the first change
+  }
+}
+
+function fileBackendFor(file: string): FileBackend {
+  let backend = fileBackends.get(file);
+  if (!backend) fileBackends.set(file, (backend = new FileBackend(file)));
+  return backend;
+}
+
 /**
- * The pairing store: every rule, behind one door. Each change takes the lock, re-reads the file,
- * prunes what expired, applies one rule and writes the file back; reads need no lock.
+ * The pairing store: every rule, behind one door. Each change runs its rule on the current state,
+ * with what expired pruned first, and the backend saves the effects as one atomic, durable commit.
  */
 export class PairingStore {
   readonly file: string;
   readonly clock: Clock;
   readonly policy: Policy;
   private readonly random: RandomSource;
-  private readonly adapter: StoreFile;
-  private readonly db: Low<StoreDoc>;
+  private readonly backend: StoreBackend;
   private readonly queue: QueuedRule[] = [];
   private draining = false;
 
   constructor(options: StoreOptions) {
-    this.file = path.resolve(options.file);
+    this.file = resolveStoreFile(options.file);
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? cryptoRandom;
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
-    this.adapter = new StoreFile(this.file);
-    this.db = new Low(this.adapter, emptyStore());
+    this.backend = options.backend ?? fileBackendFor(this.file);
   }
 
-  /** A validated snapshot of the whole store, pruned of what expired (in memory only). */
+  /** A snapshot of the whole store, pruned of what expired (in memory only). Read-only. */
   async read(): Promise<StoreDoc> {
-    const shared = await this.adapter.read();
-    // Pruning replaces these parts; copying them leaves the shared document as it was.
-    const doc = { ...shared, dm: { ...shared.dm }, devices: { ...shared.devices }, codeFailures: { ...shared.codeFailures }, audit: [...shared.audit] };
-    const tx = new Tx(doc, this.clock(), this.random, this.policy);
+    const view = viewOf(await this.backend.current());
+    const tx = new Tx(view, this.clock(), this.random, this.policy);
     dm.pruneDm(tx);
     devices.pruneDevices(tx);
-    return doc;
+    return view;
+  }
+
+  /** Follows every change to the store, from any process. */
+  watch(listener: (events: StoreEvent[], doc: StoreDoc) => void, options?: FeedOptions): StoreFeed {
+    return watchStore(this.backend, listener, options);
   }
 
   /**
-   * Runs one rule under the lock and saves what it changed; the rule sees a freshly read document.
-   * Rules queued in this process while the lock is busy are applied together and saved in one write
-   * (group commit); each still gets its own result or error.
+   * Runs one rule on the current state and saves what it changed. Rules queued in this process while
+   * a commit is under way are applied together and saved in one commit (group commit); each still
+   * gets its own result or error.
    */
   change<T>(rule: (tx: Tx) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -90,9 +115,9 @@ export class PairingStore {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);
+        const outcomes = new Map<QueuedRule, Outcome>();
         try {
-          const { wrote, outcomes } = await withStoreLock(this.file, (stillHeld) => this.applyBatch(batch, stillHeld));
-          if (wrote) await syncFolder(path.dirname(this.file));
+          await this.backend.commit((doc) => this.applyBatch(doc, batch, outcomes));
           for (const entry of batch) {
             const outcome = outcomes.get(entry)!;
             if (outcome.ok) entry.resolve(outcome.value);
@@ -107,49 +132,29 @@ export class PairingStore {
     }
   }
 
-  private async applyBatch(batch: readonly QueuedRule[], stillHeld: () => boolean): Promise<{ wrote: boolean; outcomes: Map<QueuedRule, Outcome> }> {
-    const outcomes = new Map<QueuedRule, Outcome>();
-    let todo = batch;
-    try {
-      for (;;) {
-        this.db.data = await this.adapter.readForChange();
-        const prune = new Tx(this.db.data, this.clock(), this.random, this.policy);
-        dm.pruneDm(prune);
-        devices.pruneDevices(prune);
-        let changed = prune.changed;
-        let halfApplied: QueuedRule | undefined;
-        for (const entry of todo) {
-          const tx = new Tx(this.db.data, this.clock(), this.random, this.policy);
-          try {
-            outcomes.set(entry, { ok: true, value: entry.rule(tx) });
-            changed ||= tx.changed;
-          } catch (error) {
-            outcomes.set(entry, { ok: false, error });
-            if (tx.commitOnError) changed = true;
-            else if (tx.changed) halfApplied = entry;
-            if (halfApplied) break;
-          }
-        }
-        if (halfApplied) {
-          // A rule failed after changing the document: start again from the file without it.
-          this.adapter.forget();
-          todo = todo.filter((e) => e !== halfApplied);
-          continue;
-        }
-        if (changed) await this.save(stillHeld);
-        return { wrote: changed, outcomes };
+  /** Runs each rule in its own Tx after pruning; a rule that fails takes its own effects back. */
+  private applyBatch(doc: StoreDoc, batch: readonly QueuedRule[], outcomes: Map<QueuedRule, Outcome>) {
+    outcomes.clear();
+    const done: Tx[] = [];
+    for (const entry of batch) {
+      const tx = new Tx(doc, this.clock(), this.random, this.policy);
+      try {
+        dm.pruneDm(tx);
+        devices.pruneDevices(tx);
+        outcomes.set(entry, { ok: true, value: entry.rule(tx) });
+        done.push(tx);
+      } catch (error) {
+        outcomes.set(entry, { ok: false, error });
+        if (tx.commitOnError) done.push(tx);
+        else tx.undo();
       }
-    } catch (e) {
-      this.adapter.forget(); // the cached document may hold a half-applied change
-      throw e;
     }
-  }
-
-  private async save(stillHeld: () => boolean): Promise<void> {
-    if (!stillHeld()) {
-      throw new PairbotError("store_busy", `Lost the lock on ${this.file} while changing it; nothing was saved. Try again.`);
-    }
-    await this.db.write();
+    return {
+      effects: done.flatMap((tx) => tx.effects),
+      undo: () => {
+        for (const tx of done.reverse()) tx.undo();
+      },
+    };
   }
 
   /** Removes what expired; the bot calls it when the next request is due to expire. */
@@ -194,7 +199,7 @@ export class PairingStore {
   }
 
   async isAllowed(channel: string, senderId: string, account = "default"): Promise<boolean> {
-    return dm.isAllowed(await this.adapter.read(), channel, senderId, account);
+    return dm.isAllowed(await this.backend.current(), channel, senderId, account);
   }
 
   async pending(): Promise<Pending> {
@@ -228,7 +233,7 @@ export class PairingStore {
   }
 
   async verifyDeviceToken(publicKey: string, token: string): Promise<PairedDevice> {
-    return devices.verifyDeviceToken(await this.adapter.read(), publicKey, token);
+    return devices.verifyDeviceToken(await this.backend.current(), publicKey, token);
   }
 
   revokeDevice(deviceId: string, actor: string): Promise<PairedDevice> {
@@ -244,8 +249,7 @@ export class PairingStore {
   setNotify(ownerId: number, on: boolean): Promise<void> {
     return this.change((tx) => {
       const owner = tx.doc.owners[String(ownerId)];
-      tx.doc.owners[String(ownerId)] = { ...owner, notify: on };
-      tx.changed = true;
+      tx.putOwner(String(ownerId), { ...owner, notify: on });
     });
   }
 
@@ -254,30 +258,23 @@ export class PairingStore {
     return this.change((tx) => {
       const owner = tx.doc.owners[String(ownerId)];
       if (owner?.locale === locale) return;
-      tx.doc.owners[String(ownerId)] = { notify: owner?.notify ?? true, locale };
-      tx.changed = true;
+      tx.putOwner(String(ownerId), { notify: owner?.notify ?? true, locale });
     });
   }
 
   recordNotification(key: RequestKey, ownerId: number, sent: SentNotification): Promise<void> {
-    return this.change((tx) => {
-      (tx.doc.notifications[key] ??= {})[String(ownerId)] = sent;
-      tx.changed = true;
-    });
+    return this.change((tx) => tx.putNotification(key, String(ownerId), sent));
   }
 
   forgetNotification(key: RequestKey, ownerId: number): Promise<void> {
     return this.change((tx) => {
       const sent = tx.doc.notifications[key];
-      if (!sent || !(String(ownerId) in sent)) return;
-      delete sent[String(ownerId)];
-      if (Object.keys(sent).length === 0) delete tx.doc.notifications[key];
-      tx.changed = true;
+      if (sent && Object.hasOwn(sent, String(ownerId))) tx.removeNotification(key, String(ownerId));
     });
   }
 
   async audit(): Promise<AuditEntry[]> {
-    return (await this.adapter.read()).audit;
+    return (await this.backend.current()).audit;
   }
 }
 

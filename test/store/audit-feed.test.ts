@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { PairingStore, watchStore, type StoreEvent, type StoreFeed } from "../../src/store/index.js";
+import { PairingStore, type StoreEvent, type StoreFeed } from "../../src/store/index.js";
 import { approvedDevice, deviceHello, issueSetupCode, newDeviceKey } from "../support/store-devices.js";
 import { tempStore } from "../support/temp-store.js";
 
@@ -59,7 +59,7 @@ describe("change feed", () => {
   /** Collects the events of a feed on t.file; another PairingStore instance does the writing. */
   async function watch(): Promise<StoreEvent[]> {
     const seen: StoreEvent[] = [];
-    feed = watchStore(t.file, (events) => seen.push(...events));
+    feed = new PairingStore({ file: t.file }).watch((events) => seen.push(...events));
     await feed.ready;
     return seen;
   }

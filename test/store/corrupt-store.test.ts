@@ -71,13 +71,11 @@ describe("a damaged store stays refused", () => {
 
   it("and works again once the owner restores a good file", async () => {
     t = tempStore();
-    await t.store.allowSender({ channel: "whatsapp", senderId: "+491" }, "cli");
-    const good = readFileSync(t.file, "utf8");
-    writeFileSync(t.file, good.slice(0, 20));
+    writeFileSync(t.file, "not json");
     await expect(t.store.isAllowed("whatsapp", "+491")).rejects.toMatchObject({ code: "store_corrupt" });
-    writeFileSync(t.file, good);
-    expect(await t.store.isAllowed("whatsapp", "+491")).toBe(true);
-    await t.store.allowSender({ channel: "whatsapp", senderId: "+492" }, "cli");
+    writeFileSync(t.file, JSON.stringify(emptyStore()));
+    expect(await t.store.isAllowed("whatsapp", "+491")).toBe(false);
+    await t.store.allowSender({ channel: "whatsapp", senderId: "+491" }, "cli");
     expect(await t.store.isAllowed("whatsapp", "+491")).toBe(true);
   });
 });
@@ -89,7 +87,8 @@ describe("a healthy store file on disk", () => {
     await new PairingStore({ file }).allowSender({ channel: "whatsapp", senderId: "+491" }, "cli");
     await new PairingStore({ file }).allowSender({ channel: "whatsapp", senderId: "+492" }, "cli");
     expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(`${file}.journal`).mode & 0o777).toBe(0o600);
     expect(statSync(`${t.dir}/nested`).mode & 0o777).toBe(0o700);
-    expect(readdirSync(`${t.dir}/nested`)).toEqual(["store.json"]);
+    expect(readdirSync(`${t.dir}/nested`).sort()).toEqual(["store.json", "store.json.journal"]);
   });
 });

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { afterEach, expect, it, vi } from "vitest";
-import { PairingStore, watchStore, type StoreEvent } from "../../src/store/index.js";
+import { PairingStore, type StoreEvent } from "../../src/store/index.js";
 import { tempDir } from "../support/temp-store.js";
 
 let cleanup: () => void = () => undefined;
@@ -11,7 +11,7 @@ it("the change feed watches a store whose folder does not exist yet, without err
   const file = path.join(dir, "not", "yet", "store.json");
   const errors: unknown[] = [];
   const events: StoreEvent[] = [];
-  const feed = watchStore(file, (e) => events.push(...e), { onError: (e) => errors.push(e), pollMs: 60_000 });
+  const feed = new PairingStore({ file }).watch((e) => events.push(...e), { onError: (e) => errors.push(e), pollMs: 60_000 });
   cleanup = () => {
     feed.close();
     remove();

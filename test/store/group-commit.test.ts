@@ -1,6 +1,5 @@
-import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { PairbotError } from "../../src/store/index.js";
+import { PairbotError, readStoreFiles } from "../../src/store/index.js";
 import { tempStore } from "../support/temp-store.js";
 
 let cleanup: () => void = () => undefined;
@@ -14,8 +13,8 @@ describe("changes queued together in one process", () => {
       Array.from({ length: 120 }, (_, i) => t.store.requestDmPairing({ channel: "signal", senderId: `s${i}` })),
     );
     expect(new Set(results.map((r) => r.code)).size).toBe(120);
-    const saved = JSON.parse(readFileSync(t.file, "utf8"));
-    expect(saved.dm.requests.map((r: { code: string }) => r.code).sort()).toEqual(results.map((r) => r.code).sort());
+    const saved = await readStoreFiles(t.file);
+    expect(saved.dm.requests.map((r) => r.code).sort()).toEqual(results.map((r) => r.code).sort());
   });
 
   it("a refused change fails alone; the others in its batch are saved", async () => {
@@ -37,8 +36,7 @@ describe("changes queued together in one process", () => {
     const t = tempStore();
     cleanup = t.remove;
     const halfway = t.store.change((tx) => {
-      tx.doc.owners["666"] = { notify: false };
-      tx.changed = true;
+      tx.putOwner("666", { notify: false });
       throw new Error("failed after writing to the document");
     });
     const [first, broken, last] = await Promise.allSettled([
@@ -47,7 +45,7 @@ describe("changes queued together in one process", () => {
       t.store.setNotify(2, false),
     ]);
     expect([first.status, broken.status, last.status]).toEqual(["fulfilled", "rejected", "fulfilled"]);
-    const saved = JSON.parse(readFileSync(t.file, "utf8"));
+    const saved = await readStoreFiles(t.file);
     expect(saved.owners).toEqual({ "1": { notify: false }, "2": { notify: false } });
   });
 });

@@ -1,9 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, utimesSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseStore } from "../../src/store/file.js";
-import { PairingStore, type StoreDoc } from "../../src/store/index.js";
+import { PairingStore, readStoreFiles, type StoreDoc } from "../../src/store/index.js";
 import { StoreProcess, startTogether, stopLeftoverProcesses } from "../support/store-processes.js";
 import { tempDir } from "../support/temp-store.js";
 
@@ -25,7 +23,7 @@ function storeFile(): string {
 }
 
 /** Parses the file the way every pairbot process does: a broken file throws. */
-const readDoc = (file: string): StoreDoc => parseStore(file, readFileSync(file, "utf8"));
+const readDoc = (file: string): Promise<StoreDoc> => readStoreFiles(file);
 const allowed = (doc: StoreDoc): string[] => Object.keys(doc.dm.allowlist.stress?.default ?? {});
 
 const writers = (file: string, counts: number[], mode: "allow" | "dm" = "allow") =>
@@ -46,15 +44,14 @@ describe("several processes writing at once", () => {
     const allDone = finished(procs).finally(() => (writing = false));
     let reads = 0;
     while (writing) {
-      const text = await readFile(file, "utf8").catch(() => undefined); // missing until the first write
-      if (text !== undefined) parseStore(file, text); // throws on a torn or broken file
+      await readDoc(file); // as a new process reads it; throws on a broken snapshot or journal
       reads++;
     }
     await allDone;
     report(`4 writers x 100 allowlist entries: ${Date.now() - started} ms; ${reads} reads in between, all whole`);
     const acknowledged = procs.flatMap((p) => p.acknowledged);
     expect(acknowledged).toHaveLength(400);
-    expect(allowed(readDoc(file)).sort()).toEqual(acknowledged.sort());
+    expect(allowed((await readDoc(file))).sort()).toEqual(acknowledged.sort());
   }, TIMEOUT);
 
   it("6 processes filing DM requests keep every request, each with its own code", async () => {
@@ -62,7 +59,7 @@ describe("several processes writing at once", () => {
     const procs = writers(file, [40, 40, 40, 40, 40, 40], "dm");
     await startTogether(procs);
     await finished(procs);
-    const requests = readDoc(file).dm.requests;
+    const requests = (await readDoc(file)).dm.requests;
     expect(requests.map((r) => r.senderId).sort()).toEqual(procs.flatMap((p) => p.acknowledged).sort());
     expect(new Set(requests.map((r) => r.code)).size).toBe(240);
   }, TIMEOUT);
@@ -81,11 +78,11 @@ describe("a writer killed with SIGKILL in the middle of its work", () => {
     await finished(others);
     report(`other writers finished ${Date.now() - killedAt} ms after the kill`);
 
-    const doc = readDoc(file);
+    const doc = (await readDoc(file));
     const keys = new Set(allowed(doc));
     for (const key of [victim!, ...others].flatMap((p) => p.acknowledged)) expect(keys.has(key), key).toBe(true);
     await new PairingStore({ file }).allowSender({ channel: "stress", senderId: "after-the-kill" }, "cli");
-    expect(allowed(readDoc(file))).toContain("after-the-kill");
+    expect(allowed((await readDoc(file)))).toContain("after-the-kill");
     expect(existsSync(`${file}.lock`)).toBe(false);
   }, TIMEOUT);
 
@@ -100,7 +97,7 @@ describe("a writer killed with SIGKILL in the middle of its work", () => {
     const started = Date.now();
     await new PairingStore({ file }).allowSender({ channel: "stress", senderId: "after-the-kill" }, "cli");
     report(`lock left by the killed writer: ${lockLeft}; next write took ${Date.now() - started} ms`);
-    const keys = allowed(readDoc(file));
+    const keys = allowed((await readDoc(file)));
     for (const key of victim!.acknowledged) expect(keys).toContain(key);
     expect(keys).toContain("after-the-kill");
   }, TIMEOUT);
@@ -114,7 +111,7 @@ describe("a writer killed with SIGKILL in the middle of its work", () => {
     const old = new Date(Date.now() - 60_000);
     utimesSync(`${file}.lock`, old, old);
     await store.allowSender({ channel: "stress", senderId: "after" }, "cli");
-    expect(allowed(readDoc(file)).sort()).toEqual(["after", "before"]);
+    expect(allowed((await readDoc(file))).sort()).toEqual(["after", "before"]);
     expect(existsSync(`${file}.lock`)).toBe(false);
   });
 
@@ -128,8 +125,8 @@ describe("a writer killed with SIGKILL in the middle of its work", () => {
     // Checks a thing that must NOT happen yet, so it waits a moment well inside the 3 s stale time.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(done).toBe(false);
-    expect(allowed(readDoc(file))).toEqual(["before"]);
+    expect(allowed((await readDoc(file)))).toEqual(["before"]);
     await write;
-    expect(allowed(readDoc(file)).sort()).toEqual(["after", "before"]);
+    expect(allowed((await readDoc(file))).sort()).toEqual(["after", "before"]);
   }, TIMEOUT);
 });

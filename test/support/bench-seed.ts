@@ -1,5 +1,4 @@
-import { StoreFile } from "../../src/store/file.js";
-import { emptyStore, type StoreDoc } from "../../src/store/index.js";
+import { emptyStore, writeStoreFiles, type StoreDoc } from "../../src/store/index.js";
 
 /**
  * Writes a store that already holds `entries` allowlist entries (spread over three channels), without
@@ -13,6 +12,6 @@ export async function seedStore(file: string, entries: number, at = new Date().t
     const senders = ((doc.dm.allowlist[channel] ??= {}).default ??= {});
     senders[`+4917${String(10_000_000 + i)}`] = { name: `Sender ${i}`, addedAt: at, addedBy: "cli" };
   }
-  await new StoreFile(file).write(doc);
+  await writeStoreFiles(file, doc);
   return doc;
 }

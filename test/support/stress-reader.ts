@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
-import { parseStore } from "../../src/store/file.js";
+import { readStoreFiles } from "../../src/store/index.js";
 
 /**
- * Parses the store file over and over, as a reader that never locks would, until stdin closes:
+ * Reads the store over and over, as a new process that never locks would (snapshot, then journal),
+ * until stdin closes:
  *   node dist/test/support/stress-reader.js <storeFile>
  * Prints "ready", then at the end "reads <n> failures <m>"; each failure also prints "fail <reason>".
  */
@@ -15,27 +15,16 @@ let reads = 0;
 let failures = 0;
 let stopped = false;
 
-function readOnce(): void {
-  let text: string;
-  try {
-    text = readFileSync(file!, "utf8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return; // not created yet
-    throw e;
+async function loop(): Promise<void> {
+  while (!stopped) {
+    try {
+      await readStoreFiles(file!);
+      reads++;
+    } catch (e) {
+      failures++;
+      process.stdout.write(`fail ${(e as Error).message.slice(0, 200)}\n`);
+    }
   }
-  try {
-    parseStore(file!, text);
-    reads++;
-  } catch (e) {
-    failures++;
-    process.stdout.write(`fail ${(e as Error).message.slice(0, 200)}\n`);
-  }
-}
-
-function loop(): void {
-  if (stopped) return;
-  readOnce();
-  setImmediate(loop);
 }
 
 process.stdin.on("end", () => {
@@ -45,4 +34,4 @@ process.stdin.on("end", () => {
 });
 process.stdin.resume();
 process.stdout.write("ready\n");
-loop();
+void loop();

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PairingStore, type Clock, type Policy, type RandomSource } from "../../src/store/index.js";
@@ -24,4 +24,9 @@ export function tempStore(options: { policy?: Partial<Policy>; random?: RandomSo
   const file = path.join(dir, "store.json");
   const store = new PairingStore({ file, clock: clock.fn, ...options });
   return { store, clock, file, dir, remove };
+}
+
+/** Every byte the store keeps on disk (snapshot and journal): what a secret must never appear in. */
+export function storeBytes(file: string): string {
+  return [file, `${file}.journal`].filter((f) => existsSync(f)).map((f) => readFileSync(f, "utf8")).join("\n");
 }

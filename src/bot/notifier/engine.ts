@@ -1,5 +1,5 @@
 import type { Api } from "grammy";
-import { watchStore, type Clock, type PairingStore, type StoreDoc, type StoreFeed } from "../../store/index.js";
+import { type Clock, type PairingStore, type StoreDoc, type StoreFeed } from "../../store/index.js";
 import { ChatQueues, TELEGRAM_LIMITS, type DeliveryLimits } from "./chat-queues.js";
 import { OwnerReach, runJob, type ApiSignal, type JobContext, type NotifierLogger } from "./jobs.js";
 import { nextExpiry, pendingCards, planJobs, type NotifierJob } from "./plan.js";
@@ -81,8 +81,7 @@ export class NotificationEngine implements Notifier {
 
   /** Starts watching, then catches up on what happened while the bot was down. */
   async start(): Promise<void> {
-    this.feed = watchStore(
-      this.options.store.file,
+    this.feed = this.options.store.watch(
       (events) => {
         for (const event of events) {
           if (event.type === "dm.removed") this.remember({ kind: "dm", request: event.request });

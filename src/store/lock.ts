@@ -1,162 +1,18 @@
-import { randomBytes } from "node:crypto";
-import { constants, watch, promises as fs, type FSWatcher } from "node:fs";
+import { watch, promises as fs, type FSWatcher } from "node:fs";
 import path from "node:path";
 import lockfile from "proper-lockfile";
-import type { Adapter } from "lowdb";
 import { PairbotError } from "./errors.js";
-import { MIGRATIONS, STORE_VERSION, StoreSchema, emptyStore, type StoreDoc } from "./schema.js";
 
 /**
- * The store file: a lowdb adapter that validates every read and writes atomically and durably
- * (unique temp file, fsync, rename, fsync of the folder), plus the lock that every change takes.
+ * The store's lock: the folder `<file>.lock` (proper-lockfile), refreshed every second, taken over
+ * one process at a time when its holder died. It keeps writers from racing; it does not by itself make
+ * a write safe (a paused holder can lose it unknowingly): the journal's sequence numbers fence that.
  */
-/**
- * The last document read per file, shared by every reader in this process (the change feed and the
- * notifier's pass read the same version once), so never changed in place.
- */
-const lastReads = new Map<string, { text: string; doc: StoreDoc }>();
 
-export class StoreFile implements Adapter<StoreDoc> {
-  /** The text this process last read or wrote under the lock, and the document it holds. */
-  private cached: { text: string; doc: StoreDoc } | undefined;
-
-  readonly file: string;
-
-  constructor(file: string) {
-    this.file = path.resolve(file);
-  }
-
-  /**
-   * Reads and validates. A missing file is an empty store; a broken one is an error, never empty.
-   * The result may be shared with other readers: treat it as read-only.
-   */
-  async read(): Promise<StoreDoc> {
-    const text = await readText(this.file);
-    if (text === undefined) return emptyStore();
-    const last = lastReads.get(this.file);
-    if (last?.text === text) return last.doc;
-    const doc = parseStore(this.file, text);
-    lastReads.set(this.file, { text, doc });
-    return doc;
-  }
-
-  /**
-   * Like read(), but skips parsing and validating when the file holds exactly the text this process
-   * last saw (comparing bytes, not timestamps: a rename can reuse an inode within one mtime tick).
-   */
-  async readForChange(): Promise<StoreDoc> {
-    const text = await readText(this.file);
-    if (text === undefined) return emptyStore();
-    if (this.cached?.text === text) return this.cached.doc;
-    const doc = parseStore(this.file, text);
-    this.cached = { text, doc };
-    return doc;
-  }
-
-  forget(): void {
-    this.cached = undefined;
-  }
-
-  /** Writes the whole document atomically; the caller makes the rename durable with `syncFolder`. */
-  async write(doc: StoreDoc): Promise<void> {
-    this.cached = undefined;
-    const text = JSON.stringify(doc) + "\n"; // compact: a store of 10,000 senders parses and writes a third faster
-    await writeAtomic(this.file, text);
-    this.cached = { text, doc };
-  }
-}
-
-async function readText(file: string): Promise<string | undefined> {
-  return fs.readFile(file, "utf8").catch(missingAsUndefined);
-}
-
-function missingAsUndefined(e: NodeJS.ErrnoException): undefined {
+const missingAsUndefined = (e: NodeJS.ErrnoException): undefined => {
   if (e.code === "ENOENT") return undefined;
   throw e;
-}
-
-export function parseStore(file: string, text: string): StoreDoc {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw corrupt(file, `it is not valid JSON (${(e as Error).message})`);
-  }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw corrupt(file, "it is not a JSON object");
-  let doc = raw as Record<string, unknown>;
-  const version = doc.version;
-  if (typeof version !== "number" || !Number.isInteger(version) || version < 1) {
-    throw corrupt(file, `its "version" is ${JSON.stringify(version)}, expected a whole number from 1 to ${STORE_VERSION}`);
-  }
-  if (version > STORE_VERSION) {
-    throw new PairbotError(
-      "store_too_new",
-      `The store ${file} has version ${version}, written by a newer pairbot; this one reads up to version ${STORE_VERSION}. Upgrade pairbot.`,
-    );
-  }
-  for (let v = version; v < STORE_VERSION; v++) doc = MIGRATIONS[v]!(doc);
-  const result = StoreSchema.safeParse(doc);
-  if (!result.success) {
-    const issues = result.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
-    throw corrupt(file, `it does not match the store format (${issues.join("; ")})`);
-  }
-  return result.data;
-}
-
-const corrupt = (file: string, problem: string): PairbotError =>
-  new PairbotError(
-    "store_corrupt",
-    `The store ${file} cannot be used: ${problem}. pairbot will not change it; repair or restore the file (format: docs/store.md).`,
-  );
-
-/** Writes through a uniquely named temp file so that readers only ever see a whole document. */
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-  const handle = await fs.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-  try {
-    await handle.writeFile(text, "utf8");
-    await handle.sync();
-  } catch (e) {
-    await handle.close();
-    await fs.rm(temp, { force: true });
-    throw e;
-  }
-  await handle.close();
-  try {
-    await fs.rename(temp, file);
-  } catch (e) {
-    await fs.rm(temp, { force: true });
-    throw e;
-  }
-}
-
-/**
- * Makes renames into the folder durable. Called after the lock is released: the next writer need not
- * wait for it, and a later rename that the flush also covers holds this change too.
- */
-export async function syncFolder(dir: string): Promise<void> {
-  const handle = await fs.open(dir, "r");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Creates the folder (0700) and an empty store (0600) if missing; never replaces an existing file. */
-export async function ensureStoreFile(file: string): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  if (await fs.stat(file).catch(missingAsUndefined)) return;
-  const temp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.new`;
-  await fs.writeFile(temp, JSON.stringify(emptyStore(), null, 1) + "\n", { mode: 0o600, flag: "wx" });
-  try {
-    await fs.link(temp, file); // fails if another process created it first: theirs stands
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-  } finally {
-    await fs.rm(temp, { force: true });
-  }
-}
+};
 
 /** How long a lock left by a killed process blocks others before it counts as stale. */
 export const LOCK_STALE_MS = 3000;
@@ -182,7 +38,7 @@ export async function withStoreLock<T>(file: string, work: (stillHeld: () => boo
 }
 
 async function withFileLock<T>(file: string, work: (stillHeld: () => boolean) => Promise<T>): Promise<T> {
-  await ensureStoreFile(file);
+  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   let compromised = false;
   const release = await acquireFileLock(file, () => {
     compromised = true;
@@ -209,7 +65,7 @@ async function removeOrphanTempFiles(file: string): Promise<void> {
   const base = path.basename(file);
   const names = await fs.readdir(path.dirname(file)).catch(() => [] as string[]);
   for (const name of names) {
-    const match = name.startsWith(base + ".") ? /^\.(\d+)\.[0-9a-f]+\.(tmp|new)$/.exec(name.slice(base.length)) : null;
+    const match = name.startsWith(base + ".") ? /^\.(?:journal\.)?(\d+)\.[0-9a-f]+\.(tmp|new)$/.exec(name.slice(base.length)) : null;
     if (!match || isAlive(Number(match[1]))) continue;
     await fs.rm(path.join(path.dirname(file), name), { force: true });
   }
@@ -315,5 +171,9 @@ async function removeStaleLock(file: string): Promise<boolean> {
 
 async function isStale(folder: string): Promise<boolean> {
   const stat = await fs.stat(folder).catch(missingAsUndefined);
-  return stat !== undefined && stat.mtimeMs < Date.now() - LOCK_STALE_MS;
+  if (stat !== undefined && !stat.isDirectory()) {
+    throw new PairbotError("store_busy", `${folder} is a file, but pairbot uses that name for its lock folder. If no pairbot process is running, remove it and try again.`);
+  }
+  // A lock touched in the future was set by a wrong clock or by hand: it would otherwise block for good.
+  return stat !== undefined && Math.abs(Date.now() - stat.mtimeMs) > LOCK_STALE_MS;
 }

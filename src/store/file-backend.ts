@@ -1,0 +1,317 @@
+import { randomBytes } from "node:crypto";
+import { constants, promises as fs, type Stats } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
+import path from "node:path";
+import { Low } from "lowdb";
+import type { StoreBackend, Committer } from "./backend.js";
+import { PairbotError } from "./errors.js";
+import { eventsOf, type StoreEvent } from "./events.js";
+import { applyEffect, viewOf } from "./effects.js";
+import { watchFolder } from "./feed.js";
+import { decodeLine, encodeHeader, encodeRecord, encodeSeal, splitLines, type JournalRecord } from "./journal.js";
+import { withStoreLock } from "./lock.js";
+import { emptyStore, STORE_VERSION, type StoreDoc } from "./schema.js";
+import { corrupt, SnapshotFile, syncFolder, writeDurably } from "./snapshot.js";
+
+/** Compaction starts when the journal passes this size: a new process reads at most this much of it. */
+const COMPACT_BYTES = 256 * 1024;
+/** How often a writer re-runs a batch that another writer fenced off before giving up. */
+const MAX_FENCED_RETRIES = 20;
+
+/**
+ * The file backend: a lowdb snapshot (`store.json`) plus an append-only journal (`store.json.journal`).
+ * Each process keeps the state in memory and follows the journal by reading only its new bytes. A change
+ * takes the lock, catches up, appends one record whose sequence number must be the next one, checks the
+ * record landed right after what it read (else another writer fenced it off: undo, catch up, re-run),
+ * releases the lock, and fdatasyncs before acknowledging. Format and protocol: docs/store.md.
+ */
+export class FileBackend implements StoreBackend {
+  readonly journalFile: string;
+  private readonly snapshot: SnapshotFile;
+  private readonly db: Low<StoreDoc>;
+  private doc: StoreDoc | undefined;
+  /** The snapshot's version as found on disk: below STORE_VERSION, the next writer migrates it. */
+  private foundVersion = STORE_VERSION;
+  private seq = 0;
+  private journal: FileHandle | undefined;
+  private offset = 0;
+  private sealed = false;
+  /** The last sequence number known to be on disk (fdatasync done), so a later commit need not flush again. */
+  private durableSeq = 0;
+  private readonly listeners = new Set<(events: StoreEvent[], doc: StoreDoc) => void>();
+  /** One catch-up at a time; a commit holds it from its first read to its verified append. */
+  private stateLock: Promise<void> = Promise.resolve();
+  private committing = false;
+
+  constructor(readonly file: string) {
+    this.journalFile = `${file}.journal`;
+    this.snapshot = new SnapshotFile(file);
+    this.db = new Low(this.snapshot, emptyStore());
+  }
+
+  get description(): string {
+    return this.file;
+  }
+
+  /** The current state, caught up with every other process. Read-only for callers. */
+  async current(): Promise<StoreDoc> {
+    // A commit in progress has caught up under the lock: its state is as fresh as any.
+    if (this.committing && this.doc) return this.doc;
+    await this.exclusive(() => this.catchUp(false));
+    return this.doc!;
+  }
+
+  watchOthers(wake: () => void, onError: (e: unknown) => void, pollMs?: number): () => void {
+    return watchFolder(path.dirname(this.file), wake, onError, pollMs);
+  }
+
+  subscribe(listener: (events: StoreEvent[], doc: StoreDoc) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async commit(apply: Committer): Promise<void> {
+    let seq = 0;
+    let handle: FileHandle | undefined;
+    await withStoreLock(this.file, async () => {
+      await this.exclusive(async () => {
+        this.committing = true;
+        try {
+          await this.catchUp(true);
+          await this.migrateIfOld();
+          for (let attempt = 0; ; attempt++) {
+            const { effects, undo } = apply(this.doc!);
+            if (effects.length === 0) return;
+            const record: JournalRecord = { seq: this.seq + 1, id: randomBytes(9).toString("base64url"), fx: effects };
+            if (await this.append(record)) {
+              seq = record.seq;
+              handle = this.journal;
+              undo(); // applied again below, the way every other process applies it, to learn its events
+              this.applied(record);
+              break;
+            }
+            undo();
+            if (attempt >= MAX_FENCED_RETRIES) throw new PairbotError("store_busy", `Other writers kept changing ${this.file} first; nothing was saved. Try again.`);
+            await this.catchUp(true);
+          }
+          if (this.offset > COMPACT_BYTES) await this.compact();
+        } finally {
+          this.committing = false;
+        }
+      });
+    });
+    // Outside the lock: the next writer need not wait, and the kernel merges concurrent flushes.
+    if (seq > this.durableSeq && handle) {
+      await handle.datasync().catch((e: NodeJS.ErrnoException) => {
+        if (this.durableSeq < seq) throw e; // a compaction that closed the handle made it durable already
+      });
+      this.durableSeq = Math.max(this.durableSeq, seq);
+    }
+  }
+
+  close(): Promise<void> {
+    const handle = this.journal;
+    this.journal = undefined;
+    return handle ? handle.close().catch(() => undefined) : Promise.resolve();
+  }
+
+  private exclusive(work: () => Promise<void>): Promise<void> {
+    const run = this.stateLock.then(work, work);
+    this.stateLock = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Loads the snapshot once, then applies every new journal record; `locked` when holding the store lock. */
+  private async catchUp(locked: boolean): Promise<void> {
+    if (!this.doc) await this.load();
+    for (;;) {
+      if (!this.journal) {
+        if (!(await this.openJournal(locked))) return;
+        continue;
+      }
+      const { size } = await this.journal.stat();
+      if (size === this.offset && !this.sealed) return;
+      if (!this.sealed) await this.readJournal(size, locked);
+      if (!this.sealed) return;
+      // Compaction replaced this journal: continue in the new one, if it is there yet.
+      const current = await statOrUndefined(this.journalFile);
+      const mine = await this.journal.stat();
+      if (!current || sameFile(current, mine)) {
+        if (locked) await this.replaceJournal(); // a compaction that crashed before its rename
+        return;
+      }
+      await this.journal.close();
+      this.journal = undefined;
+    }
+  }
+
+  private async load(): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      this.db.data = emptyStore();
+      await this.db.read();
+      this.doc = this.db.data;
+      this.foundVersion = this.snapshot.readVersion ?? STORE_VERSION;
+      this.seq = this.doc.seq;
+      this.durableSeq = this.seq;
+      await this.journal?.close();
+      this.journal = undefined;
+      const base = await this.peekJournalBase();
+      if (base === undefined || base <= this.seq) return;
+      // The journal is newer than the snapshot we read: a compaction ran in between. Read again.
+    }
+    throw corrupt(this.journalFile, "it starts after the snapshot's last change; the snapshot is missing changes");
+  }
+
+  private async peekJournalBase(): Promise<number | undefined> {
+    const text = await fs.readFile(this.journalFile, { encoding: "utf8", flag: "r" }).catch(() => undefined);
+    if (text === undefined) return undefined;
+    const first = text.slice(0, text.indexOf("\n"));
+    const line = decodeLine(first);
+    return typeof line === "object" && line.kind === "header" ? line.base : undefined;
+  }
+
+  /** Opens the journal at its path; returns whether it exists. */
+  private async openJournal(locked: boolean): Promise<boolean> {
+    try {
+      this.journal = await fs.open(this.journalFile, constants.O_RDWR | constants.O_APPEND);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EACCES" || code === "EPERM") this.journal = await fs.open(this.journalFile, "r");
+      else if (code === "ENOENT") {
+        if (!locked) return false;
+        await this.compact(); // a new store, or a journal deleted by hand: the snapshot must hold all we have
+        return true;
+      } else throw e;
+    }
+    this.offset = 0;
+    this.sealed = false;
+    return true;
+  }
+
+  /** Reads new bytes up to `size`, applying each record in sequence. */
+  private async readJournal(size: number, locked: boolean): Promise<void> {
+    const handle = this.journal!;
+    const bytes = Buffer.alloc(size - this.offset);
+    const { bytesRead } = await handle.read(bytes, 0, bytes.length, this.offset);
+    const { lines, tail } = splitLines(bytes.subarray(0, bytesRead), this.offset);
+    for (const { text, end } of lines) {
+      const line = decodeLine(text);
+      const lineStart = end - Buffer.byteLength(text) - 1;
+      if (typeof line === "string") throw corrupt(this.journalFile, `the line at byte ${lineStart} is damaged: ${line}`);
+      if (line.kind === "header") {
+        if (lineStart !== 0) throw corrupt(this.journalFile, `a header stands in the middle, at byte ${lineStart}`);
+        if (line.base > this.seq) throw corrupt(this.journalFile, `it continues change ${line.base}, but the snapshot ends at change ${this.seq}`);
+      } else if (line.kind === "seal") {
+        this.offset = end;
+        this.sealed = true;
+        return;
+      } else if (line.record.seq === this.seq + 1) {
+        this.applied(line.record);
+      } else if (line.record.seq > this.seq + 1) {
+        throw corrupt(this.journalFile, `change ${this.seq + 1} is missing before change ${line.record.seq} at byte ${lineStart}`);
+      } // else: at or below what we have: compacted already, or a fenced-off write. Skipped.
+      this.offset = end;
+    }
+    // A partial last line: a write in progress, or torn by a crash. Only the lock holder repairs it.
+    if (tail > 0 && locked && bytesRead === bytes.length) {
+      await handle.truncate(this.offset);
+      await handle.datasync();
+    }
+  }
+
+  private applied(record: JournalRecord): void {
+    const doc = this.doc!;
+    const events = eventsOf(doc, record, (e) => applyEffect(doc, e));
+    this.seq = record.seq;
+    doc.seq = record.seq;
+    if (events.length === 0 || this.listeners.size === 0) return;
+    const view = viewOf(doc);
+    for (const listener of this.listeners) listener(events, view);
+  }
+
+  /** Appends a record and proves it is the next one in the journal; false when it was fenced off. */
+  private async append(record: JournalRecord): Promise<boolean> {
+    const handle = this.journal!;
+    const bytes = Buffer.from(encodeRecord(record));
+    await handle.write(bytes, 0, bytes.length, null);
+    const { size } = await handle.stat();
+    if (size !== this.offset + bytes.length) {
+      // Someone appended too: ours counts only if it stands right where we read up to.
+      const head = Buffer.alloc(Math.min(size - this.offset, bytes.length));
+      await handle.read(head, 0, head.length, this.offset);
+      if (!head.equals(bytes)) return false;
+    }
+    this.offset += bytes.length;
+    return true;
+  }
+
+  /** Rewrites an old version's store in this version's layout (see compact). */
+  private async migrateIfOld(): Promise<void> {
+    if (this.foundVersion < STORE_VERSION) await this.compact();
+  }
+
+  /**
+   * Writes the state as the new snapshot and starts a fresh journal: snapshot first (a crash then
+   * leaves a journal whose records the snapshot already holds, which readers skip), then a seal on
+   * the old journal, then the new journal in its place.
+   */
+  private async compact(): Promise<void> {
+    if (this.foundVersion < STORE_VERSION) {
+      // Migrating: the old file stays beside the new one, byte for byte, under its version's name.
+      const backup = `${this.file}.v${this.foundVersion}`;
+      await fs.rm(backup, { force: true });
+      await fs.link(this.file, backup);
+    }
+    this.db.data = this.doc!;
+    await this.db.write();
+    this.foundVersion = STORE_VERSION;
+    await this.replaceJournal();
+  }
+
+  /** Seals the current journal and puts a new, empty one in its place; the snapshot must hold `seq`. */
+  private async replaceJournal(): Promise<void> {
+    const old = this.journal;
+    if (old && !this.sealed) {
+      await old.write(encodeSeal(this.seq), null);
+      await old.datasync();
+    }
+    const temp = `${this.journalFile}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+    const handle = await fs.open(temp, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_EXCL, 0o600);
+    const header = encodeHeader(this.seq);
+    await handle.write(header, null);
+    await handle.datasync();
+    await fs.rename(temp, this.journalFile);
+    await syncFolder(path.dirname(this.file));
+    this.durableSeq = this.seq;
+    await old?.close();
+    this.journal = handle;
+    this.offset = Buffer.byteLength(header);
+    this.sealed = false;
+  }
+}
+
+async function statOrUndefined(file: string): Promise<Stats | undefined> {
+  return fs.stat(file).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === "ENOENT") return undefined;
+    throw e;
+  });
+}
+
+const sameFile = (a: Stats, b: Stats): boolean => a.ino === b.ino && a.dev === b.dev;
+
+/** Writes a whole store (snapshot and an empty journal) at once: seeding benchmarks and tests. */
+export async function writeStoreFiles(file: string, doc: StoreDoc): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  await writeDurably(file, JSON.stringify({ ...doc, version: STORE_VERSION }) + "\n");
+  await writeDurably(`${file}.journal`, encodeHeader(doc.seq));
+}
+
+/** Reads a store from disk as a new process would (snapshot, then journal), sharing nothing cached. */
+export async function readStoreFiles(file: string): Promise<StoreDoc> {
+  const backend = new FileBackend(file);
+  try {
+    return await backend.current();
+  } finally {
+    await backend.close();
+  }
+}

@@ -1,0 +1,104 @@
+import { randomBytes } from "node:crypto";
+import { constants, promises as fs } from "node:fs";
+import path from "node:path";
+import type { Adapter } from "lowdb";
+import { PairbotError } from "./errors.js";
+import { MIGRATIONS, STORE_VERSION, StoreSchema, type StoreDoc } from "./schema.js";
+
+/**
+ * The snapshot: the whole store as of one journal sequence number, one JSON document (lowdb's file).
+ * Written only by compaction and migration, atomically and durably: unique temp file, fsync, rename,
+ * fsync of the folder. A broken snapshot is an error naming the file, never an empty store.
+ */
+export class SnapshotFile implements Adapter<StoreDoc> {
+  /** The version the file had before migration, once read. */
+  readVersion: number | undefined;
+
+  constructor(readonly file: string) {}
+
+  /** Reads and validates; undefined when the file does not exist. Older versions come back migrated. */
+  async read(): Promise<StoreDoc | null> {
+    const text = await fs.readFile(this.file, "utf8").catch((e: NodeJS.ErrnoException) => {
+      if (e.code === "ENOENT") return undefined;
+      if (e.code === "EISDIR") throw unusable(this.file, "it is a folder, not a file; point STORE_PATH or --store at a file inside it, like " + path.join(this.file, "store.json"));
+      throw e;
+    });
+    if (text === undefined) return null;
+    const { doc, version } = parseSnapshot(this.file, text);
+    this.readVersion = version;
+    return doc;
+  }
+
+  async write(doc: StoreDoc): Promise<void> {
+    await writeDurably(this.file, JSON.stringify(doc) + "\n");
+  }
+}
+
+export function parseSnapshot(file: string, text: string): { doc: StoreDoc; version: number } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw corrupt(file, `it is not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw corrupt(file, "it is not a JSON object");
+  let doc = raw as Record<string, unknown>;
+  const version = doc.version;
+  if (typeof version !== "number" || !Number.isInteger(version) || version < 1) {
+    throw corrupt(file, `its "version" is ${JSON.stringify(version)}, expected a whole number from 1 to ${STORE_VERSION}`);
+  }
+  if (version > STORE_VERSION) {
+    throw new PairbotError(
+      "store_too_new",
+      `The store ${file} has version ${version}, written by a newer pairbot; this one reads up to version ${STORE_VERSION}. Upgrade pairbot.`,
+    );
+  }
+  for (let v = version; v < STORE_VERSION; v++) doc = MIGRATIONS[v]!(doc);
+  const result = StoreSchema.safeParse(doc);
+  if (!result.success) {
+    const issues = result.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
+    throw corrupt(file, `it does not match the store format (${issues.join("; ")})`);
+  }
+  return { doc: result.data, version };
+}
+
+const unusable = (file: string, problem: string): PairbotError =>
+  new PairbotError("store_corrupt", `The store ${file} cannot be used: ${problem}.`);
+
+export const corrupt = (file: string, problem: string): PairbotError =>
+  new PairbotError(
+    "store_corrupt",
+    `The store ${file} cannot be used: ${problem}. pairbot will not change it; repair or restore the file (format: docs/store.md).`,
+  );
+
+/** Writes a whole file through a uniquely named temp file; durable once this returns. */
+export async function writeDurably(file: string, text: string): Promise<void> {
+  const temp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  const handle = await fs.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  try {
+    await handle.writeFile(text, "utf8");
+    await handle.sync();
+  } catch (e) {
+    await handle.close();
+    await fs.rm(temp, { force: true });
+    throw e;
+  }
+  await handle.close();
+  try {
+    await fs.rename(temp, file);
+  } catch (e) {
+    await fs.rm(temp, { force: true });
+    throw e;
+  }
+  await syncFolder(path.dirname(file));
+}
+
+/** Makes renames and new files in a folder durable (POSIX: a rename is durable only after this). */
+export async function syncFolder(dir: string): Promise<void> {
+  const handle = await fs.open(dir, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
