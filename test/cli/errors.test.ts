@@ -51,7 +51,7 @@ describe("a store that cannot be used", { timeout: SPAWNS_TIMEOUT }, () => {
 
     const newer = storeWith("newer", '{"version":99}');
     expect((await cliFor(newer)(["audit"])).stderr).toBe(
-      `The store ${newer} has version 99, written by a newer pairbot; this one reads up to version 1. Upgrade pairbot.\n`,
+      `The store ${newer} has version 99, written by a newer pairbot; this one reads up to version 2. Upgrade pairbot.\n`,
     );
   });
 });
@@ -88,14 +88,22 @@ describe("misuse", { timeout: SPAWNS_TIMEOUT }, () => {
 
 describe("an unexpected failure", { timeout: SPAWNS_TIMEOUT }, () => {
   it("is one line without a stack, unless PAIRBOT_DEBUG=1", async () => {
-    const notAFile = path.join(folder.dir, "a-folder");
-    mkdirSync(notAFile);
-    const plain = await pairbot(["pairing", "list", "--store", notAFile]);
+    const underAFile = path.join(folder.dir, "a-file", "store.json");
+    writeFileSync(path.dirname(underAFile), "not a folder");
+    const plain = await pairbot(["pairing", "list", "--store", underAFile]);
     expect(plain.code).toBe(1);
-    expect(plain.stderr).toMatch(/^pairbot failed unexpectedly: EISDIR[^\n]*\(run with PAIRBOT_DEBUG=1 for details\)\n$/);
-    const debug = await pairbot(["pairing", "list", "--store", notAFile], { env: { PAIRBOT_DEBUG: "1" } });
+    expect(plain.stderr).toMatch(/^pairbot failed unexpectedly: ENOTDIR[^\n]*\(run with PAIRBOT_DEBUG=1 for details\)\n$/);
+    const debug = await pairbot(["pairing", "list", "--store", underAFile], { env: { PAIRBOT_DEBUG: "1" } });
     expect(debug.code).toBe(1);
-    expect(debug.stderr).toMatch(/EISDIR[^]*\n {4}at /);
+    expect(debug.stderr).toMatch(/ENOTDIR[^]*\n {4}at /);
+  });
+
+  it("but a store path naming a folder says how to fix it", async () => {
+    const aFolder = path.join(folder.dir, "a-folder");
+    mkdirSync(aFolder);
+    const result = await pairbot(["pairing", "list", "--store", aFolder]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`The store ${aFolder} cannot be used: it is a folder, not a file; point STORE_PATH or --store at a file inside it, like ${aFolder}/store.json.\n`);
   });
 });
 
