@@ -4,12 +4,12 @@ import { ask, settle, type Option, type PairConversation } from "../src/bot/ask.
 import type { BotDeps, PairContext, PairConversationContext } from "../src/bot/context.js";
 import { decide, decideByArgs, isGone } from "../src/bot/decide.js";
 import { decisionText } from "../src/bot/decision-texts.js";
-import type { RequestCard } from "../src/bot/notifier/texts.js";
 import { pairSubcommand } from "../src/bot/pair-args.js";
 import { renderSummary } from "../src/bot/render/cards.js";
 import { plainText } from "../src/bot/render/html.js";
 import { replyHtml, storeErrorText } from "../src/bot/reply.js";
 import type { ConversationPlugins } from "../src/bot/conversation-plugins.js";
+import type { RequestCard } from "../src/store/index.js";
 
 /** More choices than this do not fit a phone screen; the owner can name the id instead. */
 const MAX_CHOICES = 8;
@@ -23,8 +23,7 @@ const idOf = (card: RequestCard) => (card.kind === "dm" ? card.request.id : card
 function approveDialog(deps: BotDeps) {
   return async function approve(conversation: PairConversation, ctx: PairConversationContext): Promise<void> {
     const cards = await conversation.external(async (): Promise<RequestCard[]> => {
-      const pending = await deps.store.pending();
-      return [...pending.devices.map((request) => ({ kind: "device" as const, request })), ...pending.dm.map((request) => ({ kind: "dm" as const, request }))];
+      return deps.store.pendingCards();
     });
     let card = cards[0];
     if (!card) {

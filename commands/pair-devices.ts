@@ -9,8 +9,8 @@ import { renderDevice } from "../src/bot/render/cards.js";
 import { escapeHtml as esc } from "../src/bot/render/html.js";
 import { replyHtml, storeErrorText } from "../src/bot/reply.js";
 
-/** What a revoke names: a paired device, or a sender on a channel's allowlist (default account). */
-export type RevokeTarget = { kind: "device"; id: string } | { kind: "sender"; channel: string; senderId: string };
+/** What a revoke names: a paired device, or a sender on a channel's allowlist (on the account named, or the only one allowing it). */
+export type RevokeTarget = { kind: "device"; id: string } | { kind: "sender"; channel: string; senderId: string; account?: string | undefined };
 
 /** At most this many device cards at once; the CLI lists them all. */
 const MAX_DEVICES = 20;
@@ -18,24 +18,28 @@ const MAX_DEVICES = 20;
 /** Asks "Revoke X?" before removing access; the target is looked up again when confirmed. */
 function revokeDialog(deps: BotDeps) {
   return async function revoke(conversation: PairConversation, ctx: PairConversationContext, target: RevokeTarget): Promise<void> {
-    const question = await conversation.external(async (): Promise<string | { error: string }> => {
-      const doc = await deps.store.read();
+    // Replayed conversations skip external steps: everything the later steps need comes back from it.
+    const question = await conversation.external(async (): Promise<string | { error: string } | { text: string; account: string }> => {
       if (target.kind === "device") {
-        const d = doc.devices.paired.find((p) => p.deviceId === target.id);
+        const d = await deps.store.findPairedDevice(target.id);
         if (!d) return { error: ctx.t("no-device", { id: esc(target.id) }) };
         return ctx.t("revoke-confirm-device", { name: esc(d.name), platform: esc(d.platform), role: esc(d.role) });
       }
-      const senders = doc.dm.allowlist[target.channel]?.["default"] ?? {};
-      if (!Object.hasOwn(senders, target.senderId)) {
-        return { error: ctx.t("error-generic", { reason: esc(`${target.senderId} is not on the allowlist of ${target.channel}; pairbot allowlist list shows who is.`) }) };
+      const accounts = (await deps.store.accountsAllowing(target.channel, target.senderId)).filter((a) => target.account === undefined || a === target.account);
+      if (accounts.length !== 1) {
+        const reason = accounts.length === 0
+          ? `${target.senderId} is not on the allowlist of ${target.channel}${target.account ? ` (account ${target.account})` : ""}; pairbot allowlist list shows who is.`
+          : `${target.senderId} is allowed on several accounts of ${target.channel} (${accounts.join(", ")}); name one: /pair revoke ${target.channel} ${target.senderId} <account>`;
+        return { error: ctx.t("error-generic", { reason: esc(reason) }) };
       }
-      return ctx.t("revoke-confirm-sender", { identifier: esc(target.senderId), channel: esc(target.channel) });
+      return { text: ctx.t("revoke-confirm-sender", { identifier: esc(target.senderId), channel: esc(target.channel) }), account: accounts[0]! };
     });
-    if (typeof question !== "string") {
+    if (typeof question !== "string" && "error" in question) {
       await replyHtml(ctx, question.error).catch(() => undefined);
       return;
     }
-    const answer = await ask(conversation, ctx, question, [[{ value: "yes", label: ctx.t("ask-revoke") }, { value: "no", label: ctx.t("ask-no") }]]);
+    const account = typeof question === "string" ? undefined : question.account;
+    const answer = await ask(conversation, ctx, typeof question === "string" ? question : question.text, [[{ value: "yes", label: ctx.t("ask-revoke") }, { value: "no", label: ctx.t("ask-no") }]]);
     if (!answer) return;
     if (answer.value !== "yes") return settle(answer, ctx.t("revoke-cancelled"));
     const result = await conversation.external(async () => {
@@ -44,7 +48,7 @@ function revokeDialog(deps: BotDeps) {
           const device = await deps.store.revokeDevice(target.id, ctx.actor);
           return ctx.t("revoked-device", { name: esc(device.name) });
         }
-        await deps.store.revokeSender({ channel: target.channel, senderId: target.senderId }, ctx.actor);
+        await deps.store.revokeSender({ channel: target.channel, senderId: target.senderId, account }, ctx.actor);
         return ctx.t("revoked-sender", { identifier: esc(target.senderId), channel: esc(target.channel) });
       } catch (e) {
         return storeErrorText(ctx, e, target.kind === "device" ? target.id : target.senderId);
@@ -67,7 +71,7 @@ export function pairDevicesCommands(deps: BotDeps, plugins: ConversationPlugins)
 
   pairSubcommand(composer, "devices", async (ctx, args) => {
     if (args.length > 0) return replyHtml(ctx, ctx.t("usage-simple", { sub: "devices" }));
-    const devices = (await deps.store.read()).devices.paired;
+    const devices = await deps.store.pairedDevices();
     if (devices.length === 0) return replyHtml(ctx, ctx.t("devices-none"));
     for (const device of devices.slice(0, MAX_DEVICES)) {
       const revoke = { text: ctx.t("button-revoke"), callback_data: encodeButton({ kind: "revoke-device", id: device.deviceId }) };
@@ -77,10 +81,10 @@ export function pairDevicesCommands(deps: BotDeps, plugins: ConversationPlugins)
   });
 
   pairSubcommand(composer, "revoke", async (ctx, args) => {
-    const [first, second] = args;
-    if (first === undefined || args.length > 2) return replyHtml(ctx, ctx.t("usage-revoke"));
+    const [first, second, account] = args;
+    if (first === undefined || args.length > 3) return replyHtml(ctx, ctx.t("usage-revoke"));
     try {
-      return await startRevoke(ctx, second === undefined ? { kind: "device", id: first } : { kind: "sender", channel: first, senderId: second });
+      return await startRevoke(ctx, second === undefined ? { kind: "device", id: first } : { kind: "sender", channel: first, senderId: second, account });
     } catch (e) {
       return replyHtml(ctx, storeErrorText(ctx, e, first));
     }

@@ -125,6 +125,6 @@ usage-pair = Verwendung: /pair [qr | pending | approve | reject | deny | devices
 usage-approve = Verwendung: /pair approve, /pair approve &lt;Anfrage-ID | Code&gt; oder /pair approve &lt;Kanal&gt; &lt;Code&gt;
 usage-reject = Verwendung: /pair reject &lt;Anfrage-ID&gt;
 usage-deny = Verwendung: /pair deny &lt;Code&gt; oder /pair deny &lt;Kanal&gt; &lt;Code | Absender-ID&gt;
-usage-revoke = Verwendung: /pair revoke &lt;Geräte-ID&gt; oder /pair revoke &lt;Kanal&gt; &lt;Absender-ID&gt;
+usage-revoke = Verwendung: /pair revoke &lt;Geräte-ID&gt; oder /pair revoke &lt;Kanal&gt; &lt;Absender-ID&gt; [Konto]
 usage-notify = Verwendung: /pair notify on oder /pair notify off
 usage-simple = Verwendung: /pair { $sub } (ohne Argumente)

@@ -134,6 +134,6 @@ usage-pair = Usage: /pair [qr | pending | approve | reject | deny | devices | re
 usage-approve = Usage: /pair approve, /pair approve &lt;requestId | code&gt; or /pair approve &lt;channel&gt; &lt;code&gt;
 usage-reject = Usage: /pair reject &lt;requestId&gt;
 usage-deny = Usage: /pair deny &lt;code&gt; or /pair deny &lt;channel&gt; &lt;code | senderId&gt;
-usage-revoke = Usage: /pair revoke &lt;deviceId&gt; or /pair revoke &lt;channel&gt; &lt;senderId&gt;
+usage-revoke = Usage: /pair revoke &lt;deviceId&gt; or /pair revoke &lt;channel&gt; &lt;senderId&gt; [account]
 usage-notify = Usage: /pair notify on or /pair notify off
 usage-simple = Usage: /pair { $sub } (it takes no arguments)

@@ -125,6 +125,6 @@ usage-pair = Использование: /pair [qr | pending | approve | reject 
 usage-approve = Использование: /pair approve, /pair approve &lt;requestId | код&gt; или /pair approve &lt;канал&gt; &lt;код&gt;
 usage-reject = Использование: /pair reject &lt;requestId&gt;
 usage-deny = Использование: /pair deny &lt;код&gt; или /pair deny &lt;канал&gt; &lt;код | senderId&gt;
-usage-revoke = Использование: /pair revoke &lt;deviceId&gt; или /pair revoke &lt;канал&gt; &lt;senderId&gt;
+usage-revoke = Использование: /pair revoke &lt;deviceId&gt; или /pair revoke &lt;канал&gt; &lt;senderId&gt; [аккаунт]
 usage-notify = Использование: /pair notify on или /pair notify off
 usage-simple = Использование: /pair { $sub } (без аргументов)

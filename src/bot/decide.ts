@@ -1,5 +1,4 @@
-import { PairbotError, isPairbotError, looksLikePairingCode, type AuditEntry, type PairingStore } from "../store/index.js";
-import type { RequestCard } from "./notifier/texts.js";
+import { PairbotError, isPairbotError, looksLikePairingCode, type AuditEntry, type PairingStore, type RequestCard } from "../store/index.js";
 
 export interface DecisionTarget {
   kind: "dm" | "device";
@@ -13,32 +12,14 @@ export interface Decided {
 }
 
 /** The pending request behind an opaque id, or undefined when it is gone (handled, expired, unknown). */
-export async function findCard(store: PairingStore, target: DecisionTarget): Promise<RequestCard | undefined> {
-  const pending = await store.pending();
-  if (target.kind === "dm") {
-    const request = pending.dm.find((r) => r.id === target.id);
-    return request && { kind: "dm", request };
-  }
-  const request = pending.devices.find((r) => r.requestId === target.id);
-  return request && { kind: "device", request };
-}
+export const findCard = (store: PairingStore, target: DecisionTarget): Promise<RequestCard | undefined> => store.findCard(target.kind, target.id);
 
 /**
- * Approves or denies a request by its opaque id, through the store's rules. A request that is no
- * longer pending is a `not_found` error and changes nothing: a double tap decides once.
+ * Approves or denies a request by its opaque id, through the store's rules, in one change. A request
+ * that is no longer pending is a `not_found` error and changes nothing: a double tap decides once.
  */
-export async function decide(store: PairingStore, target: DecisionTarget, decision: "approve" | "deny", actor: string): Promise<Decided> {
-  const card = await findCard(store, target);
-  if (!card) throw new PairbotError("not_found", "This request was already handled or has expired.");
-  if (card.kind === "dm") await store.decideDmById(card.request.id, decision, actor);
-  else if (decision === "approve") await store.approveDevice(card.request.requestId, actor);
-  else await store.rejectDevice(card.request.requestId, actor);
-  return { card, outcome: await outcomeOf(store, target.id) };
-}
-
-export async function outcomeOf(store: PairingStore, requestId: string): Promise<AuditEntry | undefined> {
-  return (await store.audit()).findLast((e) => e.requestId === requestId);
-}
+export const decide = (store: PairingStore, target: DecisionTarget, decision: "approve" | "deny", actor: string): Promise<Decided> =>
+  store.decide(target, decision, actor);
 
 export const isGone = (e: unknown): boolean => isPairbotError(e) && e.code === "not_found";
 

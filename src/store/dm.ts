@@ -95,7 +95,8 @@ function findRequest(tx: Tx, target: DmTarget, actor: string): DmRequest {
   const bySender = requests.filter((r) => r.senderId === raw && inScope(r));
   if (bySender.length === 1) return bySender[0]!;
   if (bySender.length > 1) {
-    throw new PairbotError("invalid_input", `Sender ${raw} has pending requests on several accounts of ${channel}; name the account (--account)`);
+    const accounts = bySender.map((r) => r.account);
+    throw new PairbotError("ambiguous_account", `Sender ${raw} has pending requests on several accounts of ${channel} (${accounts.join(", ")}); name the account.`, { senderId: raw, channel: channel!, accounts });
   }
   if (looksLikePairingCode(raw)) {
     guardCodeGuessing(tx, actor);
@@ -147,10 +148,6 @@ export function denyDm(tx: Tx, target: DmTarget, actor: string): DmRequest {
   tx.audit("deny", actor, subjectOf(request), request.id);
   return request;
 }
-
-/** Finds a DM request by its opaque id (from a button). */
-export const dmRequestById = (doc: StoreDoc, id: string): DmRequest | undefined =>
-  doc.dm.requests.find((r) => r.id === id);
 
 export function allowSender(tx: Tx, input: { channel: string; account?: string | undefined; senderId: string; name?: string | undefined }, actor: string): void {
   const channel = valid.channelName(input.channel);

@@ -1,6 +1,7 @@
 /** Every failure a user can cause or meet carries a stable code and one sentence that says how to fix it. */
 export type PairbotErrorCode =
   | "invalid_input"
+  | "ambiguous_account"
   | "not_found"
   | "store_corrupt"
   | "store_too_new"
@@ -18,6 +19,8 @@ export class PairbotError extends Error {
   constructor(
     readonly code: PairbotErrorCode,
     message: string,
+    /** What the error is about (ids, names, counts), so each door can write its own sentence. */
+    readonly data: Readonly<Record<string, string | number | readonly string[]>> = {},
   ) {
     super(message);
   }

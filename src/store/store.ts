@@ -7,12 +7,14 @@ import * as devices from "./devices.js";
 import * as dm from "./dm.js";
 import { viewOf } from "./effects.js";
 import { PairbotError } from "./errors.js";
-import type { StoreEvent } from "./events.js";
+import { outcomeOf, type StoreEvent } from "./events.js";
 import { watchStore, type FeedOptions, type StoreFeed } from "./feed.js";
 import { FileBackend } from "./file-backend.js";
 import { DEFAULT_POLICY, Tx, type Policy } from "./policy.js";
-import type { AuditEntry, DeviceRequest, DmRequest, PairedDevice, Role, SentNotification, StoreDoc } from "./schema.js";
+import type { AuditEntry, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, Role, SentNotification, StoreDoc } from "./schema.js";
 import { encodeSetupCode, gatewayUrl } from "./setup-code.js";
+import * as queries from "./queries.js";
+import type { RequestCard, RequestKey } from "./queries.js";
 
 /** How many queued rules one commit may carry. */
 const MAX_BATCH = 100;
@@ -41,8 +43,6 @@ export interface Pending {
   devices: DeviceRequest[];
 }
 
-/** Key under which notifications about a request are recorded. */
-export type RequestKey = `dm:${string}` | `device:${string}` | `setup:${string}`;
 
 /** One file backend per store file in a process: every reader and writer shares its state. */
 const fileBackends = new Map<string, FileBackend>();
@@ -176,13 +176,21 @@ export class PairingStore {
     return this.change((tx) => dm.denyDm(tx, target, actor));
   }
 
-  /** Approves or denies the request behind a button: by its opaque id, re-read from the store. */
-  decideDmById(id: string, decision: "approve" | "deny", actor: string): Promise<DmRequest> {
+  /**
+   * Approves or denies the request behind a button or an id, in one change: the request as it was and
+   * the audit entry that ended it. A request no longer pending is `not_found`: a double tap decides once.
+   */
+  decide(target: { kind: "dm" | "device"; id: string }, decision: "approve" | "deny", actor: string): Promise<{ card: RequestCard; outcome: AuditEntry | undefined }> {
     return this.change((tx) => {
-      const request = dm.dmRequestById(tx.doc, id);
-      if (!request) throw new PairbotError("not_found", "This request was already handled or has expired.");
-      const target = { channel: request.channel, account: request.account, codeOrSender: request.senderId };
-      return decision === "approve" ? dm.approveDm(tx, target, actor) : dm.denyDm(tx, target, actor);
+      const card = queries.findCard(tx.doc, target.kind, target.id);
+      if (!card) throw new PairbotError("not_found", "This request was already handled or has expired.", { id: target.id });
+      if (card.kind === "dm") {
+        const dmTarget = { channel: card.request.channel, account: card.request.account, codeOrSender: card.request.senderId };
+        if (decision === "approve") dm.approveDm(tx, dmTarget, actor);
+        else dm.denyDm(tx, dmTarget, actor);
+      } else if (decision === "approve") devices.approveDevice(tx, card.request.requestId, actor);
+      else devices.rejectDevice(tx, card.request.requestId, actor);
+      return { card, outcome: outcomeOf(tx.doc, target.id) };
     });
   }
 
@@ -207,6 +215,50 @@ export class PairingStore {
     return { dm: doc.dm.requests, devices: doc.devices.requests };
   }
 
+  // Read models: what the doors show
+
+  async pendingCards(): Promise<RequestCard[]> {
+    return queries.pendingCards(await this.read());
+  }
+
+  async findCard(kind: "dm" | "device", id: string): Promise<RequestCard | undefined> {
+    return queries.findCard(await this.read(), kind, id);
+  }
+
+  async deviceRequestState(requestId: string): Promise<queries.DeviceRequestState> {
+    return queries.deviceRequestState(await this.read(), requestId);
+  }
+
+  async pairedDevices(): Promise<queries.ShownDevice[]> {
+    return queries.pairedDevices(await this.backend.current());
+  }
+
+  async findPairedDevice(deviceId: string): Promise<queries.ShownDevice | undefined> {
+    return queries.findPairedDevice(await this.backend.current(), deviceId);
+  }
+
+  async openSetupCodes(): Promise<queries.ShownSetupCode[]> {
+    return queries.openSetupCodes(await this.read());
+  }
+
+  async allowlist(filter: { channel?: string | undefined; account?: string | undefined } = {}): Promise<queries.AllowlistEntry[]> {
+    return queries.allowlistEntries(await this.backend.current(), filter);
+  }
+
+  /** The accounts of a channel on which a sender is allowed (any account when the door does not know it). */
+  async accountsAllowing(channel: string, senderId: string): Promise<string[]> {
+    return queries.accountsAllowing(await this.backend.current(), channel, senderId);
+  }
+
+  async ownerSettings(ownerId: number): Promise<OwnerSettings> {
+    return queries.ownerSettings(await this.backend.current(), ownerId);
+  }
+
+  /** The audit entry that ended a request, if the audit still holds it. */
+  async outcomeOf(requestId: string): Promise<AuditEntry | undefined> {
+    return outcomeOf(await this.backend.current(), requestId);
+  }
+
   // Device pairing
 
   /** Issues a bootstrap token and wraps it with the gateway URL into a setup code. */
@@ -220,8 +272,8 @@ export class PairingStore {
     return this.change((tx) => devices.requestDevice(tx, input));
   }
 
-  approveDevice(requestId: string, actor: string): Promise<PairedDevice> {
-    return this.change((tx) => devices.approveDevice(tx, requestId, actor));
+  approveDevice(requestId: string, actor: string): Promise<queries.ShownDevice> {
+    return this.change((tx) => queries.shownDevice(devices.approveDevice(tx, requestId, actor)));
   }
 
   rejectDevice(requestId: string, actor: string): Promise<DeviceRequest> {
@@ -236,8 +288,8 @@ export class PairingStore {
     return devices.verifyDeviceToken(await this.backend.current(), publicKey, token);
   }
 
-  revokeDevice(deviceId: string, actor: string): Promise<PairedDevice> {
-    return this.change((tx) => devices.revokeDevice(tx, deviceId, actor));
+  revokeDevice(deviceId: string, actor: string): Promise<queries.ShownDevice> {
+    return this.change((tx) => queries.shownDevice(devices.revokeDevice(tx, deviceId, actor)));
   }
 
   cleanupSetupCodes(actor: string): Promise<number> {
@@ -278,4 +330,4 @@ export class PairingStore {
   }
 }
 
-export const notifyEnabled = (doc: StoreDoc, ownerId: number): boolean => doc.owners[String(ownerId)]?.notify ?? true;
+export const notifyEnabled = (doc: StoreDoc, ownerId: number): boolean => queries.ownerSettings(doc, ownerId).notify;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { nextExpiry, planJobs } from "../../src/bot/notifier/plan.js";
-import type { RequestCard } from "../../src/bot/notifier/texts.js";
+import { planJobs } from "../../src/bot/notifier/plan.js";
+import { nextExpiry, type RequestCard } from "../../src/store/index.js";
 import { deviceHello, issueSetupCode, newDeviceKey } from "../support/store-devices.js";
 import { tempStore } from "../support/temp-store.js";
 

@@ -28,7 +28,7 @@ const operations: Array<[string, (s: PairingStore) => Promise<unknown>]> = [
   ["requestDmPairing", (s) => s.requestDmPairing({ channel: "whatsapp", senderId: "+491" })],
   ["approveDm", (s) => s.approveDm({ codeOrSender: "AB3D7X9K" }, "cli")],
   ["denyDm", (s) => s.denyDm({ channel: "whatsapp", codeOrSender: "+491" }, "cli")],
-  ["decideDmById", (s) => s.decideDmById("abc", "approve", "telegram:42")],
+  ["decideDmById", (s) => s.decide({ kind: "dm", id: "abc" }, "approve", "telegram:42")],
   ["allowSender", (s) => s.allowSender({ channel: "whatsapp", senderId: "+491" }, "cli")],
   ["revokeSender", (s) => s.revokeSender({ channel: "whatsapp", senderId: "+491" }, "cli")],
   ["disallowSender", (s) => s.disallowSender({ channel: "whatsapp", senderId: "+491" }, "cli")],

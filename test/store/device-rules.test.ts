@@ -128,7 +128,7 @@ describe("device requests", () => {
     if (ra.status !== "pending" || rb.status !== "pending") throw new Error("expected pending");
     const device = await t.store.approveDevice(ra.requestId, "telegram:42");
     expect(device).toMatchObject({ deviceId: ra.deviceId, approvedBy: "telegram:42" });
-    expect(device.tokenHash).toBeUndefined();
+    expect(device.tokenIssued).toBe(false);
     await t.store.rejectDevice(rb.requestId, "telegram:42");
     const doc = await t.store.read();
     expect(doc.devices.requests).toEqual([]);

@@ -199,11 +199,11 @@ describe("approve, deny, revoke, allowlist", () => {
     fresh();
     const a = await request("+491");
     const b = await request("+492");
-    await t.store.decideDmById(a.id!, "approve", "telegram:42");
-    await t.store.decideDmById(b.id!, "deny", "telegram:42");
+    await t.store.decide({ kind: "dm", id: a.id! }, "approve", "telegram:42");
+    await t.store.decide({ kind: "dm", id: b.id! }, "deny", "telegram:42");
     expect(await t.store.isAllowed("whatsapp", "+491")).toBe(true);
     expect(await t.store.isAllowed("whatsapp", "+492")).toBe(false);
-    await expect(t.store.decideDmById(a.id!, "approve", "telegram:42")).rejects.toMatchObject({ code: "not_found" });
+    await expect(t.store.decide({ kind: "dm", id: a.id! }, "approve", "telegram:42")).rejects.toMatchObject({ code: "not_found" });
   });
 });
 

@@ -154,7 +154,7 @@ function apply(store: PairingStore, o: Operation, doc: StoreDoc): Promise<unknow
     case "requestDm": return store.requestDmPairing({ channel: s("channel"), account: s("account"), senderId: s("senderId"), name: s("name"), meta: a.meta });
     case "approveDm": return store.approveDm({ channel: s("channel"), codeOrSender: s("codeOrSender") }, "telegram:1");
     case "denyDm": return store.denyDm({ channel: s("channel"), codeOrSender: s("codeOrSender") }, "telegram:1");
-    case "decideById": return store.decideDmById(s("id"), a.approve ? "approve" : "deny", "telegram:1");
+    case "decideById": return store.decide({ kind: "dm", id: s("id") }, a.approve ? "approve" : "deny", "telegram:1");
     case "allow": return store.allowSender({ channel: s("channel"), senderId: s("senderId"), name: s("name") }, "cli");
     case "revoke": return store.revokeSender({ channel: s("channel"), senderId: s("senderId") }, "cli");
     case "setupCode": return store.createSetupCode({ url: s("url"), role: a.role as "node" }, "cli");

@@ -14,7 +14,8 @@ export class TestClock {
 
 export function tempDir(prefix = "pairbot-"): { dir: string; remove: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  // Retries: a change still in flight when a test ends may create the lock folder while the tree is removed.
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }) };
 }
 
 /** A store in a fresh temp folder, with a manual clock; `remove()` deletes it. */

@@ -1,10 +1,10 @@
 import type { Api } from "grammy";
-import { type Clock, type PairingStore, type StoreDoc, type StoreFeed } from "../../store/index.js";
+import { nextExpiry, pendingCards, requestKey, type Clock, type PairingStore, type RequestCard, type StoreDoc, type StoreFeed } from "../../store/index.js";
 import { ChatQueues, TELEGRAM_LIMITS, type DeliveryLimits } from "./chat-queues.js";
 import { OwnerReach, runJob, type ApiSignal, type JobContext, type NotifierLogger } from "./jobs.js";
-import { nextExpiry, pendingCards, planJobs, type NotifierJob } from "./plan.js";
+import { planJobs, type NotifierJob } from "./plan.js";
 import { describeError } from "./telegram-errors.js";
-import { cardKey, type NotificationTexts, type RequestCard } from "./texts.js";
+import type { NotificationTexts } from "./texts.js";
 
 export interface NotifierOptions {
   /** The bot's Api, with auto-retry installed; the engine copes without it too. */
@@ -118,7 +118,7 @@ export class NotificationEngine implements Notifier {
   }
 
   private remember(card: RequestCard): void {
-    const key = cardKey(card);
+    const key = requestKey.of(card);
     if (!this.known.has(key)) this.known.set(key, card);
   }
 
@@ -150,14 +150,14 @@ export class NotificationEngine implements Notifier {
     const doc = await this.options.store.read();
     if (this.stopped) return;
     this.latest = doc;
-    for (const card of pendingCards(doc)) this.known.set(cardKey(card), card);
+    for (const card of pendingCards(doc)) this.known.set(requestKey.of(card), card);
 
     const jobs = planJobs(doc, this.options.owners, this.known);
     const planned = new Set(jobs.map((job) => job.id));
     for (const id of this.done) if (!planned.has(id)) this.done.delete(id);
     for (const job of jobs) if (!this.busy.has(job.id) && !this.done.has(job.id)) this.enqueue(job);
 
-    const stillNeeded = new Set([...pendingCards(doc).map(cardKey), ...Object.keys(doc.notifications), ...[...this.busy.values()].map((j) => j.key)]);
+    const stillNeeded = new Set([...pendingCards(doc).map(requestKey.of), ...Object.keys(doc.notifications), ...[...this.busy.values()].map((j) => j.key)]);
     for (const key of this.known.keys()) if (!stillNeeded.has(key)) this.known.delete(key);
     this.armExpiryTimer(doc);
   }

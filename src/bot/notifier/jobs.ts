@@ -1,5 +1,5 @@
 import type { Api } from "grammy";
-import { iso, notifyEnabled, type Clock, type PairingStore, type RequestKey, type SentNotification, type StoreDoc } from "../../store/index.js";
+import { isPending, iso, notifyEnabled, type Clock, type PairingStore, type RequestKey, type SentNotification, type StoreDoc } from "../../store/index.js";
 import type { Attempt } from "./chat-queues.js";
 import type { NotifierJob } from "./plan.js";
 import { classifyFailure, describeError, type Failure } from "./telegram-errors.js";
@@ -143,11 +143,6 @@ async function persist(ctx: JobContext, job: NotifierJob, what: "record" | "forg
       await new Promise((resolve) => setTimeout(resolve, attempt * 500));
     }
   }
-}
-
-function isPending(doc: StoreDoc, key: string): boolean {
-  if (key.startsWith("dm:")) return doc.dm.requests.some((r) => `dm:${r.id}` === key);
-  return doc.devices.requests.some((r) => `device:${r.requestId}` === key);
 }
 
 /** Owners the bot cannot write to (403): one log line each, until a message reaches them again. */

@@ -1,16 +1,11 @@
-import { notifyEnabled, outcomeOf, type AuditEntry, type SentNotification, type StoreDoc } from "../../store/index.js";
-import { cardKey, type EndedRequest, type RequestCard } from "./texts.js";
+import { notifyEnabled, outcomeOf, pendingCards, requestKey, type AuditEntry, type RequestCard, type SentNotification, type StoreDoc } from "../../store/index.js";
+import type { EndedRequest } from "./texts.js";
 
 /** One piece of work for one owner's chat, derived from the store alone. */
 export type NotifierJob =
   | { type: "alert"; id: string; chatId: number; ownerId: number; key: string; card: RequestCard }
   | { type: "outcome"; id: string; chatId: number; ownerId: number; key: string; card: EndedRequest; outcome: AuditEntry | undefined; sent: SentNotification }
   | { type: "clear-setup"; id: string; chatId: number; ownerId: number; key: string; outcome: AuditEntry | undefined; sent: SentNotification };
-
-export const pendingCards = (doc: StoreDoc): RequestCard[] => [
-  ...doc.dm.requests.map((request): RequestCard => ({ kind: "dm", request })),
-  ...doc.devices.requests.map((request): RequestCard => ({ kind: "device", request })),
-];
 
 /**
  * Everything the chats should show but do not yet, as seen in one snapshot of the store:
@@ -23,7 +18,7 @@ export function planJobs(doc: StoreDoc, owners: readonly number[], known: Readon
   const jobs: NotifierJob[] = [];
   const pending = new Set<string>();
   for (const card of pendingCards(doc)) {
-    const key = cardKey(card);
+    const key = requestKey.of(card);
     pending.add(key);
     for (const ownerId of owners) {
       if (!notifyEnabled(doc, ownerId) || doc.notifications[key]?.[String(ownerId)]) continue;
@@ -32,8 +27,10 @@ export function planJobs(doc: StoreDoc, owners: readonly number[], known: Readon
   }
   const liveTokens = new Set(doc.devices.bootstrapTokens.map((t) => t.id));
   for (const [key, byOwner] of Object.entries(doc.notifications)) {
-    const [kind, id = ""] = splitKey(key);
-    const ended = kind === "setup" ? !liveTokens.has(id) : (kind === "dm" || kind === "device") && !pending.has(key);
+    const parsed = requestKey.parse(key);
+    if (!parsed) continue;
+    const { kind, id } = parsed;
+    const ended = kind === "setup" ? !liveTokens.has(id) : !pending.has(key);
     if (!ended) continue;
     const outcome = outcomeOf(doc, id);
     for (const [owner, sent] of Object.entries(byOwner)) {
@@ -46,17 +43,4 @@ export function planJobs(doc: StoreDoc, owners: readonly number[], known: Readon
   return jobs;
 }
 
-function splitKey(key: string): [string, string | undefined] {
-  const at = key.indexOf(":");
-  return at < 0 ? [key, undefined] : [key.slice(0, at), key.slice(at + 1)];
-}
 
-/** When the store next has something to expire: a pending request or an unused setup code. */
-export function nextExpiry(doc: StoreDoc): number | undefined {
-  const times = [
-    ...doc.dm.requests.map((r) => r.expiresAt),
-    ...doc.devices.requests.map((r) => r.expiresAt),
-    ...doc.devices.bootstrapTokens.filter((t) => t.boundKey === undefined).map((t) => t.expiresAt),
-  ].map((t) => Date.parse(t));
-  return times.length > 0 ? Math.min(...times) : undefined;
-}

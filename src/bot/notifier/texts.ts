@@ -1,9 +1,8 @@
 import type { InlineKeyboardMarkup } from "grammy/types";
-import type { AuditEntry, DeviceRequest, DmRequest } from "../../store/index.js";
+import type { AuditEntry, RequestCard } from "../../store/index.js";
 import { encodeButton } from "../callback-data.js";
 
-/** A pending request the owner is alerted about: a DM pairing request or a device pairing request. */
-export type RequestCard = { kind: "dm"; request: DmRequest } | { kind: "device"; request: DeviceRequest };
+export type { RequestCard } from "../../store/index.js";
 
 /**
  * A request that left the pending list. Usually the full card; only its kind and id when it came and went
@@ -56,5 +55,3 @@ export function decisionKeyboard(card: RequestCard, labels: { approve: string; d
 }
 
 /** The store key under which the alerts about a request are recorded. */
-export const cardKey = (card: RequestCard): `dm:${string}` | `device:${string}` =>
-  card.kind === "dm" ? `dm:${card.request.id}` : `device:${card.request.requestId}`;

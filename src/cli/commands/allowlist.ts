@@ -1,24 +1,9 @@
-import type { AllowEntry, StoreDoc } from "../../store/index.js";
 import * as valid from "../../store/validate.js";
 import { checkFilters } from "../filters.js";
 import { CLI_ACTOR, type Command } from "../command.js";
 import { json, relativeTo, table, where } from "../format.js";
 
 /** The allowlist: who may message the assistant, per channel and account. */
-
-export type AllowlistEntry = { channel: string; account: string; senderId: string } & AllowEntry;
-
-/** The nested allowlist (channel -> account -> sender) as flat rows, in a stable order. */
-export function allowlistEntries(doc: StoreDoc): AllowlistEntry[] {
-  const entries: AllowlistEntry[] = [];
-  for (const [channel, accounts] of Object.entries(doc.dm.allowlist)) {
-    for (const [account, senders] of Object.entries(accounts)) {
-      for (const [senderId, entry] of Object.entries(senders)) entries.push({ channel, account, senderId, ...entry });
-    }
-  }
-  const key = (e: AllowlistEntry) => `${e.channel}\u0000${e.account}\u0000${e.senderId}`;
-  return entries.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-}
 
 const list: Command = {
   usage: "allowlist list [channel] [--account A] [--json]",
@@ -28,9 +13,7 @@ const list: Command = {
   async run({ args: [channel], flags }, ctx) {
     const store = ctx.store();
     checkFilters(channel, flags.account);
-    const entries = allowlistEntries(await store.read()).filter(
-      (e) => (!channel || e.channel === channel) && (!flags.account || e.account === flags.account),
-    );
+    const entries = await store.allowlist({ channel, account: flags.account });
     if (ctx.json) {
       ctx.out(json(entries));
       return 0;

@@ -1,20 +1,7 @@
-import type { BootstrapToken, PairedDevice, StoreDoc } from "../../store/index.js";
 import { CLI_ACTOR, type Command } from "../command.js";
 import { count, json, printable, relativeTo, table } from "../format.js";
 
 /** Device pairing: pending requests, paired devices, and the setup codes still out there. */
-
-/** Hashes stay in the store: a listing has no use for them. */
-const shownDevice = ({ tokenHash: _hash, ...device }: PairedDevice) => ({ ...device, tokenIssued: _hash !== undefined });
-const shownSetupCode = ({ hash: _hash, ...token }: BootstrapToken) => token;
-
-export function deviceListing(doc: StoreDoc) {
-  return {
-    pending: doc.devices.requests,
-    paired: doc.devices.paired.map(shownDevice),
-    setupCodes: doc.devices.bootstrapTokens.map(shownSetupCode),
-  };
-}
 
 const scopes = (s: readonly string[]) => (s.length === 0 ? "-" : s.join(","));
 
@@ -25,7 +12,8 @@ const list: Command = {
   options: [],
   async run(_input, ctx) {
     const store = ctx.store();
-    const listing = deviceListing(await store.read());
+    const [pending, paired, setupCodes] = await Promise.all([store.pending(), store.pairedDevices(), store.openSetupCodes()]);
+    const listing = { pending: pending.devices, paired, setupCodes };
     if (ctx.json) {
       ctx.out(json(listing));
       return 0;
@@ -61,7 +49,7 @@ const approve: Command = {
   options: [],
   async run({ args: [requestId] }, ctx) {
     const d = await ctx.store().approveDevice(requestId!, CLI_ACTOR);
-    ctx.out(ctx.json ? json(shownDevice(d)) : `Approved ${printable(`${d.name} (${d.platform}, ${d.role})`)} as device ${d.deviceId}; it receives its token from the gateway.`);
+    ctx.out(ctx.json ? json(d) : `Approved ${printable(`${d.name} (${d.platform}, ${d.role})`)} as device ${d.deviceId}; it receives its token from the gateway.`);
     return 0;
   },
 };
@@ -85,7 +73,7 @@ const revoke: Command = {
   options: [],
   async run({ args: [deviceId] }, ctx) {
     const d = await ctx.store().revokeDevice(deviceId!, CLI_ACTOR);
-    ctx.out(ctx.json ? json(shownDevice(d)) : `Revoked device ${d.deviceId} (${printable(d.name)}); its token no longer works.`);
+    ctx.out(ctx.json ? json(d) : `Revoked device ${d.deviceId} (${printable(d.name)}); its token no longer works.`);
     return 0;
   },
 };

@@ -1,0 +1,105 @@
+import { outcomeOf } from "./events.js";
+import type { AllowEntry, AuditEntry, BootstrapToken, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, StoreDoc } from "./schema.js";
+
+/** The read models doors ask for: each door shows these, never the raw document. */
+
+/** A pending request the owner decides on: a DM pairing request or a device pairing request. */
+export type RequestCard = { kind: "dm"; request: DmRequest } | { kind: "device"; request: DeviceRequest };
+
+/** Key under which notifications about a request or a setup code are recorded. */
+export type RequestKey = `dm:${string}` | `device:${string}` | `setup:${string}`;
+
+export const requestKey = {
+  dm: (id: string): RequestKey => `dm:${id}`,
+  device: (requestId: string): RequestKey => `device:${requestId}`,
+  setup: (tokenId: string): RequestKey => `setup:${tokenId}`,
+  of: (card: RequestCard): RequestKey => (card.kind === "dm" ? `dm:${card.request.id}` : `device:${card.request.requestId}`),
+  /** The kind and id a key names, or undefined for a key of no known kind. */
+  parse(key: string): { kind: "dm" | "device" | "setup"; id: string } | undefined {
+    const match = /^(dm|device|setup):(.+)$/.exec(key);
+    return match ? { kind: match[1] as "dm" | "device" | "setup", id: match[2]! } : undefined;
+  },
+};
+
+export const pendingCards = (doc: StoreDoc): RequestCard[] => [
+  ...doc.dm.requests.map((request): RequestCard => ({ kind: "dm", request })),
+  ...doc.devices.requests.map((request): RequestCard => ({ kind: "device", request })),
+];
+
+export function findCard(doc: StoreDoc, kind: "dm" | "device", id: string): RequestCard | undefined {
+  if (kind === "dm") {
+    const request = doc.dm.requests.find((r) => r.id === id);
+    return request && { kind, request };
+  }
+  const request = doc.devices.requests.find((r) => r.requestId === id);
+  return request && { kind, request };
+}
+
+export const isPending = (doc: StoreDoc, key: string): boolean => {
+  const parsed = requestKey.parse(key);
+  return parsed !== undefined && parsed.kind !== "setup" && findCard(doc, parsed.kind, parsed.id) !== undefined;
+};
+
+/** Where a device request stands, as the gateway must know it to answer a waiting device. */
+export type DeviceRequestState =
+  | { state: "pending"; request: DeviceRequest }
+  /** Approved; the device has yet to collect its token (once). */
+  | { state: "awaiting-token"; device: PairedDevice }
+  | { state: "paired"; device: PairedDevice }
+  /** Gone: rejected, expired, superseded, cleaned up; `outcome` says which when the audit still knows. */
+  | { state: "ended"; outcome: AuditEntry | undefined };
+
+export function deviceRequestState(doc: StoreDoc, requestId: string): DeviceRequestState {
+  const request = doc.devices.requests.find((r) => r.requestId === requestId);
+  if (request) return { state: "pending", request };
+  const device = doc.devices.paired.find((d) => d.requestId === requestId);
+  if (device) return { state: isAwaitingToken(device) ? "awaiting-token" : "paired", device };
+  return { state: "ended", outcome: outcomeOf(doc, requestId) };
+}
+
+/** An approved device whose token the gateway has not handed out yet. */
+export const isAwaitingToken = (device: PairedDevice): boolean => device.tokenHash === undefined;
+
+/** Paired devices as a listing shows them: the token's hash stays in the store. */
+export type ShownDevice = Omit<PairedDevice, "tokenHash"> & { tokenIssued: boolean };
+export const shownDevice = ({ tokenHash, ...device }: PairedDevice): ShownDevice => ({ ...device, tokenIssued: tokenHash !== undefined });
+export const pairedDevices = (doc: StoreDoc): ShownDevice[] => doc.devices.paired.map(shownDevice);
+
+export const findPairedDevice = (doc: StoreDoc, deviceId: string): ShownDevice | undefined =>
+  pairedDevices(doc).find((d) => d.deviceId === deviceId);
+
+/** Setup codes still out there, without their hashes. */
+export type ShownSetupCode = Omit<BootstrapToken, "hash">;
+export const openSetupCodes = (doc: StoreDoc): ShownSetupCode[] => doc.devices.bootstrapTokens.map(({ hash: _hash, ...token }) => token);
+
+export type AllowlistEntry = { channel: string; account: string; senderId: string } & AllowEntry;
+
+/** The allowlist as flat rows in a stable order, optionally of one channel and account. */
+export function allowlistEntries(doc: StoreDoc, filter: { channel?: string | undefined; account?: string | undefined } = {}): AllowlistEntry[] {
+  const entries: AllowlistEntry[] = [];
+  for (const [channel, accounts] of Object.entries(doc.dm.allowlist)) {
+    if (filter.channel !== undefined && channel !== filter.channel) continue;
+    for (const [account, senders] of Object.entries(accounts)) {
+      if (filter.account !== undefined && account !== filter.account) continue;
+      for (const [senderId, entry] of Object.entries(senders)) entries.push({ channel, account, senderId, ...entry });
+    }
+  }
+  const key = (e: AllowlistEntry) => `${e.channel}\u0000${e.account}\u0000${e.senderId}`;
+  return entries.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** The accounts of a channel on which a sender is allowed. */
+export const accountsAllowing = (doc: StoreDoc, channel: string, senderId: string): string[] =>
+  Object.entries(doc.dm.allowlist[channel] ?? {}).filter(([, senders]) => Object.hasOwn(senders, senderId)).map(([account]) => account);
+
+export const ownerSettings = (doc: StoreDoc, ownerId: number): OwnerSettings => doc.owners[String(ownerId)] ?? { notify: true };
+
+/** When the store next has something to expire: a pending request or an unused setup code. */
+export function nextExpiry(doc: StoreDoc): number | undefined {
+  const times = [
+    ...doc.dm.requests.map((r) => r.expiresAt),
+    ...doc.devices.requests.map((r) => r.expiresAt),
+    ...doc.devices.bootstrapTokens.filter((t) => t.boundKey === undefined).map((t) => t.expiresAt),
+  ].map((t) => Date.parse(t));
+  return times.length > 0 ? Math.min(...times) : undefined;
+}
