@@ -1,0 +1,132 @@
+import { execFile, spawn, spawnSync } from "node:child_process";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import type { StoreDoc } from "../../src/store/index.js";
+import { tempStore } from "../support/temp-store.js";
+
+/** docs/reader.py, the store reader in a second language, run against stores pairbot writes. */
+const reader = fileURLToPath(new URL("../../docs/reader.py", import.meta.url));
+const hasPython = spawnSync("python3", ["--version"]).status === 0;
+if (!hasPython) console.log("skipped: python3 is not on PATH; install Python 3 and run `npx vitest run test/store/second-language-reader.test.ts`");
+
+let t: ReturnType<typeof tempStore>;
+afterEach(() => t?.remove());
+
+interface Summary {
+  seq: number;
+  pendingDm: string[];
+  allowed: Record<string, Record<string, string[]>>;
+}
+
+function runReader(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile("python3", [reader, ...args], (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }));
+    child.stdin?.end();
+  });
+}
+
+/** The summary the reader should print, from the store's own view. */
+const expectedSummary = (doc: StoreDoc): Summary => ({
+  seq: doc.seq,
+  pendingDm: doc.dm.requests.map((r) => r.code).sort(),
+  allowed: Object.fromEntries(Object.entries(doc.dm.allowlist).map(([c, accounts]) => [c, Object.fromEntries(Object.entries(accounts).map(([a, s]) => [a, Object.keys(s).sort()]))])),
+});
+
+/** A store with allowed senders on two accounts, a revoked one, and two pending DM requests; the clock is now (the reader uses the wall clock). */
+async function livelyStore() {
+  t = tempStore();
+  t.clock.now = Date.now();
+  for (const senderId of ["+491", "+492", "+493"]) await t.store.allowSender({ channel: "whatsapp", senderId }, "cli");
+  await t.store.allowSender({ channel: "whatsapp", account: "work", senderId: "+499" }, "cli");
+  await t.store.revokeSender({ channel: "whatsapp", senderId: "+492" }, "cli");
+  for (const senderId of ["+46", "+47"]) await t.store.requestDmPairing({ channel: "signal", senderId, name: "Ann" });
+  return t;
+}
+
+describe.skipIf(!hasPython)("docs/reader.py, a reader in Python", () => {
+  it("prints the same allowlist, pending codes and sequence number as the store", async () => {
+    const { store, file } = await livelyStore();
+    const result = await runReader(file);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(JSON.parse(result.stdout)).toEqual(expectedSummary(await store.read()));
+  });
+
+  it.each([
+    [["whatsapp", "+491"], 0],
+    [["whatsapp", "+492"], 1],
+    [["whatsapp", "+499"], 1],
+    [["whatsapp", "+499", "work"], 0],
+    [["signal", "+46"], 1],
+    [["telegram", "+491"], 1],
+  ] as const)("answers --allowed %j with exit %i, as isAllowed does", async (question, code) => {
+    const { store, file } = await livelyStore();
+    const [channel, sender, account] = question;
+    expect(await store.isAllowed(channel, sender, account)).toBe(code === 0);
+    expect((await runReader(file, "--allowed", ...question)).code).toBe(code);
+  });
+
+  it("ignores a torn last line, as pairbot does", async () => {
+    const { store, file } = await livelyStore();
+    appendFileSync(`${file}.journal`, '1234abcd {"seq":99,"id":"x","fx":[{"t":"allow","put":["signal"');
+    const result = await runReader(file);
+    expect(JSON.parse(result.stdout)).toEqual(expectedSummary(await store.read()));
+  });
+
+  it("refuses a damaged line in the middle with exit 2 and one line naming the journal", async () => {
+    const { file } = await livelyStore();
+    const lines = readFileSync(`${file}.journal`, "utf8").split("\n");
+    lines[2] = lines[2]!.replace('"+492"', '"+482"');
+    writeFileSync(`${file}.journal`, lines.join("\n"));
+    const result = await runReader(file);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toContain(`${file}.journal`);
+    expect(result.stderr).toMatch(/byte \d+ is damaged: its checksum does not match/);
+  });
+
+  it("follows records appended while it runs, across compactions, and ends where the store is", async () => {
+    const { store, file } = await livelyStore();
+    const child = spawn("python3", [reader, file, "--follow", "--seconds", "60"], { stdio: ["pipe", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const lines: string[] = [];
+    let wake = (): void => undefined;
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      lines.push(line);
+      wake();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const seen = async (done: () => boolean) => {
+      while (!done()) {
+        await new Promise<void>((resolve, reject) => {
+          wake = resolve;
+          setTimeout(() => reject(new Error(`the reader did not catch up; it printed ${lines.slice(-3).join(" | ")}; stderr: ${stderr}`)), 10_000).unref();
+        });
+      }
+    };
+    try {
+      await seen(() => lines.length > 0);
+      const first = JSON.parse(lines[0]!) as Summary;
+      const firstSnapshotSeq = JSON.parse(readFileSync(file, "utf8")).seq as number;
+      // 2,500 senders in batches of 100 (group commit: a few records each) pass the 256 KiB compaction threshold twice or more.
+      for (let batch = 0; batch < 25; batch++) {
+        await Promise.all(Array.from({ length: 100 }, (_, i) => store.allowSender({ channel: "telegram", senderId: `${batch * 100 + i}`, name: `Sender ${batch}/${i} with a long display name` }, "cli")));
+        const seq = (await store.read()).seq;
+        await seen(() => lines.some((l) => (JSON.parse(l) as { seq: number }).seq >= seq));
+      }
+      expect(JSON.parse(readFileSync(file, "utf8")).seq).toBeGreaterThan(firstSnapshotSeq); // compacted at least once
+      child.stdin.end();
+      expect(await exited).toBe(0);
+      const records = lines.slice(1, -1).map((l) => JSON.parse(l) as { seq: number; effects: string[] });
+      expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => first.seq + 1 + i));
+      expect(records.flatMap((r) => r.effects).filter((e) => e === "allow")).toHaveLength(2500);
+      expect(JSON.parse(lines.at(-1)!)).toEqual(expectedSummary(await store.read()));
+      expect(stderr).toBe("");
+    } finally {
+      child.kill();
+    }
+  }, 60_000);
+});
