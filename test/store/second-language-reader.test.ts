@@ -3,7 +3,8 @@ import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import type { StoreDoc } from "../../src/store/index.js";
+import { readStoreFiles, type StoreDoc } from "../../src/store/index.js";
+import { approvedDevice, deviceHello, issueSetupCode, newDeviceKey } from "../support/store-devices.js";
 import { tempStore } from "../support/temp-store.js";
 
 /** docs/reader.py, the store reader in a second language, run against stores pairbot writes. */
@@ -65,6 +66,35 @@ describe.skipIf(!hasPython)("docs/reader.py, a reader in Python", () => {
     const [channel, sender, account] = question;
     expect(await store.isAllowed(channel, sender, account)).toBe(code === 0);
     expect((await runReader(file, "--allowed", ...question)).code).toBe(code);
+  });
+
+  it("applies every kind of effect as pairbot does: the whole document matches, audit trimmed", async () => {
+    t = tempStore({ policy: { auditLimit: 6 } });
+    const { store, file } = t;
+    await store.allowSender({ channel: "whatsapp", senderId: "+491", name: "Ann" }, "cli");
+    await store.allowSender({ channel: "whatsapp", senderId: "+491", name: "Ann B." }, "cli"); // replaced
+    const { code } = await store.requestDmPairing({ channel: "signal", senderId: "+46", meta: { via: "web" } });
+    await store.requestDmPairing({ channel: "signal", senderId: "+47" });
+    await store.recordNotification("dm:x", 42, { chatId: 42, messageId: 7, sentAt: "2026-11-21T12:00:01.000Z" });
+    await store.recordNotification("dm:x", 43, { chatId: 43, messageId: 8, sentAt: "2026-11-21T12:00:01.000Z" });
+    await store.forgetNotification("dm:x", 42);
+    await store.setNotify(42, false);
+    await store.setOwnerLocale(42, "de");
+    await store.approveDm({ codeOrSender: "ZZZZZZZZ" }, "telegram:9").catch(() => undefined); // a wrong code: counted
+    await store.approveDm({ codeOrSender: code! }, "telegram:42");
+    const { publicKey, setup } = await approvedDevice(store);
+    await store.issueDeviceToken({ publicKey, bootstrapToken: setup.bootstrapToken });
+    const other = await issueSetupCode(store, "operator");
+    await store.requestDevicePairing(deviceHello(other.bootstrapToken, newDeviceKey(), "operator", ["operator.read"]));
+    const second = await approvedDevice(store);
+    await store.revokeDevice(second.device.deviceId, "cli");
+    await store.revokeSender({ channel: "whatsapp", senderId: "+491" }, "cli");
+    const result = await runReader(file, "--document");
+    expect(result.stderr).toBe("");
+    const doc = await readStoreFiles(file);
+    expect(doc.audit).toHaveLength(6);
+    expect(Object.keys(doc.codeFailures)).toEqual(["telegram:9"]);
+    expect(JSON.parse(result.stdout)).toEqual(doc);
   });
 
   it("ignores a torn last line, as pairbot does", async () => {
