@@ -3,7 +3,7 @@ import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { readStoreFiles, type StoreDoc } from "../../src/store/index.js";
+import { readStoreFiles, type PairingStore, type StoreDoc } from "../../src/store/index.js";
 import { approvedDevice, deviceHello, issueSetupCode, newDeviceKey } from "../support/store-devices.js";
 import { tempStore } from "../support/temp-store.js";
 
@@ -44,6 +44,44 @@ async function livelyStore() {
   await t.store.revokeSender({ channel: "whatsapp", senderId: "+492" }, "cli");
   for (const senderId of ["+46", "+47"]) await t.store.requestDmPairing({ channel: "signal", senderId, name: "Ann" });
   return t;
+}
+
+const snapshotSeq = (file: string): number => (JSON.parse(readFileSync(file, "utf8")) as { seq: number }).seq;
+
+/** 100 senders at once: group commit saves them as a few records, about 25 KiB in all; ten or so pass the 256 KiB compaction threshold. */
+const addSenders = (store: PairingStore, batch: number) =>
+  Promise.all(Array.from({ length: 100 }, (_, i) => store.allowSender({ channel: "telegram", senderId: `${batch * 100 + i}`, name: `Sender ${batch}/${i} with a long display name` }, "cli")));
+
+/** `reader.py --follow` running: its lines as they come, and how to stop it (close its stdin). */
+function follow(file: string) {
+  const child = spawn("python3", [reader, file, "--follow", "--seconds", "60"], { stdio: ["pipe", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const lines: string[] = [];
+  let wake = (): void => undefined;
+  createInterface({ input: child.stdout }).on("line", (line) => {
+    lines.push(line);
+    wake();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  return {
+    child,
+    lines,
+    async seen(done: () => boolean): Promise<void> {
+      while (!done()) {
+        await new Promise<void>((resolve, reject) => {
+          wake = resolve;
+          setTimeout(() => reject(new Error(`the reader did not catch up; it printed ${lines.slice(-3).join(" | ")}; stderr: ${stderr}`)), 10_000).unref();
+        });
+      }
+    },
+    async stop(): Promise<string[]> {
+      child.stdin.end();
+      expect(await exited).toBe(0);
+      expect(stderr).toBe("");
+      return lines;
+    },
+  };
 }
 
 describe.skipIf(!hasPython)("docs/reader.py, a reader in Python", () => {
@@ -119,44 +157,47 @@ describe.skipIf(!hasPython)("docs/reader.py, a reader in Python", () => {
 
   it("follows records appended while it runs, across compactions, and ends where the store is", async () => {
     const { store, file } = await livelyStore();
-    const child = spawn("python3", [reader, file, "--follow", "--seconds", "60"], { stdio: ["pipe", "pipe", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const lines: string[] = [];
-    let wake = (): void => undefined;
-    createInterface({ input: child.stdout }).on("line", (line) => {
-      lines.push(line);
-      wake();
-    });
-    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-    const seen = async (done: () => boolean) => {
-      while (!done()) {
-        await new Promise<void>((resolve, reject) => {
-          wake = resolve;
-          setTimeout(() => reject(new Error(`the reader did not catch up; it printed ${lines.slice(-3).join(" | ")}; stderr: ${stderr}`)), 10_000).unref();
-        });
-      }
-    };
+    const reader = follow(file);
     try {
-      await seen(() => lines.length > 0);
-      const first = JSON.parse(lines[0]!) as Summary;
-      const firstSnapshotSeq = JSON.parse(readFileSync(file, "utf8")).seq as number;
-      // 2,500 senders in batches of 100 (group commit: a few records each) pass the 256 KiB compaction threshold twice or more.
+      await reader.seen(() => reader.lines.length > 0);
+      const first = JSON.parse(reader.lines[0]!) as Summary;
+      const firstSnapshotSeq = snapshotSeq(file);
       for (let batch = 0; batch < 25; batch++) {
-        await Promise.all(Array.from({ length: 100 }, (_, i) => store.allowSender({ channel: "telegram", senderId: `${batch * 100 + i}`, name: `Sender ${batch}/${i} with a long display name` }, "cli")));
+        await addSenders(store, batch);
         const seq = (await store.read()).seq;
-        await seen(() => lines.some((l) => (JSON.parse(l) as { seq: number }).seq >= seq));
+        await reader.seen(() => reader.lines.some((l) => (JSON.parse(l) as { seq: number }).seq >= seq));
       }
-      expect(JSON.parse(readFileSync(file, "utf8")).seq).toBeGreaterThan(firstSnapshotSeq); // compacted at least once
-      child.stdin.end();
-      expect(await exited).toBe(0);
+      expect(snapshotSeq(file)).toBeGreaterThan(firstSnapshotSeq); // compacted at least once
+      const lines = await reader.stop();
       const records = lines.slice(1, -1).map((l) => JSON.parse(l) as { seq: number; effects: string[] });
       expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => first.seq + 1 + i));
       expect(records.flatMap((r) => r.effects).filter((e) => e === "allow")).toHaveLength(2500);
       expect(JSON.parse(lines.at(-1)!)).toEqual(expectedSummary(await store.read()));
-      expect(stderr).toBe("");
     } finally {
-      child.kill();
+      reader.child.kill();
+    }
+  }, 60_000);
+
+  it("paused through two compactions, reads the snapshot again and goes on", async () => {
+    const { store, file } = await livelyStore();
+    const reader = follow(file);
+    try {
+      await reader.seen(() => reader.lines.length > 0);
+      reader.child.kill("SIGSTOP");
+      const compactedAt = new Set([snapshotSeq(file)]);
+      for (let batch = 0; compactedAt.size < 3; batch++) {
+        await addSenders(store, batch);
+        compactedAt.add(snapshotSeq(file));
+      }
+      reader.child.kill("SIGCONT");
+      const seq = (await store.read()).seq;
+      await reader.seen(() => reader.lines.some((l) => (JSON.parse(l) as { seq: number }).seq >= seq));
+      const lines = await reader.stop();
+      expect(lines.slice(1, -1).some((l) => "allowed" in JSON.parse(l))).toBe(true); // the summary after reading the snapshot again
+      expect(JSON.parse(lines.at(-1)!)).toEqual(expectedSummary(await store.read()));
+    } finally {
+      reader.child.kill("SIGCONT");
+      reader.child.kill();
     }
   }, 60_000);
 });
