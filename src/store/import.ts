@@ -87,7 +87,9 @@ export interface PendingDmImportResult {
   added: { index: number; senderId: string; code: string; expiresAt: string }[];
   /** Requests whose code could not be kept (not a pairing code, or already taken): they got a new one. */
   newCodes: { index: number; senderId: string; was: string; code: string; reason: string }[];
-  /** Requests not brought in: expired, already allowed, already pending, or invalid. */
+  /** Requests not brought in because they are invalid (sender id, name, times). */
+  refused: ImportRefusal[];
+  /** Requests not brought in because they are over: expired, sender already allowed, or already pending. */
   skipped: ImportRefusal[];
   /** Requests pending on this account afterwards; an import may go past the cap (`cap`). */
   pending: number;
@@ -103,20 +105,21 @@ export interface PendingDmImportResult {
 export function importPendingDm(tx: Tx, input: { channel: string; account?: string | undefined; requests: readonly PendingDmImport[] }): PendingDmImportResult {
   const channel = valid.channelName(input.channel);
   const account = valid.accountName(input.account);
-  const result: PendingDmImportResult = { channel, account, added: [], newCodes: [], skipped: [], pending: 0, cap: tx.policy.maxPendingPerAccount };
+  const result: PendingDmImportResult = { channel, account, added: [], newCodes: [], refused: [], skipped: [], pending: 0, cap: tx.policy.maxPendingPerAccount };
   input.requests.forEach((item, index) => {
     const skip = (reason: string) => result.skipped.push({ index, id: shown(item.senderId), reason });
+    const refuse = (reason: string) => result.refused.push({ index, id: shown(item.senderId), reason });
     let senderId: string;
     let name: string | undefined;
     try {
       senderId = valid.senderId(typeof item.senderId === "number" ? String(item.senderId) : item.senderId);
       name = valid.optionalText("name", item.name, valid.LIMITS.name);
     } catch (e) {
-      return skip(reasonOf(e));
+      return refuse(reasonOf(e));
     }
     const createdAt = typeof item.createdAt === "string" ? Date.parse(item.createdAt) : NaN;
-    if (!Number.isFinite(createdAt)) return skip("it has no valid createdAt time");
-    if (createdAt > tx.now) return skip("its createdAt time is in the future");
+    if (!Number.isFinite(createdAt)) return refuse("it has no valid createdAt time");
+    if (createdAt > tx.now) return refuse("its createdAt time is in the future");
     const expiresAt = createdAt + tx.policy.dmTtlMs;
     if (expiresAt <= tx.now) return skip(`it expired at ${new Date(expiresAt).toISOString()}`);
     if (isAllowed(tx.doc, channel, senderId, account)) return skip("the sender is already allowed");

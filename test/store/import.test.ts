@@ -95,6 +95,8 @@ describe("importing pending DM requests", () => {
       [3, `it expired at ${new Date(now - 60_000).toISOString()}`],
       [4, "the sender is already allowed"],
       [5, "the sender already has a pending request here"],
+    ]);
+    expect(result.refused.map((s) => [s.index, s.reason])).toEqual([
       [6, "it has no valid createdAt time"],
       [7, "its createdAt time is in the future"],
     ]);
