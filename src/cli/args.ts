@@ -52,6 +52,8 @@ export interface CommandShape {
   args: readonly string[];
   /** String-valued options this command accepts (without "--"). */
   options: readonly string[];
+  /** Options that take no value ("--dry-run"); parsed as "true" when given. */
+  switches?: readonly string[];
 }
 
 export interface ParsedCommand {
@@ -79,6 +81,11 @@ export function parseCommand(shape: CommandShape, argv: readonly string[]): Pars
       continue;
     }
     const [name, inline] = splitOption(word);
+    if (shape.switches?.includes(name)) {
+      if (inline !== undefined) throw fail(`Option --${name} takes no value.`);
+      flags[name] = "true";
+      continue;
+    }
     if (!shape.options.includes(name)) throw fail(`Unknown option --${name}.`);
     const value = inline ?? argv[++i];
     if (value === undefined || (inline === undefined && value.startsWith("--"))) throw fail(`Option --${name} needs a value.`);

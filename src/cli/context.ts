@@ -7,6 +7,8 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   out: (line: string) => void;
   err: (line: string) => void;
+  /** All of standard input as text; undefined when it is a terminal (nothing was piped in). */
+  stdin: () => Promise<string | undefined>;
   /** Opened on first use, so commands that need no store (node pair) never touch it. */
   store: () => PairingStore;
 }
@@ -20,6 +22,12 @@ export function cliContext(options: { store?: string | undefined; json?: boolean
     env,
     out: (line) => process.stdout.write(line + "\n"),
     err: (line) => process.stderr.write(line + "\n"),
+    stdin: async () => {
+      if (process.stdin.isTTY) return undefined;
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString("utf8");
+    },
     store: () => (store ??= new PairingStore({ file: storePath })),
   };
 }

@@ -6,7 +6,7 @@ export const MAIN_USAGE = "pairbot [--store PATH] [--json] <command> ...   (pair
 const entry = (c: { usage: string; summary: string }) => [`  pairbot ${c.usage}`, `      ${c.summary}`];
 
 const sections = (): [string, { usage: string; summary: string }[]][] => [
-  ["DM pairing (who may message the assistant)", [...GROUPS.get("dm")!.values(), ...GROUPS.get("pairing")!.values(), ...GROUPS.get("allowlist")!.values(), SINGLES.get("allowed")!]],
+  ["DM pairing (who may message the assistant)", [...GROUPS.get("dm")!.values(), ...GROUPS.get("pairing")!.values(), ...GROUPS.get("allowlist")!.values(), SINGLES.get("allowed")!, ...GROUPS.get("import")!.values()]],
   ["Device pairing (which devices may join the gateway)", [SINGLES.get("setup-code")!, ...GROUPS.get("devices")!.values()]],
   ["Log", [SINGLES.get("audit")!]],
   ["Reference gateway and device (their own --help has more)", [...EXTERNAL]],

@@ -15,3 +15,4 @@ export { isAllowed, subjectOf } from "./dm.js";
 export type { DeviceRequestInput, DeviceRequestResult } from "./devices.js";
 export { checkScopes, publicKeyOf } from "./devices.js";
 export { readStoreFiles, writeStoreFiles } from "./file-backend.js";
+export type { SenderImport, ImportRefusal, AllowlistImportResult, PendingDmImport, PendingDmImportResult, ImportPlan, ImportPlanResult } from "./import.js";

@@ -10,6 +10,7 @@ import { PairbotError } from "./errors.js";
 import { outcomeOf, type StoreEvent } from "./events.js";
 import { watchStore, type FeedOptions, type StoreFeed } from "./feed.js";
 import { FileBackend } from "./file-backend.js";
+import * as imports from "./import.js";
 import { DEFAULT_POLICY, Tx, type Policy } from "./policy.js";
 import type { AuditEntry, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, Role, SentNotification, StoreDoc } from "./schema.js";
 import { encodeSetupCode, gatewayUrl } from "./setup-code.js";
@@ -204,6 +205,36 @@ export class PairingStore {
 
   disallowSender(input: Parameters<typeof dm.removeSender>[1], actor: string): Promise<void> {
     return this.change((tx) => dm.removeSender(tx, input, actor, "disallow"));
+  }
+
+  /** Adds many senders to one allowlist in one change; invalid ids are refused one by one. */
+  importSenders(channel: string, account: string | undefined, entries: readonly imports.SenderImport[], actor: string): Promise<imports.AllowlistImportResult> {
+    return this.change((tx) => imports.importAllowlist(tx, { channel, account, entries }, actor));
+  }
+
+  /** Brings pending DM requests kept elsewhere into the store, in one change. */
+  importPendingDm(channel: string, account: string | undefined, requests: readonly imports.PendingDmImport[]): Promise<imports.PendingDmImportResult> {
+    return this.change((tx) => imports.importPendingDm(tx, { channel, account, requests }));
+  }
+
+  /** Several allowlists and pending lists in one change; with `dryRun`, works out the result and saves nothing. */
+  importPlan(plan: imports.ImportPlan, actor: string, options: { dryRun?: boolean } = {}): Promise<imports.ImportPlanResult> {
+    const rule = (tx: Tx) => imports.importPlan(tx, plan, actor);
+    return options.dryRun ? this.preview(rule) : this.change(rule);
+  }
+
+  /** Runs a rule on the current state as `change` would, then takes every effect back: nothing is saved. */
+  async preview<T>(rule: (tx: Tx) => T): Promise<T> {
+    const view = viewOf(await this.backend.current());
+    const tx = new Tx(view, this.clock(), this.random, this.policy);
+    // Synchronous from here to undo(): the allowlist a view shares with the backend is restored before anyone looks.
+    try {
+      dm.pruneDm(tx);
+      devices.pruneDevices(tx);
+      return rule(tx);
+    } finally {
+      tx.undo();
+    }
   }
 
   async isAllowed(channel: string, senderId: string, account = "default"): Promise<boolean> {

@@ -43,3 +43,12 @@ describe("command line parsing", () => {
     expect(usageError(() => parseCommand(approve, ["a", "--account", "--json"])).message).toBe("Option --account needs a value.");
   });
 });
+
+describe("switches", () => {
+  const importShape: CommandShape = { usage: "import openclaw [DIR] [--dry-run]", args: ["DIR?"], options: [], switches: ["dry-run"] };
+  it("take no value, and a value given inline is a usage error", () => {
+    expect(parseCommand(importShape, ["--dry-run", "/tmp/oc"])).toEqual({ args: ["/tmp/oc"], flags: { "dry-run": "true" } });
+    expect(parseCommand(importShape, [])).toEqual({ args: [], flags: {} });
+    expect(() => parseCommand(importShape, ["--dry-run=yes"])).toThrow("Option --dry-run takes no value.");
+  });
+});

@@ -79,7 +79,8 @@ describe("misuse", { timeout: SPAWNS_TIMEOUT }, () => {
       expect(all.stdout).toContain(usage);
     }
     expect(await pairbot(["pairing", "approve", "--help"])).toMatchObject({ code: 0, stdout: "pairbot pairing approve <channel> <code|senderId> [--account A]\n" });
-    expect((await pairbot(["help", "allowlist"])).stdout.split("\n")).toHaveLength(4);
+    expect((await pairbot(["help", "allowlist"])).stdout.split("\n")).toHaveLength(5); // list, add, remove, import
+    expect(all.stdout).toContain("pairbot import openclaw [DIR] [--dry-run]");
     const bare = await pairbot([]);
     expect(bare.code).toBe(2);
     expect(bare.stderr).toContain("Usage: pairbot");

@@ -24,13 +24,14 @@ export function assertBuilt(): void {
 }
 
 /** Runs the real compiled CLI, as a user would, with only the environment given (plus PATH). */
-export function pairbot(args: string[], options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[]; cwd?: string } = {}): Promise<CliRun> {
+export function pairbot(args: string[], options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[]; cwd?: string; input?: string } = {}): Promise<CliRun> {
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env };
   return new Promise((resolve) => {
-    execFile(process.execPath, [...(options.nodeArgs ?? []), bin, ...args], { env, cwd: options.cwd ?? emptyFolder }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [...(options.nodeArgs ?? []), bin, ...args], { env, cwd: options.cwd ?? emptyFolder }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
+    if (options.input !== undefined) child.stdin!.end(options.input);
   });
 }
 
@@ -39,5 +40,11 @@ export const cliFor =
   (store: string) =>
   (args: string[], env?: NodeJS.ProcessEnv): Promise<CliRun> =>
     pairbot([...args, "--store", store], env ? { env } : {});
+
+/** The same, with text piped to the command's standard input. */
+export const cliWithInput =
+  (store: string) =>
+  (args: string[], input: string): Promise<CliRun> =>
+    pairbot([...args, "--store", store], { input });
 
 export const parsed = (run: CliRun): unknown => JSON.parse(run.stdout);

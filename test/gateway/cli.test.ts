@@ -26,6 +26,7 @@ function captureCtx(onOut: (line: string) => void = () => undefined) {
       onOut(line);
     },
     err: (line) => err.push(line),
+    stdin: async () => undefined,
     store: () => gw.store,
   };
   return { ctx, out, err };

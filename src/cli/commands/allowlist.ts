@@ -1,7 +1,9 @@
 import * as valid from "../../store/validate.js";
+import { UsageError } from "../args.js";
 import { checkFilters } from "../filters.js";
 import { CLI_ACTOR, type Command } from "../command.js";
-import { json, relativeTo, table, where } from "../format.js";
+import { count, json, printable, relativeTo, table, where } from "../format.js";
+import { parseSenderList, placeOf } from "../sender-list.js";
 
 /** The allowlist: who may message the assistant, per channel and account. */
 
@@ -55,7 +57,39 @@ const remove: Command = {
   },
 };
 
-export const allowlistCommands = { list, add, remove };
+const importSenders: Command = {
+  usage: "allowlist import <channel> [--account A] [--json] < ids",
+  summary: "allow many senders at once: ids from stdin, one per line or a JSON array",
+  args: ["channel"],
+  options: ["account"],
+  async run({ args: [channel], flags }, ctx) {
+    const text = await ctx.stdin();
+    if (text === undefined) {
+      throw new UsageError("Pipe the sender ids in, one per line or as a JSON array.", [`pairbot ${importSenders.usage}`, "  e.g. pairbot allowlist import whatsapp < senders.txt"]);
+    }
+    const list = parseSenderList(text);
+    const result = await ctx.store().importSenders(channel!, flags.account, list.entries, CLI_ACTOR);
+    const refused = result.refused.map((r) => ({ ...list.where[r.index]!, id: r.id, reason: r.reason }));
+    if (ctx.json) {
+      ctx.out(json({ channel: result.channel, account: result.account, added: result.added, alreadyAllowed: result.alreadyAllowed, refused }));
+    } else {
+      const notes = [
+        ...(result.alreadyAllowed > 0 ? [`${result.alreadyAllowed} already allowed`] : []),
+        ...(refused.length > 0 ? [`${refused.length} refused: ${listed(refused.map((r) => `${placeOf(r)}: ${r.reason}`))}`] : []),
+      ];
+      ctx.out(`Imported ${count(result.added, "sender")} to ${where(result.channel, result.account)}${notes.length > 0 ? ` (${notes.join(", ")})` : ""}.`);
+    }
+    return refused.length > 0 ? 1 : 0;
+  },
+};
+
+/** The first few of a list of problems, then how many more: a count line stays one line. */
+export function listed(problems: readonly string[], shown = 3): string {
+  const head = problems.slice(0, shown).map(printable).join("; ");
+  return problems.length > shown ? `${head}; and ${problems.length - shown} more (--json lists all)` : head;
+}
+
+export const allowlistCommands = { list, add, remove, import: importSenders };
 
 /** For gateways and scripts: exit 0 when the sender may message the assistant, 1 when not. */
 export const allowedCommand: Command = {

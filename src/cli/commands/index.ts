@@ -2,6 +2,7 @@ import type { Command } from "../command.js";
 import { allowedCommand, allowlistCommands } from "./allowlist.js";
 import { auditCommand } from "./audit.js";
 import { devicesCommands } from "./devices.js";
+import { importOpenClawCommand } from "./import-openclaw.js";
 import { dmRequestCommand } from "./dm-request.js";
 import { pairingCommands } from "./pairing.js";
 import { setupCodeCommand } from "./setup-code.js";
@@ -12,6 +13,7 @@ export const GROUPS = new Map<string, Map<string, Command>>([
   ["pairing", new Map(Object.entries(pairingCommands))],
   ["allowlist", new Map(Object.entries(allowlistCommands))],
   ["devices", new Map(Object.entries(devicesCommands))],
+  ["import", new Map([["openclaw", importOpenClawCommand]])],
 ]);
 
 /** Commands that stand alone ("audit"). */
