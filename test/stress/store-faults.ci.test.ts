@@ -15,8 +15,8 @@ describe("store v2 under pauses, kills, crashes and damage (short)", () => {
     expect(f.insidePauses).toBe(2);
   }, 90_000);
 
-  it("20 SIGKILLs mid-append and mid-compaction: acknowledged changes stay", async () => {
-    const f = await killsMidCompaction({ kills: 20, writers: 3, pad: 12_000, budgetMs: 25_000 });
+  it("12 SIGKILLs mid-append and mid-compaction: acknowledged changes stay", async () => {
+    const f = await killsMidCompaction({ kills: 12, writers: 3, pad: 12_000, budgetMs: 20_000 });
     console.log(killSummary(f));
     expect(f.failures).toEqual([]);
     expect({ lost: f.lost, undone: f.undone, diverged: f.diverged, finalSaved: f.finalSaved }).toEqual({ lost: 0, undone: 0, diverged: 0, finalSaved: true });

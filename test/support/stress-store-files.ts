@@ -21,6 +21,17 @@ const clock = () => new TestClock();
 const items = (doc: StoreDoc) => ({ dm: doc.dm, devices: doc.devices, notifications: doc.notifications, owners: doc.owners, codeFailures: doc.codeFailures, audit: doc.audit });
 const same = (a: StoreDoc, b: StoreDoc): boolean => JSON.stringify(items(a)) === JSON.stringify(items(b));
 
+/** Where two JSON values first differ, for a failure message. */
+function firstDifference(a: unknown, b: unknown, at = ""): string {
+  if (JSON.stringify(a) === JSON.stringify(b)) return "";
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return `${at || "(top)"}: ${JSON.stringify(a)?.slice(0, 80)} instead of ${JSON.stringify(b)?.slice(0, 80)}`;
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const d = firstDifference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${at}.${key}`);
+    if (d) return d;
+  }
+  return `${at}: key order`;
+}
+
 /** Every store file in a folder, by name, with its bytes: what "nothing changed" compares. */
 function folderBytes(dir: string): string {
   return readdirSync(dir).sort().map((name) => `${name}\n${readFileSync(path.join(dir, name), "latin1")}`).join("\n---\n");
@@ -223,7 +234,8 @@ export async function crashPoints(tornCases: number): Promise<CrashFigures> {
       const file = path.join(dir, "store.json");
       copyTo(good.dir, dir);
       // A follower that read the store before the crash, to catch up through whatever it left.
-      const follower = new PairingStore({ file, clock: clock().fn, backend: new FileBackend(file) });
+      const followerBackend = new FileBackend(file);
+      const follower = new PairingStore({ file, clock: clock().fn, backend: followerBackend });
       await follower.read();
       build(file);
       f.cases++;
@@ -242,6 +254,7 @@ export async function crashPoints(tornCases: number): Promise<CrashFigures> {
         if (Object.hasOwn(after.dm.allowlist.signal?.default ?? {}, "+torn")) problems.push("the torn record was applied");
         const followed = await follower.read();
         if (!followed.dm.allowlist.signal?.default?.["+after"]) problems.push("a follower that read before the crash missed the change after it");
+        await followerBackend.close();
         const left = readdirSync(dir).filter((n) => n.endsWith(".tmp"));
         if (left.length > 0) problems.push(`temp files of the dead process left: ${left.join(", ")}`);
         const lines = readFileSync(`${file}.journal`, "utf8");
@@ -300,7 +313,7 @@ export async function migrations(o: { bulk: number; auditEntries: number }): Pro
     const shapes: Array<[string, StoreDoc, (doc: unknown) => string]> = [
       ["empty", only({}), (d) => JSON.stringify(d, null, 2)],
       ["only an allowlist", only({ dm: { requests: [], allowlist } }), (d) => JSON.stringify(d)],
-      ["pending DM and device requests", only({ dm: { requests: rich.dm.requests, allowlist: {} }, devices: { bootstrapTokens: rich.devices.bootstrapTokens, requests: rich.devices.requests, paired: [] } }), (d) => JSON.stringify(d, null, 2)],
+      ["pending DM and device requests", only({ dm: { requests: rich.dm.requests, allowlist: {} }, devices: { bootstrapTokens: rich.devices.bootstrapTokens.filter((t) => rich.devices.requests.some((r) => r.tokenId === t.id)), requests: rich.devices.requests, paired: [] } }), (d) => JSON.stringify(d, null, 2)],
       ["paired devices", only({ devices: { bootstrapTokens: [], requests: [], paired: rich.devices.paired } }), (d) => JSON.stringify(d)],
       ["notifications", only({ notifications: rich.notifications }), (d) => JSON.stringify(d)],
       ["owners", only({ owners: rich.owners }), (d) => JSON.stringify(d, null, 1)],
@@ -321,18 +334,20 @@ export async function migrations(o: { bulk: number; auditEntries: number }): Pro
       try {
         // Two processes opened it before the upgrade wrote anything: both read v1, then both change it.
         const first = new PairingStore({ file, clock: clock().fn });
-        const second = new PairingStore({ file, clock: clock().fn, backend: new FileBackend(file) });
+        const secondBackend = new FileBackend(file);
+        const second = new PairingStore({ file, clock: clock().fn, backend: secondBackend });
         if (!same(await readStoreFiles(file), doc)) problems.push("read as v1, items differ");
         await first.read();
         await second.read();
         if (readFileSync(file, "utf8") !== bytes) problems.push("reading changed the file");
         await first.setNotify(9001, true); // no audit entry: a full audit keeps every entry
         await second.setNotify(9002, true);
+        await secondBackend.close();
         const after = await readStoreFiles(file);
         const expected = structuredClone(doc);
         expected.owners = { ...expected.owners, "9001": { notify: true }, "9002": { notify: true } };
         if (same(after, expected)) f.kept += n;
-        else problems.push("items differ after migration");
+        else problems.push(`items differ after migration: ${firstDifference(items(after), items(expected))}`);
         if (existsSync(`${file}.v1`) && readFileSync(`${file}.v1`, "utf8") === bytes) f.backupsIdentical++;
         else problems.push(`store.json.v1 is ${existsSync(`${file}.v1`) ? `not the old file (it starts ${JSON.stringify(readFileSync(`${file}.v1`, "utf8").slice(0, 30))})` : "missing"}`);
         if (JSON.parse(readFileSync(file, "utf8")).version !== 2) problems.push("the snapshot is not version 2");
