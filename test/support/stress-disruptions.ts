@@ -171,8 +171,13 @@ async function underDisruption(o: { writers: number; pad: number; sharedKeys: nu
     const lastAnswer = await last.send("allow final");
     await last.close();
 
-    const fresh = await readStoreFiles(file);
-    const followed = await follower.current();
+    // A store that can no longer be read is reported with the figures, not instead of them.
+    const unreadable = (e: Error) => {
+      followerErrors.push(`after the run: ${e.message}`);
+      return undefined;
+    };
+    const fresh = (await readStoreFiles(file).catch(unreadable)) ?? (await follower.current());
+    const followed = await follower.current().catch(unreadable) ?? fresh;
     await follower.close();
     const stored = fresh.dm.allowlist.stress?.default ?? {};
     const verdict = judge(ops, stored);
