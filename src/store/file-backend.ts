@@ -256,8 +256,9 @@ export class FileBackend implements StoreBackend {
    * the old journal, then the new journal in its place.
    */
   private async compact(): Promise<void> {
-    if (this.foundVersion < STORE_VERSION) {
-      // Migrating: the old file stays beside the new one, byte for byte, under its version's name.
+    // Migrating: the old file stays beside the new one, byte for byte, under its version's name; unless
+    // another process that also read the old file migrated it first (its backup is the old file).
+    if (this.foundVersion < STORE_VERSION && (await versionOnDisk(this.file)) < STORE_VERSION) {
       const backup = `${this.file}.v${this.foundVersion}`;
       await fs.rm(backup, { force: true });
       await fs.link(this.file, backup);
@@ -295,6 +296,10 @@ async function statOrUndefined(file: string): Promise<Stats | undefined> {
     if (e.code === "ENOENT") return undefined;
     throw e;
   });
+}
+
+async function versionOnDisk(file: string): Promise<number> {
+  return (JSON.parse(await fs.readFile(file, "utf8")) as { version: number }).version;
 }
 
 const sameFile = (a: Stats, b: Stats): boolean => a.ino === b.ino && a.dev === b.dev;

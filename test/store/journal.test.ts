@@ -130,4 +130,23 @@ describe("a version 1 store", () => {
     expect(Object.keys(doc.dm.allowlist.whatsapp!.default!).sort()).toEqual(["+491", "+492"]);
     expect(doc.audit).toHaveLength(2);
   });
+
+  // Found by the stress suite: a second process that had read the v1 file replaced the backup with the
+  // first process's v2 snapshot when it wrote.
+  it("keeps the old file as store.json.v1 when two processes read it as v1 and both change it", async () => {
+    t = tempStore();
+    const file = path.join(t.dir, "old.json");
+    const bytes = JSON.stringify(v1);
+    writeFileSync(file, bytes, { mode: 0o600 });
+    const other = new FileBackend(file);
+    const first = new PairingStore({ file });
+    const second = new PairingStore({ file, backend: other });
+    await first.read();
+    await second.read();
+    await first.setNotify(1, true);
+    await second.setNotify(2, true);
+    expect(readFileSync(`${file}.v1`, "utf8")).toBe(bytes);
+    expect((await readStoreFiles(file)).owners).toEqual({ "42": { notify: false }, "1": { notify: true }, "2": { notify: true } });
+    await other.close();
+  });
 });
