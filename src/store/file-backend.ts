@@ -15,6 +15,8 @@ import { corrupt, SnapshotFile, syncFolder, writeDurably } from "./snapshot.js";
 
 /** Compaction starts when the journal passes this size: a new process reads at most this much of it. */
 const COMPACT_BYTES = 256 * 1024;
+/** How long a partial last line must stay the same before the lock holder cuts it off as torn. */
+const TORN_TAIL_WAIT_MS = 20;
 /** How often a writer re-runs a batch that another writer fenced off before giving up. */
 const MAX_FENCED_RETRIES = 20;
 
@@ -131,13 +133,20 @@ export class FileBackend implements StoreBackend {
       }
       const { size } = await this.journal.stat();
       if (size === this.offset && !this.sealed) return;
-      if (!this.sealed) await this.readJournal(size, locked);
+      if (!this.sealed) {
+        const read = await this.readJournal(size, locked);
+        if (read === "missed-compactions") {
+          await this.reload();
+          continue;
+        }
+        if (read === "again") continue;
+      }
       if (!this.sealed) return;
       // Compaction replaced this journal: continue in the new one, if it is there yet.
       const current = await statOrUndefined(this.journalFile);
       const mine = await this.journal.stat();
       if (!current || sameFile(current, mine)) {
-        if (locked) await this.replaceJournal(); // a compaction that crashed before its rename
+        if (locked) await this.finishCompaction(); // its compactor died (or stalls) after sealing
         return;
       }
       await this.journal.close();
@@ -145,6 +154,10 @@ export class FileBackend implements StoreBackend {
     }
   }
 
+  /**
+   * Reads the snapshot, then opens the journal it continues. A journal that starts after the snapshot
+   * means a compaction ran in between: read the snapshot again.
+   */
   private async load(): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {
       this.db.data = emptyStore();
@@ -155,19 +168,31 @@ export class FileBackend implements StoreBackend {
       this.durableSeq = this.seq;
       await this.journal?.close();
       this.journal = undefined;
-      const base = await this.peekJournalBase();
-      if (base === undefined || base <= this.seq) return;
-      // The journal is newer than the snapshot we read: a compaction ran in between. Read again.
+      if (!(await this.openJournal(false))) return;
+      const base = await this.journalBase(this.journal!);
+      if (base <= this.seq) return;
     }
     throw corrupt(this.journalFile, "it starts after the snapshot's last change; the snapshot is missing changes");
   }
 
-  private async peekJournalBase(): Promise<number | undefined> {
-    const text = await fs.readFile(this.journalFile, { encoding: "utf8", flag: "r" }).catch(() => undefined);
-    if (text === undefined) return undefined;
-    const first = text.slice(0, text.indexOf("\n"));
-    const line = decodeLine(first);
-    return typeof line === "object" && line.kind === "header" ? line.base : undefined;
+  /** Missed more than one compaction (a reader that slept): start again from the newest snapshot. */
+  private async reload(): Promise<void> {
+    this.doc = undefined;
+    await this.load();
+    // Nothing in between can be told as events: listeners get the whole state to look at again.
+    const view = viewOf(this.doc!);
+    for (const listener of this.listeners) listener([], view);
+  }
+
+  private async journalBase(handle: FileHandle): Promise<number> {
+    const head = Buffer.alloc(256);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const { lines } = splitLines(head.subarray(0, bytesRead), 0);
+    const line = lines[0] ? decodeLine(lines[0].text) : "it is empty";
+    if (typeof line === "string" || line.kind !== "header") {
+      throw corrupt(this.journalFile, `its first line is not a header: ${typeof line === "string" ? line : line.kind}`);
+    }
+    return line.base;
   }
 
   /** Opens the journal at its path; returns whether it exists. */
@@ -188,8 +213,11 @@ export class FileBackend implements StoreBackend {
     return true;
   }
 
-  /** Reads new bytes up to `size`, applying each record in sequence. */
-  private async readJournal(size: number, locked: boolean): Promise<void> {
+  /**
+   * Reads new bytes up to `size`, applying each record in sequence. Says "missed-compactions" when the
+   * journal starts after our state, "again" when a partial last line turned out to be a write in progress.
+   */
+  private async readJournal(size: number, locked: boolean): Promise<"done" | "again" | "missed-compactions"> {
     const handle = this.journal!;
     const bytes = Buffer.alloc(size - this.offset);
     const { bytesRead } = await handle.read(bytes, 0, bytes.length, this.offset);
@@ -200,11 +228,14 @@ export class FileBackend implements StoreBackend {
       if (typeof line === "string") throw corrupt(this.journalFile, `the line at byte ${lineStart} is damaged: ${line}`);
       if (line.kind === "header") {
         if (lineStart !== 0) throw corrupt(this.journalFile, `a header stands in the middle, at byte ${lineStart}`);
-        if (line.base > this.seq) throw corrupt(this.journalFile, `it continues change ${line.base}, but the snapshot ends at change ${this.seq}`);
+        if (line.base > this.seq) return "missed-compactions";
       } else if (line.kind === "seal") {
-        this.offset = end;
-        this.sealed = true;
-        return;
+        if (line.seq > this.seq) throw corrupt(this.journalFile, `it is sealed at change ${line.seq}, but changes ${this.seq + 1} to ${line.seq} are missing`);
+        if (line.seq === this.seq) {
+          this.offset = end;
+          this.sealed = true;
+          return "done";
+        } // else: a seal below what we have was written by a compactor that had lost the lock: void.
       } else if (line.record.seq === this.seq + 1) {
         this.applied(line.record);
       } else if (line.record.seq > this.seq + 1) {
@@ -212,11 +243,15 @@ export class FileBackend implements StoreBackend {
       } // else: at or below what we have: compacted already, or a fenced-off write. Skipped.
       this.offset = end;
     }
-    // A partial last line: a write in progress, or torn by a crash. Only the lock holder repairs it.
+    // A partial last line: a write in progress, or torn by a crash. Only the lock holder repairs it, and
+    // only once it stops growing (a write in progress, even by a writer that lost the lock, ends in microseconds).
     if (tail > 0 && locked && bytesRead === bytes.length) {
+      await new Promise((resolve) => setTimeout(resolve, TORN_TAIL_WAIT_MS));
+      if ((await handle.stat()).size !== size) return "again";
       await handle.truncate(this.offset);
       await handle.datasync();
     }
+    return "done";
   }
 
   private applied(record: JournalRecord): void {
@@ -230,13 +265,19 @@ export class FileBackend implements StoreBackend {
   }
 
   /** Appends a record and proves it is the next one in the journal; false when it was fenced off. */
-  private async append(record: JournalRecord): Promise<boolean> {
+  private append(record: JournalRecord): Promise<boolean> {
+    return this.appendLine(Buffer.from(encodeRecord(record)));
+  }
+
+  /**
+   * The fence: a line counts only if it stands right where this process read up to. Another writer that
+   * got in first (this one having lost the lock, paused) pushes it further: then it is void for everyone.
+   */
+  private async appendLine(bytes: Buffer): Promise<boolean> {
     const handle = this.journal!;
-    const bytes = Buffer.from(encodeRecord(record));
     await handle.write(bytes, 0, bytes.length, null);
     const { size } = await handle.stat();
     if (size !== this.offset + bytes.length) {
-      // Someone appended too: ours counts only if it stands right where we read up to.
       const head = Buffer.alloc(Math.min(size - this.offset, bytes.length));
       await handle.read(head, 0, head.length, this.offset);
       if (!head.equals(bytes)) return false;
@@ -251,11 +292,25 @@ export class FileBackend implements StoreBackend {
   }
 
   /**
-   * Writes the state as the new snapshot and starts a fresh journal: snapshot first (a crash then
-   * leaves a journal whose records the snapshot already holds, which readers skip), then a seal on
-   * the old journal, then the new journal in its place.
+   * Folds the journal into a new snapshot. First the seal, appended through the same fence as a record:
+   * it proves nobody wrote since we read, and ends this journal for every reader. Then anyone holding
+   * the lock can finish the compaction (see finishCompaction); a compactor fenced off does nothing.
    */
   private async compact(): Promise<void> {
+    if (this.journal && !this.sealed) {
+      if (!(await this.appendLine(Buffer.from(encodeSeal(this.seq))))) return;
+      this.sealed = true;
+      await this.journal.datasync();
+    }
+    await this.finishCompaction();
+  }
+
+  /**
+   * Writes the state (as of the seal) as the snapshot and puts a new journal in place of the sealed one.
+   * Each step is conditional, so a compactor that lost the lock and wakes up late undoes nothing: the
+   * snapshot replaces only an older one, the new journal only the journal we sealed (or none at all).
+   */
+  private async finishCompaction(): Promise<void> {
     // Migrating: the old file stays beside the new one, byte for byte, under its version's name; unless
     // another process that also read the old file migrated it first (its backup is the old file).
     if (this.foundVersion < STORE_VERSION && (await versionOnDisk(this.file)) < STORE_VERSION) {
@@ -264,27 +319,33 @@ export class FileBackend implements StoreBackend {
       await fs.link(this.file, backup);
     }
     this.db.data = this.doc!;
+    this.snapshot.installUnlessNewer = this.seq;
     await this.db.write();
     this.foundVersion = STORE_VERSION;
-    await this.replaceJournal();
-  }
 
-  /** Seals the current journal and puts a new, empty one in its place; the snapshot must hold `seq`. */
-  private async replaceJournal(): Promise<void> {
-    const old = this.journal;
-    if (old && !this.sealed) {
-      await old.write(encodeSeal(this.seq), null);
-      await old.datasync();
-    }
+    const sealed = this.journal;
     const temp = `${this.journalFile}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
     const handle = await fs.open(temp, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_EXCL, 0o600);
     const header = encodeHeader(this.seq);
-    await handle.write(header, null);
-    await handle.datasync();
-    await fs.rename(temp, this.journalFile);
+    try {
+      await handle.write(header, null);
+      await handle.datasync();
+      const current = await statOrUndefined(this.journalFile);
+      if (sealed ? !current || !sameFile(current, await sealed.stat()) : current !== undefined) {
+        // Another writer finished this compaction first: follow its journal from the next catch-up.
+        await handle.close();
+        await sealed?.close();
+        this.journal = undefined;
+        return;
+      }
+      if (sealed) await fs.rename(temp, this.journalFile);
+      else await fs.link(temp, this.journalFile); // fails if another writer created one meanwhile: theirs stands
+    } finally {
+      await fs.rm(temp, { force: true });
+    }
     await syncFolder(path.dirname(this.file));
     this.durableSeq = this.seq;
-    await old?.close();
+    await sealed?.close();
     this.journal = handle;
     this.offset = Buffer.byteLength(header);
     this.sealed = false;

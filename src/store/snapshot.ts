@@ -13,6 +13,8 @@ import { MIGRATIONS, STORE_VERSION, StoreSchema, type StoreDoc } from "./schema.
 export class SnapshotFile implements Adapter<StoreDoc> {
   /** The version the file had before migration, once read. */
   readVersion: number | undefined;
+  /** Set by compaction: the next write replaces the file only if the file's own `seq` is not newer. */
+  installUnlessNewer: number | undefined;
 
   constructor(readonly file: string) {}
 
@@ -30,7 +32,9 @@ export class SnapshotFile implements Adapter<StoreDoc> {
   }
 
   async write(doc: StoreDoc): Promise<void> {
-    await writeDurably(this.file, JSON.stringify(doc) + "\n");
+    const mine = this.installUnlessNewer;
+    this.installUnlessNewer = undefined;
+    await writeDurably(this.file, JSON.stringify(doc) + "\n", mine === undefined ? undefined : async () => (await seqOnDisk(this.file)) <= mine);
   }
 }
 
@@ -71,8 +75,28 @@ export const corrupt = (file: string, problem: string): PairbotError =>
     `The store ${file} cannot be used: ${problem}. pairbot will not change it; repair or restore the file (format: docs/store.md).`,
   );
 
-/** Writes a whole file through a uniquely named temp file; durable once this returns. */
-export async function writeDurably(file: string, text: string): Promise<void> {
+/**
+ * The `seq` of the snapshot on disk, read from its first bytes (pairbot writes `version` and `seq`
+ * first); -1 when there is none or it is older than version 2.
+ */
+async function seqOnDisk(file: string): Promise<number> {
+  const handle = await fs.open(file, "r").catch(() => undefined);
+  if (!handle) return -1;
+  try {
+    const head = Buffer.alloc(64);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const match = /^\{"version":\d+,"seq":(\d+)/.exec(head.toString("utf8", 0, bytesRead));
+    return match ? Number(match[1]) : -1;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Writes a whole file through a uniquely named temp file; durable once this returns. With `install`,
+ * the temp file replaces the file only if `install()` says so just before (else it is deleted).
+ */
+export async function writeDurably(file: string, text: string, install?: () => Promise<boolean>): Promise<void> {
   const temp = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
   const handle = await fs.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   try {
@@ -85,6 +109,10 @@ export async function writeDurably(file: string, text: string): Promise<void> {
   }
   await handle.close();
   try {
+    if (install && !(await install())) {
+      await fs.rm(temp, { force: true });
+      return;
+    }
     await fs.rename(temp, file);
   } catch (e) {
     await fs.rm(temp, { force: true });

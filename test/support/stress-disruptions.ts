@@ -211,6 +211,7 @@ interface Harness {
  * Lost: an acknowledged allow of a writer's own key missing. For a shared key, the changes that may be
  * last are those no acknowledged change began after (a change whose writer was killed may land any time);
  * undone: the key is allowed though every one of them is a revoke; lost also counts the other way round.
+ * A change of a killed writer may also never have landed.
  */
 function judge(ops: Op[], stored: Record<string, unknown>) {
   let lost = 0;
@@ -228,6 +229,12 @@ function judge(ops: Op[], stored: Record<string, unknown>) {
     const acked = keyOps.filter((op) => op.result === "ack");
     const last = keyOps.filter((op) => !acked.some((later) => later.sentAt > (op.ackAt ?? Infinity)));
     const possible = new Set(last.map((op) => op.kind));
+    // A change whose writer was killed may never have landed: then the key is as the latest acknowledged
+    // change before it left it (or absent, as at the start).
+    if (last.some((op) => op.result === "unknown")) {
+      const before = acked.filter((op) => !last.includes(op)).sort((a, b) => a.ackAt! - b.ackAt!).at(-1);
+      possible.add(before?.kind ?? "revoke");
+    }
     const present = Object.hasOwn(stored, key);
     if (present && !possible.has("allow")) undone++;
     if (!present && possible.size > 0 && !possible.has("revoke")) lost++;
