@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, afterEach, describe, expect, it } from "vitest";
+import { SPAWNS_TIMEOUT, assertBuilt, pairbot } from "../cli/run-pairbot.js";
+import { startGatewayProcess, type GatewayProcess } from "../support/gateway-process.js";
+import { RawClient, deviceKey, refusal } from "./helpers.js";
+
+/** The doors as users run them: `bin/pairbot.js`, the bundled CLI that loads the gateway and node code. */
+let gw: GatewayProcess | undefined;
+beforeAll(() => assertBuilt());
+afterEach(async () => {
+  await gw?.stop();
+  gw = undefined;
+});
+afterAll(async () => gw?.stop());
+
+const guess = async (url: string) => {
+  const client = new RawClient(url);
+  await client.hello(deviceKey(), { bootstrapToken: "G".repeat(43) }).catch(() => undefined);
+  return refusal(client);
+};
+
+describe("pairbot gateway (the shipped binary)", { timeout: SPAWNS_TIMEOUT }, () => {
+  it("answers a wrong bootstrap token with token_invalid, and throttles an address that keeps guessing", async () => {
+    gw = await startGatewayProcess();
+    expect(await guess(gw.url)).toEqual({ code: "token_invalid", closeCode: 4001 });
+    const codes: unknown[] = [];
+    for (let i = 0; i < 7; i++) codes.push((await guess(gw.url)).code);
+    expect(codes.slice(0, 4)).toEqual(Array(4).fill("token_invalid"));
+    expect(codes.at(-1)).toBe("throttled");
+    expect(gw.output()).not.toContain("internal_error");
+  });
+
+  it("answers a bad sender id on the channel endpoint with 400 and a sentence", async () => {
+    gw = await startGatewayProcess();
+    const res = await fetch(`${gw.httpUrl}/channels/whatsapp/messages`, { method: "POST", body: JSON.stringify({ senderId: "   ", text: "hi" }) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toMatch(/^Invalid sender id: it is empty/);
+  });
+});
+
+describe("pairbot node pair (the shipped binary)", { timeout: SPAWNS_TIMEOUT }, () => {
+  it("says a damaged setup code is damaged, not that pairbot failed", async () => {
+    const run = await pairbot(["node", "pair", "not-a-code!", "--state", "/nonexistent/node.json"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/setup code is damaged.*Copy it again/);
+    expect(run.stderr).not.toContain("failed unexpectedly");
+  });
+});
