@@ -92,12 +92,7 @@ export async function handleChannelRequest(deps: DmChannelDeps, req: IncomingMes
       res.setHeader("Allow", "POST");
       throw new HttpError(405, "Send messages with POST.");
     }
-    const channel = decodeURIComponent(match[1]!);
-    try {
-      channelName(channel);
-    } catch (e) {
-      throw new HttpError(400, (e as Error).message);
-    }
+    const channel = channelOfPath(match[1]!);
     const body = await readJson(req);
     sendJson(res, 200, await receiveMessage(deps, channel, body));
   } catch (e) {
@@ -111,6 +106,20 @@ export async function handleChannelRequest(deps: DmChannelDeps, req: IncomingMes
     else sendJson(res, 500, { error: "The gateway failed to handle this message; see its log." });
   }
   return true;
+}
+
+function channelOfPath(segment: string): string {
+  let channel: string;
+  try {
+    channel = decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, "The channel name in the path is not valid percent-encoding; use a name like whatsapp: POST /channels/whatsapp/messages.");
+  }
+  try {
+    return channelName(channel);
+  } catch (e) {
+    throw new HttpError(400, (e as Error).message);
+  }
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
