@@ -35,8 +35,9 @@ export class RefusalCounter {
   }
 
   private flush(windowMs: number): void {
+    const span = windowMs === 60_000 ? "minute" : `${windowMs / 1000} s`;
     for (const [channel, refused] of Object.entries(this.window)) {
-      this.log.warn({ channel, refused, seconds: windowMs / 1000 }, `${refused} requests on ${channel} were refused in the last ${windowMs / 1000} s`);
+      this.log.warn({ channel, refused, seconds: windowMs / 1000 }, `${refused} requests on ${channel} were refused in the last ${span}`);
     }
     this.window = {};
   }
