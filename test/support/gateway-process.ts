@@ -15,11 +15,12 @@ export async function startGatewayProcess(args: string[] = [], env: NodeJS.Proce
     cwd: dir,
     env: { PATH: process.env.PATH, HOME: dir, STORE_PATH: file, LOG_LEVEL: "info", ...env },
   });
-  let url = "";
   await Promise.race([
-    proc.until((p) => p.lines.some((l) => (url = /^Gateway listening on (\S+)/.exec(l)?.[1] ?? "") !== "")),
+    // The last line the gateway prints at start says who may post channel messages.
+    proc.until((p) => p.lines.some((l) => l.startsWith("Channel adapters"))),
     new Promise((_, reject) => setTimeout(() => reject(new Error(`gateway did not start: ${proc.stderr}`)), 15_000)),
   ]);
+  const url = proc.lines.map((l) => /^Gateway listening on (\S+)/.exec(l)?.[1]).find(Boolean)!;
   return {
     dir,
     file,
