@@ -69,8 +69,8 @@ export class RawClient {
   private waiters: (() => void)[] = [];
   private readonly ws: WebSocket;
 
-  constructor(url: string, headers: Record<string, string> = {}) {
-    this.ws = new WebSocket(url, { headers });
+  constructor(url: string, headers: Record<string, string> = {}, localAddress?: string) {
+    this.ws = new WebSocket(url, { headers, ...(localAddress ? { localAddress } : {}) });
     this.ws.on("message", (data) => {
       this.frames.push(JSON.parse(data.toString()) as Record<string, unknown>);
       for (const w of this.waiters.splice(0)) w();

@@ -7,13 +7,15 @@ import { tempDir } from "./temp-store.js";
  * `pairbot gateway` as users run it: `node bin/pairbot.js gateway --port 0 ...` over a store in a
  * fresh temp folder. `owner` is a library store on the same file, standing in for the bot.
  */
-export async function startGatewayProcess(args: string[] = [], env: NodeJS.ProcessEnv = {}) {
+export async function startGatewayProcess(args: string[] = [], env: NodeJS.ProcessEnv = {}, options: { openFiles?: number } = {}) {
   const { dir, remove } = tempDir("pairbot-gwp-");
   const file = path.join(dir, "store.json");
   const owner = new PairingStore({ file });
   const proc = new LineProcess(path.join(repoRoot, "bin", "pairbot.js"), ["gateway", "--port", "0", ...args], {
     cwd: dir,
     env: { PATH: process.env.PATH, HOME: dir, STORE_PATH: file, LOG_LEVEL: "info", ...env },
+    // The gateway as on a machine with few descriptors: the shell lowers `ulimit -n`, then runs Node.
+    ...(options.openFiles ? { wrap: ["/bin/sh", "-c", `ulimit -n ${options.openFiles} && exec "$@"`, "sh"] } : {}),
   });
   await Promise.race([
     // The last line the gateway prints at start says who may post channel messages.
