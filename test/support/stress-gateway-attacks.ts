@@ -77,7 +77,10 @@ export async function connectionFlood(gw: GatewayProcess, sockets: number, addre
   let closedEarly = 0;
   for (const s of flood) void s.closed.then(() => (closedEarly += Date.now() - started < 1500 ? 1 : 0));
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  const held = flood.filter((s) => !s.socket.destroyed && s.socket.readyState === "open").length;
+  const open = flood.filter((s) => !s.socket.destroyed && s.socket.readyState === "open");
+  // Held by the gateway: upgraded and still open. The rest of `open` waits in the kernel's accept queue.
+  const held = open.filter((s) => s.upgraded()).length;
+  const queued = open.length - held;
   const post = await plainPost(`${gw.httpUrl}/channels/whatsapp/messages`, { senderId: "+4917000000", text: "hi" });
   const revokedAt = Date.now();
   await gw.owner.revokeDevice(session.deviceId, "telegram:1");
@@ -85,8 +88,8 @@ export async function connectionFlood(gw: GatewayProcess, sockets: number, addre
   const revocationMs = ended ? Date.now() - revokedAt : undefined;
   for (const s of flood) s.socket.destroy();
   const feedErrors = (gw.output().match(/store feed failed/g) ?? []).length;
-  const line = `connection flood: ${sockets} idle sockets from ${addresses} addresses; ${held} held after 1.5 s, ${closedEarly} dropped at once; a DM post during it: ${post}; revocation of a live session took ${revocationMs ?? "more than 10000"} ms (${ended?.code ?? "not ended"}); store feed errors ${feedErrors}`;
-  return { sockets, held, closedEarly, post, revocationMs, revokedCode: ended?.code, feedErrors, line };
+  const line = `connection flood: ${sockets} idle sockets from ${addresses} addresses; ${held} held by the gateway after 1.5 s, ${queued} still in the kernel's accept queue, ${closedEarly} dropped or cut; a DM post during it: ${post}; revocation of a live session took ${revocationMs ?? "more than 10000"} ms (${ended?.code ?? "not ended"}); store feed errors ${feedErrors}`;
+  return { sockets, held, queued, closedEarly, post, revocationMs, revokedCode: ended?.code, feedErrors, line };
 }
 
 /** A DM post with node:http (fetch retries a reset connection silently): its status, or the error's code and how fast. */
