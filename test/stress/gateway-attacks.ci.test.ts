@@ -4,7 +4,8 @@ import { burstGuessing, connectionFlood, dmFlood, guessing, slowHeaders, startAt
 
 /** The short version of gateway-attacks.test.ts for `npm test`: the shipped gateway, loopback only. */
 let gw: GatewayProcess;
-beforeAll(async () => (gw = await startAttackedGateway()), 30_000);
+// A low total limit shows it holding with a few hundred sockets, light enough to run beside other tests.
+beforeAll(async () => (gw = await startAttackedGateway(["--max-connections", "100"])), 30_000);
 afterAll(async () => gw?.stop());
 
 describe("the shipped gateway under attack (short)", () => {
@@ -19,9 +20,9 @@ describe("the shipped gateway under attack (short)", () => {
   }, 60_000);
 
   it("a connection flood is held to the limits, and a revocation still lands within a second or two", async () => {
-    const f = await connectionFlood(gw, 600, 30);
+    const f = await connectionFlood(gw, 300, 15);
     console.log(f.line);
-    expect(f.held).toBeLessThanOrEqual(450);
+    expect(f.held).toBeLessThanOrEqual(100);
     expect(f.revokedCode).toBe("revoked");
     expect(f.revocationMs).toBeLessThan(2500);
   }, 60_000);

@@ -18,11 +18,11 @@ const elapsed = (since: number) => (Date.now() - since) / 1000;
 const count = (codes: unknown[]) => codes.reduce<Record<string, number>>((m, c) => ({ ...m, [String(c)]: (m[String(c)] ?? 0) + 1 }), {});
 
 /** The gateway under attack: a token file for adapters, and (like the issue's machine) `ulimit -n 1024`. */
-export async function startAttackedGateway(): Promise<GatewayProcess> {
+export async function startAttackedGateway(extraArgs: string[] = []): Promise<GatewayProcess> {
   const folder = tempDir("pairbot-attack-");
   const tokens = path.join(folder.dir, "channel-tokens");
   writeFileSync(tokens, `${ADAPTER_TOKEN}\n`);
-  const gw = await startGatewayProcess(["--accounts", "whatsapp=default,work", "--channel-token-file", tokens], {}, { openFiles: 1024 });
+  const gw = await startGatewayProcess(["--accounts", "whatsapp=default,work", "--channel-token-file", tokens, ...extraArgs], {}, { openFiles: 1024 });
   return { ...gw, stop: async () => (await gw.stop(), folder.remove()) };
 }
 

@@ -14,7 +14,8 @@ export class TestClock {
 
 export function tempDir(prefix = "pairbot-"): { dir: string; remove: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  // maxRetries: a store write that lands while the folder is removed would fail the test with ENOTEMPTY.
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }) };
 }
 
 /** A store in a fresh temp folder, with a manual clock; `remove()` deletes it. */
