@@ -1,13 +1,15 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo, Socket } from "node:net";
-import { WebSocketServer, type ServerOptions as WsOptions } from "ws";
-import { systemClock, type Clock, type PairingStore } from "../store/index.js";
+import type { AddressInfo } from "node:net";
+import { WebSocketServer } from "ws";
+import { systemClock, watchStore, type Clock, type PairingStore, type StoreFeed } from "../store/index.js";
+import { DeviceDoor } from "./device-door.js";
+import type { Socket } from "node:net";
+import type { ServerOptions as WsOptions } from "ws";
 import { addressGroup, clientAddress, plainAddress } from "./addresses.js";
 import type { AdapterToken } from "./channel-auth.js";
 import { handleChannelRequest, sendJson, type ChannelHttpDeps } from "./channel-http.js";
 import { ConnectionLimits, defaultConnectionLimits, type ConnectionLimitOptions } from "./connection-limits.js";
-import { DeviceDoor } from "./device-door.js";
 import type { ChannelAccounts } from "./dm-accounts.js";
 import { DEFAULT_PENDING_CAPS, SerialQueue, type PendingCaps } from "./dm-channels.js";
 import type { DmPolicies } from "./dm-policy.js";
@@ -16,7 +18,7 @@ import { silentLog, type GatewayLog } from "./log.js";
 import { MAX_FRAME_BYTES } from "./protocol.js";
 import { loadReplies, type ReplyTemplates } from "./replies.js";
 import { emptyStats, type GatewayStats } from "./stats.js";
-import { startStoreFeed } from "./store-feed.js";
+import { feedErrorReporter } from "./store-feed.js";
 import { AddressThrottle, DEFAULT_THROTTLE, type ThrottleOptions } from "./throttle.js";
 
 export interface GatewayOptions {
@@ -118,10 +120,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     socket.destroy();
   }
 
-  let stopFeed: (() => void) | undefined;
+  let feed: StoreFeed | undefined;
   return {
     async listen() {
-      stopFeed = await startStoreFeed(store.file, (events, doc) => door.onStoreEvents(events, doc), log);
+      feed = watchStore(store.file, (events, doc) => door.onStoreEvents(events, doc), {
+        pollMs: 500, // revocations close sessions within a second even where folder watching fails
+        onError: feedErrorReporter(log),
+      });
+      await feed.ready;
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(options.port ?? 18789, host, () => {
@@ -137,7 +143,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return `${options.tls ? "wss" : "ws"}://${shown}:${port}`;
     },
     async close() {
-      stopFeed?.();
+      feed?.close();
       refusals.stop();
       door.closeAll();
       for (const client of wss.clients) client.terminate();

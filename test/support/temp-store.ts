@@ -14,7 +14,7 @@ export class TestClock {
 
 export function tempDir(prefix = "pairbot-"): { dir: string; remove: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  // maxRetries: a store write that lands while the folder is removed would fail the test with ENOTEMPTY.
+  // Retries: a change still in flight when a test ends may create the lock folder while the tree is removed.
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }) };
 }
 
