@@ -2,12 +2,15 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { CliContext } from "../cli/context.js";
 import { PairbotError } from "../store/index.js";
+import { parseTrustedProxies } from "./addresses.js";
+import { loadAdapterTokens } from "./channel-auth.js";
+import { describeAccounts, parseChannelAccounts } from "./dm-accounts.js";
 import { parseDmPolicies } from "./dm-policy.js";
 import { gatewayLogger } from "./log.js";
 import { createGateway, isLoopback } from "./server.js";
 
 export const GATEWAY_USAGE =
-  "pairbot gateway [--host H] [--port P] [--cert FILE --key FILE] [--policy CHANNEL=POLICY,...] [--locale en|de|ru]";
+  "pairbot gateway [--host H] [--port P] [--cert FILE --key FILE] [--policy CHANNEL=POLICY,...] [--accounts CHANNEL=ACCOUNT,...] [--channel-token-file FILE] [--max-pending-per-channel N] [--max-pending N] [--max-connections N] [--max-connections-per-address N] [--trust-proxy ADDR,...] [--locale en|de|ru]";
 
 /** `pairbot gateway`: runs the reference gateway until SIGINT or SIGTERM. */
 export async function gatewayCommand(args: string[], ctx: CliContext): Promise<number> {
@@ -23,6 +26,13 @@ export async function gatewayCommand(args: string[], ctx: CliContext): Promise<n
         cert: { type: "string" },
         key: { type: "string" },
         policy: { type: "string" },
+        accounts: { type: "string" },
+        "channel-token-file": { type: "string" },
+        "max-pending-per-channel": { type: "string" },
+        "max-pending": { type: "string" },
+        "max-connections": { type: "string" },
+        "max-connections-per-address": { type: "string" },
+        "trust-proxy": { type: "string" },
         locale: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -34,7 +44,8 @@ export async function gatewayCommand(args: string[], ctx: CliContext): Promise<n
   }
   if (values.help) {
     ctx.out(`Usage: ${GATEWAY_USAGE}`);
-    ctx.out("DM policies: pairing (default), allowlist, open, disabled; '*=POLICY' sets the default. Env: GATEWAY_DM_POLICY, GATEWAY_LOCALE.");
+    ctx.out("DM policies: pairing (default), allowlist, open, disabled; '*=POLICY' sets the default. Accounts: only 'default' unless --accounts names more.");
+    ctx.out("Env: GATEWAY_DM_POLICY, GATEWAY_ACCOUNTS, GATEWAY_CHANNEL_TOKEN_FILE, GATEWAY_TRUST_PROXY, GATEWAY_LOCALE. See docs/gateway-protocol.md.");
     return 0;
   }
   const host = values.host ?? "127.0.0.1";
@@ -47,14 +58,34 @@ export async function gatewayCommand(args: string[], ctx: CliContext): Promise<n
   const locale = values.locale ?? ctx.env.GATEWAY_LOCALE ?? "en";
   if (!["en", "de", "ru"].includes(locale)) throw new PairbotError("config_invalid", `Unknown --locale "${locale}": use en, de or ru.`);
 
+  const accounts = new Map([...parseChannelAccounts(ctx.env.GATEWAY_ACCOUNTS ?? "", "GATEWAY_ACCOUNTS"), ...parseChannelAccounts(values.accounts ?? "")]);
+  const tokenFile = values["channel-token-file"] ?? ctx.env.GATEWAY_CHANNEL_TOKEN_FILE;
+  const adapterTokens = tokenFile ? loadAdapterTokens(tokenFile) : undefined;
+  const trustedProxies = parseTrustedProxies(values["trust-proxy"] ?? ctx.env.GATEWAY_TRUST_PROXY ?? "", values["trust-proxy"] ? "--trust-proxy" : "GATEWAY_TRUST_PROXY");
+  const pendingCaps = {
+    ...optionalCount("--max-pending-per-channel", values["max-pending-per-channel"], "perChannel"),
+    ...optionalCount("--max-pending", values["max-pending"], "total"),
+  };
+  const limits = {
+    ...optionalCount("--max-connections", values["max-connections"], "maxConnections"),
+    ...optionalCount("--max-connections-per-address", values["max-connections-per-address"], "maxConnectionsPerAddress"),
+  };
+
   const log = gatewayLogger(ctx.env.LOG_LEVEL ?? "info");
   if (!tls && !isLoopback(host)) {
     ctx.err(`Warning: plain ws:// on ${host} sends device tokens unencrypted; use it only on a LAN you trust, or give --cert and --key for wss://.`);
   }
-  const gateway = createGateway({ store: ctx.store(), host, port, ...(tls ? { tls } : {}), policies, locale, log });
+  const options = { store: ctx.store(), host, port, policies, accounts, pendingCaps, limits, trustedProxies, locale, log };
+  const gateway = createGateway({ ...options, ...(tls ? { tls } : {}), ...(adapterTokens ? { adapterTokens } : {}) });
   const url = await gateway.listen();
   ctx.out(`Gateway listening on ${url} (store: ${ctx.storePath})`);
-  ctx.out(`DM channels: POST ${url.replace(/^ws/, "http")}/channels/<channel>/messages; policies: ${describePolicies(policies)}`);
+  ctx.out(`DM channels: POST ${url.replace(/^ws/, "http")}/channels/<channel>/messages; policies: ${describePolicies(policies)}; accounts: ${describeAccounts(accounts)}`);
+  ctx.out(
+    adapterTokens
+      ? `Channel adapters authenticate with ${adapterTokens.length} token(s) from ${tokenFile} (Authorization: Bearer).`
+      : "Channel adapters: no --channel-token-file, so only clients on this machine may post channel messages.",
+  );
+  if (trustedProxies.size > 0) ctx.out(`X-Forwarded-For is trusted from: ${[...trustedProxies].join(", ")}`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
@@ -68,6 +99,13 @@ function parsePort(text: string): number {
   const port = Number(text);
   if (!/^\d{1,5}$/.test(text) || port > 65535) throw new PairbotError("config_invalid", `Invalid --port "${text}": give a number from 0 to 65535, like 18789.`);
   return port;
+}
+
+/** `--max-pending 50` -> { total: 50 }; absent -> {} (the default stands). */
+function optionalCount<K extends string>(flag: string, text: string | undefined, key: K): Partial<Record<K, number>> {
+  if (text === undefined) return {};
+  if (!/^\d{1,6}$/.test(text) || Number(text) < 1) throw new PairbotError("config_invalid", `Invalid ${flag} "${text}": give a whole number of at least 1, like 32.`);
+  return { [key]: Number(text) } as Partial<Record<K, number>>;
 }
 
 function readPem(file: string, flag: string): Buffer {

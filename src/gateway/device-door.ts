@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { WebSocket } from "ws";
 import { isPairbotError, outcomeOf, type PairingStore, type StoreDoc, type StoreEvent } from "../store/index.js";
+import type { ClientAddress } from "./addresses.js";
 import type { GatewayLog } from "./log.js";
 import { CLOSE_CODES, COUNTS_AS_FAILURE, HelloSchema, PROTOCOL_VERSION, SessionFrameSchema, parseFrame, type GatewayFrame, type Hello, type ReasonCode } from "./protocol.js";
 import { verifyChallenge } from "./signature.js";
@@ -13,12 +14,16 @@ export interface DeviceDoorDeps {
   throttle: AddressThrottle;
   stats: GatewayStats;
   helloTimeoutMs: number;
+  /** Connections from one address group that may wait for their hello at once. */
+  maxHandshakesPerAddress: number;
 }
 
 /** One connection, from challenge to close. */
 interface Connection {
   ws: WebSocket;
   address: string;
+  /** What the throttle and the handshake cap count by: the address, or its IPv6 /64. */
+  group: string;
   nonce: string;
   state: "challenged" | "checking" | "waiting" | "minting" | "open" | "closed";
   hello?: Hello;
@@ -48,24 +53,40 @@ export class DeviceDoor {
 
   constructor(private readonly deps: DeviceDoorDeps) {}
 
-  accept(ws: WebSocket, address: string): void {
-    const { stats, throttle } = this.deps;
+  accept(ws: WebSocket, { address, group }: ClientAddress): void {
+    const { stats } = this.deps;
     stats.connections += 1;
-    const c: Connection = { ws, address, nonce: randomBytes(32).toString("base64url"), state: "challenged" };
+    const c: Connection = { ws, address, group, nonce: randomBytes(32).toString("base64url"), state: "challenged" };
+    const handshaking = this.live((o) => o.state === "challenged" && o.group === group).length;
     this.connections.add(c);
     ws.on("close", () => this.forget(c));
     ws.on("error", (e: Error & { code?: string }) => {
       if (e.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") this.count(c, "frame_too_large"); // ws closes with 1009 itself
       else this.deps.log.warn({ remoteAddress: address, err: e.message }, "connection error");
     });
-    const wait = throttle.waitFor(address);
-    if (wait > 0) {
-      this.refuse(c, "throttled", `Too many failed attempts from your address; try again in ${Math.ceil(wait / 1000)} s.`, wait);
-      return;
+    if (this.refuseIfThrottled(c)) return;
+    if (handshaking >= this.deps.maxHandshakesPerAddress) {
+      return this.refuse(c, "throttled", `Too many connections from your address are waiting to say hello; finish those first.`, this.deps.helloTimeoutMs);
     }
     ws.on("message", (data, isBinary) => void this.onFrame(c, isBinary ? undefined : data.toString()));
-    c.timer = setTimeout(() => this.refuse(c, "handshake_timeout", `No hello within ${this.deps.helloTimeoutMs / 1000} s of the challenge.`), this.deps.helloTimeoutMs);
+    c.timer = setTimeout(() => this.timeOut(c), this.deps.helloTimeoutMs);
     this.send(c, { type: "challenge", nonce: c.nonce, protocol: PROTOCOL_VERSION });
+  }
+
+  /** Checked when a connection opens and again when its hello arrives: many may open at once. */
+  private refuseIfThrottled(c: Connection): boolean {
+    const wait = this.deps.throttle.waitFor(c.group);
+    if (wait > 0) this.refuse(c, "throttled", `Too many failed attempts from your address; try again in ${Math.ceil(wait / 1000)} s.`, wait);
+    return wait > 0;
+  }
+
+  /** A silent connection is dropped at once: no waiting for a close handshake it will not answer. */
+  private timeOut(c: Connection): void {
+    if (c.state === "closed") return;
+    this.count(c, "handshake_timeout");
+    this.send(c, { type: "error", code: "handshake_timeout", message: `No hello within ${this.deps.helloTimeoutMs / 1000} s of the challenge.` });
+    this.forget(c);
+    c.ws.terminate();
   }
 
   /** Called with every batch of store changes (from any process). */
@@ -94,6 +115,7 @@ export class DeviceDoor {
     if (c.state === "closed") return;
     if (data === undefined) return this.refuse(c, "bad_frame", "Binary frames are not understood; send JSON text frames.");
     if (c.state === "challenged") {
+      if (this.refuseIfThrottled(c)) return;
       const parsed = parseFrame(HelloSchema, data);
       if (!parsed.ok) return this.refuse(c, "bad_frame", parsed.message);
       clearTimeout(c.timer);
@@ -184,7 +206,7 @@ export class DeviceDoor {
     c.deviceId = deviceId;
     c.requestId = requestId;
     this.deps.stats.sessions += 1;
-    this.deps.throttle.succeed(c.address);
+    this.deps.throttle.succeed(c.group);
   }
 
   private reject(c: Connection): void {
@@ -209,7 +231,7 @@ export class DeviceDoor {
   private count(c: Connection, code: ReasonCode): void {
     const refused = this.deps.stats.refused;
     refused[code] = (refused[code] ?? 0) + 1;
-    if (COUNTS_AS_FAILURE.has(code)) this.deps.throttle.fail(c.address);
+    if (COUNTS_AS_FAILURE.has(code)) this.deps.throttle.fail(c.group);
     this.deps.log.warn({ remoteAddress: c.address, reason: code, ...(c.deviceId ? { deviceId: c.deviceId } : {}) }, "connection refused");
   }
 

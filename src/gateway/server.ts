@@ -1,15 +1,24 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
 import { systemClock, type Clock, type PairingStore, type StoreFeed } from "../store/index.js";
 import { DeviceDoor } from "./device-door.js";
-import { handleChannelRequest, sendJson } from "./dm-channels.js";
+import type { Socket } from "node:net";
+import type { ServerOptions as WsOptions } from "ws";
+import { addressGroup, clientAddress, plainAddress } from "./addresses.js";
+import type { AdapterToken } from "./channel-auth.js";
+import { handleChannelRequest, sendJson, type ChannelHttpDeps } from "./channel-http.js";
+import { ConnectionLimits, defaultConnectionLimits, type ConnectionLimitOptions } from "./connection-limits.js";
+import type { ChannelAccounts } from "./dm-accounts.js";
+import { DEFAULT_PENDING_CAPS, SerialQueue, type PendingCaps } from "./dm-channels.js";
 import type { DmPolicies } from "./dm-policy.js";
+import { RefusalCounter } from "./flood.js";
 import { silentLog, type GatewayLog } from "./log.js";
 import { MAX_FRAME_BYTES } from "./protocol.js";
 import { loadReplies, type ReplyTemplates } from "./replies.js";
 import { emptyStats, type GatewayStats } from "./stats.js";
+import { feedErrorReporter } from "./store-feed.js";
 import { AddressThrottle, DEFAULT_THROTTLE, type ThrottleOptions } from "./throttle.js";
 
 export interface GatewayOptions {
@@ -20,6 +29,14 @@ export interface GatewayOptions {
   /** PEM certificate and key: the gateway speaks wss:// and https://. */
   tls?: { cert: string | Buffer; key: string | Buffer };
   policies?: DmPolicies;
+  /** The accounts each channel serves; without it, only `default`. */
+  accounts?: ChannelAccounts;
+  pendingCaps?: Partial<PendingCaps>;
+  /** Channel adapters' tokens; without them only loopback clients may post channel messages. */
+  adapterTokens?: readonly AdapterToken[];
+  /** Reverse proxies whose X-Forwarded-For names the client (off unless given). */
+  trustedProxies?: ReadonlySet<string>;
+  limits?: Partial<ConnectionLimitOptions>;
   locale?: string;
   replies?: Map<string, ReplyTemplates>;
   log?: GatewayLog;
@@ -27,7 +44,12 @@ export interface GatewayOptions {
   clock?: Clock;
   throttle?: Partial<ThrottleOptions>;
   helloTimeoutMs?: number;
+  /** How long an HTTP client may take to send its headers, and its whole request. */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
   maxFrameBytes?: number;
+  /** The window of the per-channel refusal summary (tests shorten it). */
+  refusalWindowMs?: number;
 }
 
 export interface Gateway {
@@ -45,14 +67,25 @@ export function createGateway(options: GatewayOptions): Gateway {
   const log = options.log ?? silentLog;
   const host = options.host ?? "127.0.0.1";
   const stats = emptyStats();
+  const trustedProxies = options.trustedProxies ?? new Set<string>();
+  const limitOptions = { ...defaultConnectionLimits(), ...options.limits };
+  const limits = new ConnectionLimits(limitOptions);
   const throttle = new AddressThrottle(options.clock ?? systemClock, { ...DEFAULT_THROTTLE, ...options.throttle });
-  const door = new DeviceDoor({ store, log, throttle, stats, helloTimeoutMs: options.helloTimeoutMs ?? 10_000 });
-  const channels = {
+  const helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
+  const door = new DeviceDoor({ store, log, throttle, stats, helloTimeoutMs, maxHandshakesPerAddress: limitOptions.maxHandshakesPerAddress });
+  const refusals = new RefusalCounter(log, options.refusalWindowMs);
+  const channels: ChannelHttpDeps = {
     store,
     policies: options.policies ?? new Map(),
+    accounts: options.accounts ?? new Map(),
+    caps: { ...DEFAULT_PENDING_CAPS, ...options.pendingCaps },
+    adapterTokens: options.adapterTokens,
+    trustedProxies,
     replies: options.replies ?? loadReplies(),
     defaultLocale: options.locale ?? "en",
     counts: stats.messages,
+    refusals,
+    filing: new SerialQueue(),
     log,
   };
 
@@ -61,16 +94,38 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (!handled) sendJson(res, 404, { error: "Not found: devices connect over WebSocket; channels POST to /channels/<channel>/messages." });
     });
   };
-  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(onRequest);
-  const wss = new WebSocketServer({ server, maxPayload: options.maxFrameBytes ?? MAX_FRAME_BYTES });
-  wss.on("connection", (ws, req) => door.accept(ws, req.socket.remoteAddress ?? "unknown"));
+  // Slow or unfinished headers cost a socket each: give up on them within seconds, checked every second.
+  const httpOptions: ServerOptions = { headersTimeout: options.headersTimeoutMs ?? 5_000, requestTimeout: options.requestTimeoutMs ?? 15_000, connectionsCheckingInterval: 1_000 };
+  const server: Server = options.tls ? createHttpsServer({ ...httpOptions, cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(httpOptions, onRequest);
+  server.on("connection", (socket: Socket) => admit(socket));
+  // closeTimeout: a peer that ignores our close frame is cut off after 2 s, not ws's default 30 s.
+  const wsOptions = { server, maxPayload: options.maxFrameBytes ?? MAX_FRAME_BYTES, closeTimeout: 2_000 } as WsOptions;
+  const wss = new WebSocketServer(wsOptions);
+  wss.on("connection", (ws, req) => door.accept(ws, clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedProxies)));
+
+  /** Every socket counts against the limits from its first byte, before TLS or HTTP is parsed. */
+  function admit(socket: Socket): void {
+    const address = plainAddress(socket.remoteAddress ?? "unknown");
+    const group = addressGroup(address);
+    const admission = limits.admit(group, trustedProxies.has(address));
+    if (admission === "admitted") {
+      socket.once("close", () => limits.release(group));
+      return;
+    }
+    if (admission === "total") stats.dropped.total += 1;
+    else stats.dropped.perAddress += 1;
+    if ((stats.dropped.total + stats.dropped.perAddress) % 100 === 1) {
+      log.warn({ remoteAddress: address, limit: admission, dropped: stats.dropped, open: limits.open }, "connection dropped: too many open connections");
+    }
+    socket.destroy();
+  }
 
   let feed: StoreFeed | undefined;
   return {
     async listen() {
       feed = store.watch((events, doc) => door.onStoreEvents(events, doc), {
         pollMs: 500, // revocations close sessions within a second even where folder watching fails
-        onError: (e) => log.error({ err: e instanceof Error ? e.message : String(e) }, "store feed error"),
+        onError: feedErrorReporter(log),
       });
       await feed.ready;
       await new Promise<void>((resolve, reject) => {
@@ -80,18 +135,22 @@ export function createGateway(options: GatewayOptions): Gateway {
           resolve();
         });
       });
+      if (channels.adapterTokens === undefined) {
+        log.warn({}, "channel endpoint open to loopback clients only: no --channel-token-file given");
+      }
       const { port } = server.address() as AddressInfo;
       const shown = host.includes(":") ? `[${host}]` : host;
       return `${options.tls ? "wss" : "ws"}://${shown}:${port}`;
     },
     async close() {
       feed?.close();
+      refusals.stop();
       door.closeAll();
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
-    stats: () => structuredClone(stats),
+    stats: () => ({ ...structuredClone(stats), refusedRequests: { ...refusals.total }, refusedRequestsThisMinute: refusals.thisMinute() }),
   };
 }

@@ -9,7 +9,12 @@ export interface GatewayStats {
   paired: number;
   authenticated: number;
   refused: Partial<Record<ReasonCode, number>>;
-  messages: { delivered: number; pairing: number; capped: number; notAllowed: number; disabled: number; badRequest: number };
+  /** Sockets closed at once because the gateway had too many open, in total or from one address. */
+  dropped: { total: number; perAddress: number };
+  messages: { delivered: number; pairing: number; capped: number; notAllowed: number; disabled: number; badRequest: number; unauthorized: number; unknownAccount: number };
+  /** DM requests refused per channel (capped, unknown account): since start, and in the current minute. */
+  refusedRequests: Record<string, number>;
+  refusedRequestsThisMinute: Record<string, number>;
 }
 
 export const emptyStats = (): GatewayStats => ({
@@ -19,5 +24,8 @@ export const emptyStats = (): GatewayStats => ({
   paired: 0,
   authenticated: 0,
   refused: {},
-  messages: { delivered: 0, pairing: 0, capped: 0, notAllowed: 0, disabled: 0, badRequest: 0 },
+  dropped: { total: 0, perAddress: 0 },
+  messages: { delivered: 0, pairing: 0, capped: 0, notAllowed: 0, disabled: 0, badRequest: 0, unauthorized: 0, unknownAccount: 0 },
+  refusedRequests: {},
+  refusedRequestsThisMinute: {},
 });

@@ -1,4 +1,4 @@
-import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
 import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -46,13 +46,21 @@ export async function loadNodeState(file: string): Promise<NodeState | undefined
   return parsed.data;
 }
 
-/** Writes through a temp file and a rename, folder 0700 and file 0600: the key and token are secrets. */
+/**
+ * Writes through a temp file and a rename, folder 0700 and file 0600: the key and token are secrets.
+ * The temp file has an unguessable name and is created exclusively (`wx`): in a shared folder nobody
+ * else can have made it first, so nobody else owns the file the rename puts in place.
+ */
 export async function saveNodeState(file: string, state: NodeState): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const temp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(temp, JSON.stringify(state, null, 1) + "\n", { mode: 0o600 });
-  await fs.chmod(temp, 0o600);
-  await fs.rename(temp, file);
+  const temp = `${file}.${randomBytes(8).toString("hex")}.tmp`;
+  try {
+    await fs.writeFile(temp, JSON.stringify(state, null, 1) + "\n", { mode: 0o600, flag: "wx" });
+    await fs.rename(temp, file);
+  } catch (e) {
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+    throw e;
+  }
 }
 
 const privateKeyOf = (state: NodeState): KeyObject =>

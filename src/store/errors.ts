@@ -14,8 +14,15 @@ export type PairbotErrorCode =
   | "setup_code_invalid"
   | "config_invalid";
 
+/**
+ * A brand shared by every copy of this module: the bundled CLI and the gateway it loads each carry
+ * their own PairbotError class, so `instanceof` cannot recognise the other copy's errors.
+ */
+const PAIRBOT_ERROR = Symbol.for("pairbot.error");
+
 export class PairbotError extends Error {
   override readonly name = "PairbotError";
+  readonly [PAIRBOT_ERROR] = true;
   constructor(
     readonly code: PairbotErrorCode,
     message: string,
@@ -30,4 +37,6 @@ export function invalidInput(field: string, reason: string): PairbotError {
   return new PairbotError("invalid_input", `Invalid ${field}: ${reason}`);
 }
 
-export const isPairbotError = (e: unknown): e is PairbotError => e instanceof PairbotError;
+/** True for a PairbotError from any copy of pairbot loaded in this process. */
+export const isPairbotError = (e: unknown): e is PairbotError =>
+  e instanceof PairbotError || (e instanceof Error && (e as { [PAIRBOT_ERROR]?: unknown })[PAIRBOT_ERROR] === true && typeof (e as { code?: unknown }).code === "string");

@@ -13,8 +13,11 @@ export const LIMITS = {
 } as const;
 
 const SLUG = /^[a-z0-9_-]+$/;
-// C0 and C1 controls, DEL, and the bidirectional overrides that can disguise a name.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// C0 and C1 controls, DEL, bidi marks and overrides, zero-width characters, word joiner, BOM and the
+// Hangul fillers: all invisible, so a name could hide or disguise text with them.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0]/g;
+// Line and paragraph separators would start a new line in a card: "Kitchen\u2028Role: node".
+const LINE_BREAK = /[\u2028\u2029\u0085]/g;
 
 // Channel, account and sender id are keys of the allowlist object: as keys these reach Object's prototype.
 const RESERVED_SLUGS = new Set(["__proto__", "constructor"]);
@@ -40,7 +43,7 @@ export const accountName = (value: unknown): string => slug("account", value ?? 
 /** Strips control characters and surrounding space; refuses what is empty or too long afterwards. */
 export function cleanText(field: string, value: unknown, max: number): string {
   if (typeof value !== "string") throw invalidInput(field, "it must be text");
-  const clean = value.replace(CONTROL, "").trim();
+  const clean = value.replace(LINE_BREAK, " ").replace(CONTROL, "").trim();
   if (clean.length === 0) throw invalidInput(field, "it is empty");
   if ([...clean].length > max) throw invalidInput(field, `it is longer than ${max} characters`);
   return clean;
@@ -64,7 +67,7 @@ export function meta(value: unknown): Meta | undefined {
   if (entries.length > LIMITS.metaKeys) throw invalidInput("meta", `it has more than ${LIMITS.metaKeys} keys`);
   for (const [key, v] of entries) {
     const k = cleanText("meta key", key, 32);
-    if (typeof v === "string") out[k] = v.replace(CONTROL, "");
+    if (typeof v === "string") out[k] = v.replace(LINE_BREAK, " ").replace(CONTROL, "");
     else if (typeof v === "number" || typeof v === "boolean" || v === null) out[k] = v;
     else throw invalidInput("meta", `the value of "${k}" must be text, a number, true/false or null`);
   }

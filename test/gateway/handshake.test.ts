@@ -67,10 +67,10 @@ describe("gateway handshake refusals", () => {
     expect(await refusal(client)).toEqual({ code: "scope_denied", closeCode: 4003 });
   });
 
-  it("closes a connection that never says hello", async () => {
+  it("cuts a connection that never says hello (error frame, then the socket is dropped: 1006)", async () => {
     gw = await startGateway({ helloTimeoutMs: 100 });
     const client = new RawClient(gw.url);
-    expect(await refusal(client)).toEqual({ code: "handshake_timeout", closeCode: 4008 });
+    expect(await refusal(client)).toEqual({ code: "handshake_timeout", closeCode: 1006 });
   });
 
   it("slows an address down after repeated failures, and lets it in again after the wait", async () => {

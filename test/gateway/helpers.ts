@@ -1,4 +1,5 @@
-import { generateKeyPairSync, sign } from "node:crypto";
+import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
+import net from "node:net";
 import path from "node:path";
 import WebSocket from "ws";
 import { createGateway, type Gateway, type GatewayOptions } from "../../src/gateway/server.js";
@@ -68,8 +69,8 @@ export class RawClient {
   private waiters: (() => void)[] = [];
   private readonly ws: WebSocket;
 
-  constructor(url: string) {
-    this.ws = new WebSocket(url);
+  constructor(url: string, headers: Record<string, string> = {}, localAddress?: string) {
+    this.ws = new WebSocket(url, { headers, ...(localAddress ? { localAddress } : {}) });
     this.ws.on("message", (data) => {
       this.frames.push(JSON.parse(data.toString()) as Record<string, unknown>);
       for (const w of this.waiters.splice(0)) w();
@@ -119,3 +120,32 @@ export async function refusal(client: RawClient): Promise<{ code: unknown; close
 
 export const bootstrapTokenOf = (setupCode: string): string =>
   (JSON.parse(Buffer.from(setupCode, "base64url").toString("utf8")) as { bootstrapToken: string }).bootstrapToken;
+
+/**
+ * A client that upgrades to WebSocket by hand and then ignores everything, close frames included:
+ * what an attacker holding sockets open does. `closed` resolves with how long the gateway kept it.
+ */
+export function silentSocket(url: string, localAddress = "127.0.0.1") {
+  const { hostname, port } = new URL(url);
+  const started = Date.now();
+  const socket = net.connect({ host: hostname, port: Number(port), localAddress });
+  let received = "";
+  socket.on("data", (d) => (received += d.toString("latin1")));
+  socket.on("error", () => undefined);
+  socket.on("connect", () =>
+    socket.write(`GET / HTTP/1.1\r\nHost: ${hostname}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n\r\n`),
+  );
+  const closed = new Promise<number>((resolve) => socket.on("close", () => resolve(Date.now() - started)));
+  return { socket, closed, received: () => received, upgraded: () => received.startsWith("HTTP/1.1 101") };
+}
+
+/** A client that sends half its HTTP headers and then nothing (a slowloris). */
+export function halfHeaders(url: string) {
+  const { hostname, port } = new URL(url);
+  const started = Date.now();
+  const socket = net.connect({ host: hostname, port: Number(port) }, () => socket.write(`POST /channels/whatsapp/messages HTTP/1.1\r\nHost: ${hostname}\r\n`));
+  socket.on("error", () => undefined);
+  socket.resume(); // read the 408, or "close" never comes
+  const closed = new Promise<number>((resolve) => socket.on("close", () => resolve(Date.now() - started)));
+  return { socket, closed };
+}

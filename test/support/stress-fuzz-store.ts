@@ -148,7 +148,8 @@ function realValues(doc: StoreDoc): Record<(typeof REAL)[number], string> {
 
 function apply(store: PairingStore, o: Operation, doc: StoreDoc): Promise<unknown> {
   const real = realValues(doc) as Record<string, string>;
-  const a = Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === "string" && v in real ? real[v] : v]));
+  // hasOwn: a generated "toString" or "constructor" must stay text, not become Object.prototype's function.
+  const a = Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === "string" && Object.hasOwn(real, v) ? real[v] : v]));
   const s = (k: string) => a[k] as string;
   switch (o.op) {
     case "requestDm": return store.requestDmPairing({ channel: s("channel"), account: s("account"), senderId: s("senderId"), name: s("name"), meta: a.meta });

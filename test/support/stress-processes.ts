@@ -39,8 +39,11 @@ export class LineProcess {
   private waiters: Array<() => void> = [];
   private listeners: Array<(line: string) => void> = [];
 
-  constructor(script: string, args: string[], options: SpawnOptions = {}) {
-    this.child = spawn(process.execPath, [script, ...args], { stdio: ["pipe", "pipe", "pipe"], ...options });
+  /** `wrap` runs Node under another command, e.g. a shell that lowers `ulimit -n` first. */
+  constructor(script: string, args: string[], options: SpawnOptions & { wrap?: string[] } = {}) {
+    const { wrap = [], ...spawnOptions } = options;
+    const [command = process.execPath, ...wrapArgs] = wrap.length > 0 ? [...wrap, process.execPath] : [];
+    this.child = spawn(command, [...wrapArgs, script, ...args], { stdio: ["pipe", "pipe", "pipe"], ...spawnOptions });
     LineProcess.running.add(this);
     this.child.stderr!.on("data", (chunk: Buffer) => (this.stderr += chunk.toString()));
     let markReady: () => void = () => undefined;

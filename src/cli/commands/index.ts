@@ -28,7 +28,10 @@ export const SINGLES = new Map<string, Command>([
  * crypto); these lines for the help repeat their usage so that printing it loads neither.
  */
 export const EXTERNAL = [
-  { usage: "gateway [--host H] [--port P] [--cert FILE --key FILE] [--policy CHANNEL=POLICY,...] [--locale en|de|ru]", summary: "run the reference WebSocket gateway" },
+  {
+    usage: "gateway [--host H] [--port P] [--cert FILE --key FILE] [--policy CHANNEL=POLICY,...] [--accounts CHANNEL=ACCOUNT,...] [--channel-token-file FILE] [--max-pending-per-channel N] [--max-pending N] [--max-connections N] [--max-connections-per-address N] [--trust-proxy ADDR,...] [--locale en|de|ru]",
+    summary: "run the reference WebSocket gateway",
+  },
   { usage: "node pair <setupCode> [--name N] [--platform P] [--role node|operator] [--scopes a,b] [--state FILE]", summary: "pair this machine as a device (a stand-in for the app)" },
   { usage: "node connect [--state FILE] [--stay]", summary: "connect as a paired device" },
 ] as const;

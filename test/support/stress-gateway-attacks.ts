@@ -1,0 +1,133 @@
+import { writeFileSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { connectDevice, pairDevice } from "../../src/node/pairing.js";
+import { RawClient, deviceKey, halfHeaders, refusal, silentSocket } from "../gateway/helpers.js";
+import { startGatewayProcess, type GatewayProcess } from "./gateway-process.js";
+import { tempDir } from "./temp-store.js";
+
+/**
+ * Attacks on `pairbot gateway` as shipped (bin/pairbot.js), from loopback only, each with a fixed count
+ * and a time budget: they stop by themselves. Every attack comes from its own 127.x address, so one
+ * attack's throttle does not hide another's result. Each returns what was tried and what held.
+ */
+
+export const ADAPTER_TOKEN = "stress-adapter-token-7c2e9a";
+const BOGUS_TOKEN = "G".repeat(43);
+const elapsed = (since: number) => (Date.now() - since) / 1000;
+const count = (codes: unknown[]) => codes.reduce<Record<string, number>>((m, c) => ({ ...m, [String(c)]: (m[String(c)] ?? 0) + 1 }), {});
+
+/** The gateway under attack: a token file for adapters, and (like the issue's machine) `ulimit -n 1024`. */
+export async function startAttackedGateway(extraArgs: string[] = []): Promise<GatewayProcess> {
+  const folder = tempDir("pairbot-attack-");
+  const tokens = path.join(folder.dir, "channel-tokens");
+  writeFileSync(tokens, `${ADAPTER_TOKEN}\n`);
+  const gw = await startGatewayProcess(["--accounts", "whatsapp=default,work", "--channel-token-file", tokens, ...extraArgs], {}, { openFiles: 1024 });
+  return { ...gw, stop: async () => (await gw.stop(), folder.remove()) };
+}
+
+async function guessOnce(url: string, from: string): Promise<unknown> {
+  const client = new RawClient(url, {}, from);
+  await client.hello(deviceKey(), { bootstrapToken: BOGUS_TOKEN }).catch(() => undefined);
+  return (await refusal(client)).code;
+}
+
+/** One address guessing bootstrap tokens one after another, as fast as the gateway answers. */
+export async function guessing(gw: GatewayProcess, tries: number, budgetMs: number) {
+  const started = Date.now();
+  const codes: unknown[] = [];
+  let firstThrottleAt: number | undefined;
+  while (codes.length < tries && Date.now() - started < budgetMs) {
+    const code = await guessOnce(gw.url, "127.0.2.1");
+    if (code === "throttled") firstThrottleAt ??= Date.now();
+    codes.push(code);
+  }
+  const evaluated = codes.filter((c) => c !== "throttled").length;
+  const beforeThrottle = codes.indexOf("throttled") < 0 ? codes.length : codes.indexOf("throttled");
+  const rate = beforeThrottle / Math.max(0.001, ((firstThrottleAt ?? Date.now()) - started) / 1000);
+  const line = `guessing: tried ${codes.length} bootstrap tokens from one address in ${elapsed(started).toFixed(1)} s; ${beforeThrottle} evaluated before the throttle (${rate.toFixed(0)} guesses/s), ${evaluated} evaluated in all; outcomes ${JSON.stringify(count(codes))}`;
+  return { tried: codes.length, evaluated, beforeThrottle, outcomes: count(codes), line };
+}
+
+/** Many connections from one address opened at once, then every hello sent at once. */
+export async function burstGuessing(gw: GatewayProcess, connections: number) {
+  const started = Date.now();
+  const clients = Array.from({ length: connections }, () => new RawClient(gw.url, {}, "127.0.2.2"));
+  const nonces = await Promise.all(clients.map((c) => c.challenge().catch(() => undefined)));
+  for (const [i, client] of clients.entries()) {
+    const key = deviceKey();
+    if (nonces[i]) client.send({ type: "hello", publicKey: key.publicKey, signature: key.sign(nonces[i]!), name: "P", platform: "ios", bootstrapToken: BOGUS_TOKEN });
+  }
+  const codes = await Promise.all(clients.map(async (c) => (await refusal(c)).code ?? "dropped"));
+  const evaluated = codes.filter((c) => c === "token_invalid").length;
+  const line = `burst: ${connections} connections from one address at once, then all hellos; ${nonces.filter(Boolean).length} got a challenge, ${evaluated} guesses evaluated; outcomes ${JSON.stringify(count(codes))} in ${elapsed(started).toFixed(1)} s`;
+  return { connections, challenged: nonces.filter(Boolean).length, evaluated, outcomes: count(codes), line };
+}
+
+/**
+ * Idle sockets from many addresses while a paired device holds a live session; the owner revokes it
+ * in the middle of the flood. Measures how many sockets the gateway kept, and how long revocation took.
+ */
+export async function connectionFlood(gw: GatewayProcess, sockets: number, addresses: number) {
+  const stateFile = path.join(gw.dir, "node-state.json");
+  await pairDevice({ setupCode: await gw.setupCode(), stateFile, onPending: (id) => void gw.owner.approveDevice(id, "telegram:1") });
+  const session = await connectDevice({ stateFile });
+  const started = Date.now();
+  const flood = Array.from({ length: sockets }, (_, i) => silentSocket(gw.url, `127.0.3.${1 + (i % addresses)}`));
+  let closedEarly = 0;
+  for (const s of flood) void s.closed.then(() => (closedEarly += Date.now() - started < 1500 ? 1 : 0));
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const open = flood.filter((s) => !s.socket.destroyed && s.socket.readyState === "open");
+  // Held by the gateway: upgraded and still open. The rest of `open` waits in the kernel's accept queue.
+  const held = open.filter((s) => s.upgraded()).length;
+  const queued = open.length - held;
+  const post = await plainPost(`${gw.httpUrl}/channels/whatsapp/messages`, { senderId: "+4917000000", text: "hi" });
+  const revokedAt = Date.now();
+  await gw.owner.revokeDevice(session.deviceId, "telegram:1");
+  const ended = await Promise.race([session.ended, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 10_000))]);
+  const revocationMs = ended ? Date.now() - revokedAt : undefined;
+  for (const s of flood) s.socket.destroy();
+  const feedErrors = (gw.output().match(/store feed failed/g) ?? []).length;
+  const line = `connection flood: ${sockets} idle sockets from ${addresses} addresses; ${held} held by the gateway after 1.5 s, ${queued} still in the kernel's accept queue, ${closedEarly} dropped or cut; a DM post during it: ${post}; revocation of a live session took ${revocationMs ?? "more than 10000"} ms (${ended?.code ?? "not ended"}); store feed errors ${feedErrors}`;
+  return { sockets, held, queued, closedEarly, post, revocationMs, revokedCode: ended?.code, feedErrors, line };
+}
+
+/** A DM post with node:http (fetch retries a reset connection silently): its status, or the error's code and how fast. */
+function plainPost(url: string, body: unknown): Promise<string> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const req = http.request(url, { method: "POST", headers: { Authorization: `Bearer ${ADAPTER_TOKEN}` }, timeout: 5000 }, (res) => {
+      res.resume();
+      resolve(`${res.statusCode} in ${Date.now() - started} ms`);
+    });
+    req.on("timeout", () => req.destroy(Object.assign(new Error("timeout"), { code: "timeout" })));
+    req.on("error", (e: NodeJS.ErrnoException) => resolve(`${e.code ?? e.message} in ${Date.now() - started} ms`));
+    req.end(JSON.stringify(body));
+  });
+}
+
+/** Strangers made up by the thousand: without a token, and with a token but made-up accounts. */
+export async function dmFlood(gw: GatewayProcess, posts: number) {
+  const started = Date.now();
+  const send = (i: number, headers: Record<string, string>, account: string) =>
+    fetch(`${gw.httpUrl}/channels/whatsapp/messages`, { method: "POST", headers, body: JSON.stringify({ senderId: `+1555${i}`, text: "hi", account }) }).then(async (r) => (r.status === 200 ? ((await r.json()) as { reason?: string }).reason ?? "delivered" : String(r.status)));
+  const before = (await gw.owner.pending()).dm.length;
+  const anonymous: string[] = [];
+  for (let i = 0; i < posts; i++) anonymous.push(await send(i, {}, "default"));
+  const afterAnonymous = (await gw.owner.pending()).dm.length;
+  const authed: string[] = [];
+  for (let i = 0; i < posts; i++) authed.push(await send(posts + i, { Authorization: `Bearer ${ADAPTER_TOKEN}` }, ["default", "work", `made-up-${i}`][i % 3]!));
+  const stored = (await gw.owner.pending()).dm.length - before;
+  const line = `dm flood: ${posts} posts without a token -> ${JSON.stringify(count(anonymous))}, ${afterAnonymous - before} stored; ${posts} with a token over real and made-up accounts -> ${JSON.stringify(count(authed))}, ${stored} requests stored in all, ${elapsed(started).toFixed(1)} s`;
+  return { posts, anonymousStored: afterAnonymous - before, stored, anonymous: count(anonymous), authed: count(authed), line };
+}
+
+/** Sockets that send half their headers and then wait: how long the gateway keeps them. */
+export async function slowHeaders(gw: GatewayProcess, sockets: number, budgetMs: number) {
+  const held = Array.from({ length: sockets }, () => halfHeaders(gw.httpUrl));
+  const times = await Promise.all(held.map((h) => Promise.race([h.closed, new Promise<number>((resolve) => setTimeout(() => resolve(budgetMs), budgetMs))])));
+  for (const h of held) h.socket.destroy();
+  const longest = Math.max(...times);
+  const line = `slow headers: ${sockets} half-sent requests; the longest was held ${(longest / 1000).toFixed(1)} s${longest >= budgetMs ? " (budget reached: still open)" : ""}`;
+  return { sockets, longestMs: longest, line };
+}
