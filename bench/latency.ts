@@ -26,7 +26,7 @@ export async function pollingBaseline(dir: string, requests = 200): Promise<Row[
   try {
     const samples = await measure(api, file, "P100", requests, 100, 15_000);
     return [{
-      section: "6 baseline",
+      section: "8 baseline",
       measure: `10 s polling notifier (the reference system's way), 100 entries (${samples.length} requests)`,
       value: `p50 ${fmtMs(percentile(samples, 50))}, p95 ${fmtMs(percentile(samples, 95))}, p99 ${fmtMs(percentile(samples, 99))}`,
     }];

@@ -8,7 +8,7 @@ import { BenchBotApi, OWNER_ID, botMain, rssBytes, spawnBot, stopProcess, textUp
 import type { Row } from "./report.js";
 import { fmtMb, fmtMs, median } from "./stats.js";
 
-const SECTION = "8 bot process";
+const SECTION = "7 bot process";
 
 /** The bot as users run it, on a small store (the targets of issue 5) and on one of 100,000 entries. */
 export async function botProcess(dir: string): Promise<Row[]> {

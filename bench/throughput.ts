@@ -7,7 +7,7 @@ import { appendSyncMs } from "./disk.js";
 import type { Row } from "./report.js";
 import { fmtMs } from "./stats.js";
 
-const SECTION = "7 store throughput";
+const SECTION = "6 store throughput";
 const ENTRIES = 10_000;
 const TARGET = 1000;
 
