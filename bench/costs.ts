@@ -289,11 +289,13 @@ function approveNote(c: SizeCosts): string {
 
 function isAllowedNote(c: SizeCosts): string {
   return (
-    `p50 ${fmtMs(percentile(c.allowed, 50))} and CPU p50 ${fmtMs(percentile(c.allowedCpu, 50))}: the lookup is a hash lookup and the ` +
-    `catch-up reads one record, so it does not grow with the store (section 5); the p99 is two thread-pool round trips (fstat, then ` +
-    `read) each waiting for a CPU (${load(c)}). What would fix it in src/store: catch up with one read to the end of the journal instead ` +
-    "of fstat + read, check journal lines by hand instead of the zod union (~0.3 ms per record here), and let a reader skip the catch-up " +
-    "queue (stateLock) when no commit is running."
+    `p50 ${fmtMs(percentile(c.allowed, 50))} with CPU p50 ${fmtMs(percentile(c.allowedCpu, 50))}: it is work, not waiting, and it does not ` +
+    `grow with the store (section 5), since the lookup is a hash lookup and the catch-up reads one record (${load(c)}). Timed step by ` +
+    "step (scratch run at 100,000 entries, load ~5): catch-up p50 0.80 ms, p99 2.5 ms, of which fstat 0.18 ms and reading, checking and " +
+    "applying the one record 0.62 ms; in that, the zod check of the line ~50 us warm (JSON.parse of it ~5 us) and the audit effect copies " +
+    "the 5,000-entry audit array twice. What would fix it in src/store: catch up with one read to the end of the journal instead of " +
+    "fstat + read, check journal lines by hand instead of the 16-way zod union, keep the audit in a ring or chunks so an audit effect " +
+    "does not copy 5,000 entries, and let a reader skip the catch-up queue (stateLock) when no commit is running."
   );
 }
 
