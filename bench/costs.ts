@@ -263,11 +263,11 @@ const load = (c: SizeCosts): string => `load average ${c.load.toFixed(1)} on 2 c
 function notifyNote(c: SizeCosts): string {
   return (
     `p50 ${fmtMs(percentile(c.notify, 50))}: the bot usually learns of a request within a millisecond of its writer's ` +
-    `acknowledgement (a negative time: it sent before the writer's fdatasync returned); the tail is waiting, not work (${load(c)}). ` +
+    `acknowledgement (a negative time: it sent before the writer's fdatasync returned); the tail is mostly waiting (${load(c)}). ` +
     "Profiled at 100,000 entries (a scratch run, load ~13): the 6 slowest of 200 alerts had no GC pause and no compaction inside them, " +
     "the feed saw the record p50 -6 ms, p99 29 ms after the acknowledgement, and the rest of each slow sample was the notifier's pass " +
-    "(a read, planning, the HTTP call) waiting its turn on a CPU. The store's part does not grow with its size (section 5: the p99 is " +
-    "flat from 100 to 100,000 entries). What a user would also see, which this figure (timed from the acknowledgement) hides: at 100,000 " +
+    "(a read, planning, the HTTP call) waiting its turn on a CPU. The store's part does not grow with its size (section 5: the p99 barely moves from " +
+    "100 to 100,000 entries). What a user would also see, which this figure (timed from the acknowledgement) hides: at 100,000 " +
     "entries a compaction holds the store lock for 0.15-0.8 s (section 2), once per 256 KB of journal, and a gateway saving a request " +
     "meanwhile waits for it. What would fix that in src/store: write the snapshot from a frozen copy outside the store lock (rotate the " +
     "journal under the lock, keep the sealed one until the snapshot is durable), and scale COMPACT_BYTES with the snapshot's size; for " +
