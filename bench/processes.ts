@@ -1,55 +1,33 @@
 import { execFile } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { PairingStore } from "../src/store/index.js";
 import { seedStore } from "../test/support/bench-seed.js";
 import { BenchBotApi, OWNER_ID, botMain, rssBytes, spawnBot, stopProcess, textUpdate } from "../test/support/bench-bot.js";
-import { builtFile, repoRoot } from "../test/support/stress-processes.js";
 import type { Row } from "./report.js";
 import { fmtMb, fmtMs, median } from "./stats.js";
 
-const run = promisify(execFile);
-const SECTION = "4 processes";
+const SECTION = "7 bot process";
 
-/** `pairbot pairing list` as a user types it: a fresh Node process each time. */
-export async function cliWallTime(dir: string, spawns = 10): Promise<Row[]> {
-  if (!builtFile("src/cli/main.js")) return [{ section: SECTION, measure: "pairbot pairing list", value: "n/a", target: "< 0.3 s", met: null, note: "the CLI is not built (dist/src/cli/main.js missing)" }];
-  const file = path.join(dir, "cli.json");
-  await seedStore(file, 100);
-  const gateway = new PairingStore({ file });
-  for (const sender of ["+491700000001", "+491700000002"]) await gateway.requestDmPairing({ channel: "whatsapp", senderId: sender, name: "Ann" });
-  // Node's own start-up, for scale: on a busy machine both figures grow together.
-  const bare: number[] = [];
-  for (let i = 0; i < spawns; i++) {
-    const start = performance.now();
-    await run(process.execPath, ["-e", "0"]);
-    bare.push(performance.now() - start);
-  }
-  const times: number[] = [];
-  for (let i = 0; i < spawns; i++) {
-    const start = performance.now();
-    await run(process.execPath, [path.join(repoRoot, "bin", "pairbot.js"), "pairing", "list"], { env: { ...process.env, STORE_PATH: file } });
-    times.push(performance.now() - start);
-  }
-  const wall = median(times) / 1000;
-  return [
-    { section: SECTION, measure: `pairbot pairing list (median of ${spawns})`, value: `${wall.toFixed(3)} s`, target: "< 0.3 s", met: wall < 0.3 },
-    { section: SECTION, measure: "node -e 0, for scale", value: `${(median(bare) / 1000).toFixed(3)} s` },
-  ];
+/** The bot as users run it, on a small store (the targets of issue 5) and on one of 100,000 entries. */
+export async function botProcess(dir: string): Promise<Row[]> {
+  return [...(await botAt(dir, 100)), ...(await botAt(dir, 100_000))];
 }
 
 /** Bot cold start to its first getUpdates, and its memory idle and after 10,000 updates. */
-export async function botProcess(dir: string, updates = 10_000): Promise<Row[]> {
+async function botAt(dir: string, entries: number, updates = 10_000): Promise<Row[]> {
+  const at = `, ${entries.toLocaleString("en")} entries`;
+  const small = entries <= 100;
   const main = botMain();
   if (!main) {
     const note = "the bot is not built (dist/src/bot/main.js missing)";
-    return [
-      { section: SECTION, measure: "bot cold start to first getUpdates", value: "n/a", target: "< 1 s", met: null, note },
-      { section: SECTION, measure: "bot RSS idle / after 10,000 updates", value: "n/a", target: "< 100 MB", met: null, note },
-    ];
+    return [{ section: SECTION, measure: `bot cold start and RSS${at}`, value: "n/a", met: null, note }];
   }
-  const file = path.join(dir, "bot.json");
-  await seedStore(file, 100);
+  const folder = path.join(dir, `bot-${entries}`);
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  const file = path.join(folder, "store.json");
+  await seedStore(file, entries);
   const api = new BenchBotApi();
   const root = await api.listen();
   const start = performance.timeOrigin + performance.now();
@@ -69,26 +47,30 @@ export async function botProcess(dir: string, updates = 10_000): Promise<Row[]> 
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const busy = rssBytes(bot.pid!);
     const worst = Math.max(idle, busy);
+    const limit = 100 * 1024 ** 2;
+    const bare = await bareNodeMs();
+    // Issue 5's targets hold for a small store; at 100,000 entries the figures show what the store adds.
     return [
-      { section: SECTION, measure: "bot cold start to first getUpdates", value: fmtMs(coldStart), target: "< 1 s", met: coldStart < 1000 },
       {
         section: SECTION,
-        measure: "bot RSS idle",
-        value: fmtMb(idle),
-        target: "< 100 MB",
-        met: idle < 100 * 1024 ** 2,
-        ...(idle >= 100 * 1024 ** 2
-          ? { note: "most of it is loaded code: src/bot/texts.ts imports the date-fns and date-fns/locale barrels (every function, every locale: about +17 MB RSS here). Importing date-fns/format, date-fns/formatDistance and date-fns/locale/{en-US,de,ru} instead saves that; node --max-semi-space-size=1 saves about 10 MB more." }
+        measure: `bot cold start to first getUpdates${at}`,
+        value: `${fmtMs(coldStart)} (node -e 0: ${fmtMs(bare)})`,
+        ...(small ? { target: "< 1 s", met: coldStart < 1000 } : {}),
+        ...(!small
+          ? { note: "profiled (--cpu-prof, with npm start's flags, load ~5): GC 0.78 s (--max-semi-space-size=1 makes the 100,000 parsed entries go through many scavenges), JSON.parse of the 10 MB snapshot 0.52 s, the hand-written allowlist check 0.21 s; the rest is loading code as at 100 entries. What would fix it in src/store: a snapshot trusted by its checksum (no check on open), and the allowlist per channel in its own file, parsed when a rule or query first touches that channel; both also lower the RSS below." }
+          : {}),
+        ...(small && coldStart >= 1000
+          ? { note: `node -e 0 took ${fmtMs(bare)} beside it (load average ${os.loadavg()[0]!.toFixed(1)} on 2 cores). Profiled (--cpu-prof, npm start's flags, load ~4, 1.3-1.7 s): loading modules ~0.45-0.57 s (mostly CommonJS dependencies: grammy, pino and theirs), GC 0.17 s, the store's open (parse and check of the snapshot with its 5,000 audit entries) only ~60 ms. So the store is not what misses this; bundling the bot like the CLI (esbuild took the CLI from 0.28 s to 0.18 s) would help, and this figure was 0.69 s on a quiet machine before store v2.` }
           : {}),
       },
+      { section: SECTION, measure: `bot RSS idle${at}`, value: fmtMb(idle), ...(small ? { target: "< 100 MB", met: idle < limit } : {}) },
       {
         section: SECTION,
-        measure: `bot RSS after ${updates.toLocaleString("en")} updates`,
+        measure: `bot RSS after ${updates.toLocaleString("en")} updates${at}`,
         value: fmtMb(busy),
-        target: "< 100 MB",
-        met: worst < 100 * 1024 ** 2,
-        ...(busy >= 100 * 1024 ** 2
-          ? { note: "V8 keeps heap it grew while busy: the bot runs with --max-semi-space-size=1 --optimize-for-size (npm start); with the old generation capped at 40 MB the same burst runs fine (measured), so this is lazy collection, not a leak." }
+        ...(small ? { target: "< 100 MB", met: worst < limit } : {}),
+        ...(small && busy >= limit
+          ? { note: "V8 keeps heap it grew while busy: the bot runs with --max-semi-space-size=1 --optimize-for-size (npm start); with the old generation capped at 40 MB the same burst ran fine, so this is lazy collection, not a leak." }
           : {}),
       },
     ];
@@ -98,4 +80,15 @@ export async function botProcess(dir: string, updates = 10_000): Promise<Row[]> 
     await stopProcess(bot);
     await api.close();
   }
+}
+
+/** Node's own start-up right now, for scale: on a busy machine it grows with the bot's. */
+async function bareNodeMs(runs = 3): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await promisify(execFile)(process.execPath, ["-e", "0"]);
+    times.push(performance.now() - start);
+  }
+  return median(times);
 }

@@ -2,22 +2,21 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { repoRoot } from "../test/support/stress-processes.js";
-import { growth } from "./growth.js";
-import { latency } from "./latency.js";
-import { botProcess, cliWallTime } from "./processes.js";
+import { costs } from "./costs.js";
+import { pollingBaseline } from "./latency.js";
+import { botProcess } from "./processes.js";
 import { machine, markdown, textTable, type Row } from "./report.js";
 import { throughput } from "./throughput.js";
 
 /**
- * `npm run bench`: every figure issue 5 asks for, printed as a table and written to BENCHMARKS.md.
- * `node dist/bench/run.js latency growth` runs only the named sections and leaves BENCHMARKS.md alone.
+ * `npm run bench`: every figure issues 5 and 8 ask for, printed as a table and written to BENCHMARKS.md.
+ * `node dist/bench/run.js costs bot` runs only the named sections and leaves BENCHMARKS.md alone.
  */
 const SECTIONS: Record<string, (dir: string) => Promise<Row[]>> = {
-  latency,
+  costs,
   throughput,
-  growth,
-  cli: cliWallTime,
   bot: botProcess,
+  polling: pollingBaseline,
 };
 
 async function main(): Promise<void> {
