@@ -89,8 +89,10 @@ export function applyEffect(doc: StoreDoc, e: Effect): void {
       doc.codeFailures = "put" in e ? withKey(doc.codeFailures, e.put[0], e.put[1]) : withoutKey(doc.codeFailures, e.del);
       return;
     case "audit": {
-      const audit = [...doc.audit, e.add];
-      doc.audit = audit.length > e.keep ? audit.slice(audit.length - e.keep) : audit;
+      // One copy: the oldest entries beyond `keep` are left out of it.
+      const audit = doc.audit.slice(Math.max(0, doc.audit.length + 1 - e.keep));
+      audit.push(e.add);
+      doc.audit = audit;
       return;
     }
   }

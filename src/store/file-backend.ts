@@ -160,17 +160,18 @@ export class FileBackend implements StoreBackend {
    */
   private async load(): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {
+      // The journal first: its header says which snapshot compaction wrote, and its checksum.
+      await this.journal?.close();
+      this.journal = undefined;
+      const header = (await this.openJournal(false)) ? await this.journalHeader(this.journal!) : undefined;
+      this.snapshot.trust = header?.snapshot ? { seq: header.base, checksum: header.snapshot } : undefined;
       this.db.data = emptyStore();
       await this.db.read();
       this.doc = this.db.data;
       this.foundVersion = this.snapshot.readVersion ?? STORE_VERSION;
       this.seq = this.doc.seq;
       this.durableSeq = this.seq;
-      await this.journal?.close();
-      this.journal = undefined;
-      if (!(await this.openJournal(false))) return;
-      const base = await this.journalBase(this.journal!);
-      if (base <= this.seq) return;
+      if (!header || header.base <= this.seq) return;
     }
     throw corrupt(this.journalFile, "it starts after the snapshot's last change; the snapshot is missing changes");
   }
@@ -184,7 +185,7 @@ export class FileBackend implements StoreBackend {
     for (const listener of this.listeners) listener([], view);
   }
 
-  private async journalBase(handle: FileHandle): Promise<number> {
+  private async journalHeader(handle: FileHandle): Promise<{ base: number; snapshot?: string | undefined }> {
     const head = Buffer.alloc(256);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     const { lines } = splitLines(head.subarray(0, bytesRead), 0);
@@ -192,7 +193,7 @@ export class FileBackend implements StoreBackend {
     if (typeof line === "string" || line.kind !== "header") {
       throw corrupt(this.journalFile, `its first line is not a header: ${typeof line === "string" ? line : line.kind}`);
     }
-    return line.base;
+    return line;
   }
 
   /** Opens the journal at its path; returns whether it exists. */
@@ -326,7 +327,7 @@ export class FileBackend implements StoreBackend {
     const sealed = this.journal;
     const temp = `${this.journalFile}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
     const handle = await fs.open(temp, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_EXCL, 0o600);
-    const header = encodeHeader(this.seq);
+    const header = encodeHeader(this.seq, this.snapshot.writtenChecksum);
     try {
       await handle.write(header, null);
       await handle.datasync();
@@ -339,7 +340,11 @@ export class FileBackend implements StoreBackend {
         return;
       }
       if (sealed) await fs.rename(temp, this.journalFile);
-      else await fs.link(temp, this.journalFile); // fails if another writer created one meanwhile: theirs stands
+      else if (!(await linkUnlessExists(temp, this.journalFile))) {
+        await handle.close(); // another writer created one meanwhile: theirs stands
+        this.journal = undefined;
+        return;
+      }
     } finally {
       await fs.rm(temp, { force: true });
     }
@@ -361,6 +366,17 @@ async function statOrUndefined(file: string): Promise<Stats | undefined> {
 
 async function versionOnDisk(file: string): Promise<number> {
   return (JSON.parse(await fs.readFile(file, "utf8")) as { version: number }).version;
+}
+
+/** Creates `to` as a link to `from`; false when `to` exists already. */
+async function linkUnlessExists(from: string, to: string): Promise<boolean> {
+  try {
+    await fs.link(from, to);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw e;
+  }
 }
 
 const sameFile = (a: Stats, b: Stats): boolean => a.ino === b.ino && a.dev === b.dev;

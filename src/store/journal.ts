@@ -21,32 +21,37 @@ export interface JournalRecord {
 }
 
 export type JournalLine =
-  | { kind: "header"; base: number }
+  /** `snapshot`: the CRC-32 of the snapshot written for `base`, so readers may trust it without checking every field. */
+  | { kind: "header"; base: number; snapshot?: string | undefined }
   | { kind: "record"; record: JournalRecord }
   | { kind: "seal"; seq: number };
 
 const key = z.string().min(1);
-const EffectSchema = z.union([
-  z.object({ t: z.literal("dm"), put: DmRequestSchema }).strict(),
-  z.object({ t: z.literal("dm"), del: key }).strict(),
-  z.object({ t: z.literal("allow"), put: z.tuple([key, key, key, AllowEntrySchema]) }).strict(),
-  z.object({ t: z.literal("allow"), del: z.tuple([key, key, key]) }).strict(),
-  z.object({ t: z.literal("token"), put: BootstrapTokenSchema }).strict(),
-  z.object({ t: z.literal("token"), del: key }).strict(),
-  z.object({ t: z.literal("deviceRequest"), put: DeviceRequestSchema }).strict(),
-  z.object({ t: z.literal("deviceRequest"), del: key }).strict(),
-  z.object({ t: z.literal("device"), put: PairedDeviceSchema }).strict(),
-  z.object({ t: z.literal("device"), del: key }).strict(),
-  z.object({ t: z.literal("notification"), put: z.tuple([key, key, SentNotificationSchema]) }).strict(),
-  z.object({ t: z.literal("notification"), del: z.tuple([key, key]) }).strict(),
-  z.object({ t: z.literal("owner"), put: z.tuple([key, OwnerSettingsSchema]) }).strict(),
-  z.object({ t: z.literal("codeFailure"), put: z.tuple([key, CodeFailuresSchema]) }).strict(),
-  z.object({ t: z.literal("codeFailure"), del: key }).strict(),
-  z.object({ t: z.literal("audit"), add: AuditEntrySchema, keep: z.number().int().positive() }).strict(),
-]);
+const putDel = (put: z.ZodType, del: z.ZodType) => ({ put: z.object({ t: z.string(), put }).strict(), del: z.object({ t: z.string(), del }).strict() });
+/** Each effect's schema, found by its table and kind: cheaper than trying a union of all of them. */
+const EFFECTS: Record<string, { put: z.ZodType; del?: z.ZodType; add?: z.ZodType }> = {
+  dm: putDel(DmRequestSchema, key),
+  allow: putDel(z.tuple([key, key, key, AllowEntrySchema]), z.tuple([key, key, key])),
+  token: putDel(BootstrapTokenSchema, key),
+  deviceRequest: putDel(DeviceRequestSchema, key),
+  device: putDel(PairedDeviceSchema, key),
+  notification: putDel(z.tuple([key, key, SentNotificationSchema]), z.tuple([key, key])),
+  owner: { put: z.object({ t: z.string(), put: z.tuple([key, OwnerSettingsSchema]) }).strict() },
+  codeFailure: putDel(z.tuple([key, CodeFailuresSchema]), key),
+  audit: { put: z.never(), add: z.object({ t: z.string(), add: AuditEntrySchema, keep: z.number().int().positive() }).strict() },
+};
+
+const EffectSchema = z.custom<Effect>().superRefine((value, ctx) => {
+  const e = value as Record<string, unknown> | null;
+  const kind = e && typeof e === "object" ? (["put", "del", "add"] as const).find((k) => k in e) : undefined;
+  const schema = kind && typeof e!.t === "string" && Object.hasOwn(EFFECTS, e!.t) ? EFFECTS[e!.t]![kind] : undefined;
+  if (!schema) return void ctx.addIssue({ code: "custom", message: "not a known effect" });
+  const result = schema.safeParse(e);
+  if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue, code: "custom", message: issue.message } as never);
+});
 
 const LineSchema = z.union([
-  z.object({ journal: z.literal(JOURNAL_FORMAT), base: z.number().int().nonnegative() }).strict(),
+  z.object({ journal: z.literal(JOURNAL_FORMAT), base: z.number().int().nonnegative(), snapshot: z.string().regex(/^[0-9a-f]{8}$/).optional() }).strict(),
   z.object({ seq: z.number().int().positive(), id: key, fx: z.array(EffectSchema).min(1) }).strict(),
   z.object({ sealed: z.number().int().nonnegative() }).strict(),
 ]);
@@ -58,7 +63,8 @@ function encode(value: unknown): string {
   return `${hex(crc32(json))} ${json}\n`;
 }
 
-export const encodeHeader = (base: number): string => encode({ journal: JOURNAL_FORMAT, base });
+export const encodeHeader = (base: number, snapshot?: string): string => encode({ journal: JOURNAL_FORMAT, base, ...(snapshot ? { snapshot } : {}) });
+export const checksum = (text: string): string => hex(crc32(text));
 export const encodeRecord = (record: JournalRecord): string => encode(record);
 export const encodeSeal = (seq: number): string => encode({ sealed: seq });
 
@@ -79,7 +85,7 @@ export function decodeLine(line: string): JournalLine | string {
     return `it does not match the journal format (${issue ? `${issue.path.join(".") || "(top)"}: ${issue.message}` : "unknown"})`;
   }
   const v = parsed.data;
-  if ("journal" in v) return { kind: "header", base: v.base };
+  if ("journal" in v) return { kind: "header", base: v.base, snapshot: v.snapshot };
   if ("sealed" in v) return { kind: "seal", seq: v.sealed };
   return { kind: "record", record: v as JournalRecord };
 }

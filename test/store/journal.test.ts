@@ -28,7 +28,7 @@ describe("the journal", () => {
     const file = await storeWithThreeChanges();
     const lines = journalLines(file);
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^[0-9a-f]{8} \{"journal":1,"base":\d+\}$/);
+    expect(lines[0]).toMatch(/^[0-9a-f]{8} \{"journal":1,"base":\d+,"snapshot":"[0-9a-f]{8}"\}$/);
     expect(lines.slice(1).map((l) => JSON.parse(l.slice(9)).seq)).toEqual([1, 2, 3]);
     expect(await allowed(file)).toEqual(["a", "b", "c"]);
   });
@@ -59,6 +59,20 @@ describe("the journal", () => {
       expect(error).toMatchObject({ code: "store_corrupt", message: expect.stringContaining(`${file}.journal`) });
       expect((error as Error).message).toMatch(problem);
     }
+    expect(storeBytes(file)).toBe(before);
+  });
+});
+
+describe("the snapshot", () => {
+  it("changed after compaction wrote it, though still valid, is refused by every operation, naming it", async () => {
+    const file = await storeWithThreeChanges();
+    const snapshot = JSON.parse(readFileSync(file, "utf8"));
+    snapshot.owners = { "666": { notify: false } }; // valid, but not what pairbot wrote
+    writeFileSync(file, JSON.stringify(snapshot) + "\n");
+    const before = storeBytes(file);
+    const store = new PairingStore({ file });
+    await expect(store.isAllowed("signal", "a")).rejects.toMatchObject({ code: "store_corrupt", message: expect.stringMatching(/changed after pairbot wrote it/) });
+    await expect(store.allowSender({ channel: "signal", senderId: "d" }, "cli")).rejects.toMatchObject({ code: "store_corrupt" });
     expect(storeBytes(file)).toBe(before);
   });
 });
