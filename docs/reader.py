@@ -127,9 +127,13 @@ class Store:
                     raise self.damaged(at, "is a header in the wrong place, or of an unknown format")
                 self.base = value["base"]
                 if self.base > self.seq:
-                    return  # the caller reads the snapshot again
+                    return  # it continues a newer snapshot (we missed a compaction): the caller reads the snapshot again
             elif "sealed" in value:
-                self.sealed = True  # replaced by a compaction: nothing after this counts
+                if value["sealed"] > self.seq:
+                    raise self.damaged(at, f"seals the journal at change {value['sealed']}, but changes {self.seq + 1} to {value['sealed']} are missing")
+                # Equal to what we hold: replaced by a compaction, nothing after this counts. Lower: written by a
+                # compactor that was fenced off (others wrote first); void, skipped like a fenced-off record.
+                self.sealed = value["sealed"] == self.seq
             elif value["seq"] > self.seq + 1:
                 raise self.damaged(at, f"holds change {value['seq']}, but change {self.seq + 1} is missing")
             elif value["seq"] == self.seq + 1:
@@ -153,12 +157,15 @@ class Store:
         if not self.sealed:
             return
         try:
-            moved = os.stat(self.journal_path).st_ino != os.fstat(self.journal.fileno()).st_ino
+            now, mine = os.stat(self.journal_path), os.fstat(self.journal.fileno())
+            moved = (now.st_dev, now.st_ino) != (mine.st_dev, mine.st_ino)
         except FileNotFoundError:
             moved = False
-        # Replaced: go on in the new journal. Same file: the compaction stopped before its rename; wait.
+        # Replaced: go on in the new journal. Same file: the compaction is not finished (its compactor is
+        # between its seal and its rename, or died there; the next writer finishes it): everything up to
+        # the seal is current; look again later.
         if moved and not self.open_journal():
-            self.reload()  # we missed more than one compaction
+            self.reload()  # its header is above what we hold: we missed a compaction; not damage
             if self.on_record:
                 print(json.dumps(summary(self)), flush=True)
 

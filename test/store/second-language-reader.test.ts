@@ -4,6 +4,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { readStoreFiles, type PairingStore, type StoreDoc } from "../../src/store/index.js";
+import { encodeSeal } from "../../src/store/journal.js";
 import { approvedDevice, deviceHello, issueSetupCode, newDeviceKey } from "../support/store-devices.js";
 import { tempStore } from "../support/temp-store.js";
 
@@ -140,6 +141,28 @@ describe.skipIf(!hasPython)("docs/reader.py, a reader in Python", () => {
     appendFileSync(`${file}.journal`, '1234abcd {"seq":99,"id":"x","fx":[{"t":"allow","put":["signal"');
     const result = await runReader(file);
     expect(JSON.parse(result.stdout)).toEqual(expectedSummary(await store.read()));
+  });
+
+  it("skips a void seal (below the sequence number it holds) and reads on, as pairbot does", async () => {
+    const { store, file } = await livelyStore();
+    const seq = (await store.read()).seq;
+    // A compactor fenced off: it read up to seq - 2, others appended since, then its seal landed.
+    appendFileSync(`${file}.journal`, encodeSeal(seq - 2));
+    await store.allowSender({ channel: "whatsapp", senderId: "+494" }, "cli"); // appended after the void seal
+    const doc = await readStoreFiles(file);
+    expect(doc.seq).toBe(seq + 1);
+    expect(doc.dm.allowlist.whatsapp?.default?.["+494"]).toBeDefined();
+    const result = await runReader(file);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(JSON.parse(result.stdout)).toEqual(expectedSummary(doc));
+  });
+
+  it("refuses a seal above the sequence number it holds (changes missing) with exit 2", async () => {
+    const { store, file } = await livelyStore();
+    appendFileSync(`${file}.journal`, encodeSeal((await store.read()).seq + 3));
+    const result = await runReader(file);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/seals the journal at change \d+, but changes \d+ to \d+ are missing/);
   });
 
   it("refuses a damaged line in the middle with exit 2 and one line naming the journal", async () => {
