@@ -1,6 +1,6 @@
 import { Composer, InputFile } from "grammy";
 import QRCode from "qrcode";
-import { iso, ms } from "../src/store/index.js";
+import { iso, ms, requestKey } from "../src/store/index.js";
 import type { BotDeps, PairContext } from "../src/bot/context.js";
 import { pairSubcommand } from "../src/bot/pair-args.js";
 import { CAPTION_LIMIT, cutHtml, escapeHtml } from "../src/bot/render/html.js";
@@ -22,7 +22,7 @@ export function pairSetupCommands(deps: BotDeps): Composer<PairContext> {
     return { ...issued, vars: { until: ctx.speaker.clockTime(issued.expiresAt), minutes } };
   };
   const record = (ctx: PairContext, tokenId: string, sent: { chat: { id: number }; message_id: number }) =>
-    deps.store.recordNotification(`setup:${tokenId}`, ctx.ownerId, { chatId: sent.chat.id, messageId: sent.message_id, sentAt: iso(deps.clock()) });
+    deps.store.recordNotification(requestKey.setup(tokenId), ctx.ownerId, { chatId: sent.chat.id, messageId: sent.message_id, sentAt: iso(deps.clock()) });
 
   pairSubcommand(composer, "", async (ctx, args) => {
     if (args.length > 0) return replyHtml(ctx, ctx.t("usage-pair"));

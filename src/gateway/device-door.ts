@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { WebSocket } from "ws";
-import { isPairbotError, outcomeOf, type PairingStore, type StoreDoc, type StoreEvent } from "../store/index.js";
+import { deviceRequestState, isPairbotError, type PairingStore, type StoreDoc, type StoreEvent } from "../store/index.js";
 import type { ClientAddress } from "./addresses.js";
 import type { GatewayLog } from "./log.js";
 import { CLOSE_CODES, COUNTS_AS_FAILURE, HelloSchema, PROTOCOL_VERSION, SessionFrameSchema, parseFrame, type GatewayFrame, type Hello, type ReasonCode } from "./protocol.js";
@@ -91,6 +91,8 @@ export class DeviceDoor {
 
   /** Called with every batch of store changes (from any process). */
   onStoreEvents(events: StoreEvent[], doc: StoreDoc): void {
+    // No events with a document: the store was read anew (this process missed compactions); look at every waiting device.
+    if (events.length === 0) for (const c of this.live((c) => c.state === "waiting")) void this.settle(c, doc);
     for (const event of events) {
       if (event.type === "device.revoked") {
         for (const c of this.live((c) => c.state === "open" && c.deviceId === event.device.deviceId && c.requestId === event.device.requestId)) {
@@ -172,10 +174,10 @@ export class DeviceDoor {
   /** Acts on the owner's decision about a waiting device, as far as `doc` shows one. */
   private async settle(c: Connection, doc: StoreDoc): Promise<void> {
     if (c.state !== "waiting" || c.requestId === undefined) return;
-    const approved = doc.devices.paired.find((d) => d.requestId === c.requestId);
-    if (approved && approved.tokenHash === undefined) return this.mint(c);
-    if (doc.devices.requests.some((r) => r.requestId === c.requestId)) return;
-    const outcome = outcomeOf(doc, c.requestId);
+    const request = deviceRequestState(doc, c.requestId);
+    if (request.state === "awaiting-token") return this.mint(c);
+    if (request.state !== "ended") return;
+    const { outcome } = request;
     if (!outcome || outcome.action === "approve") return; // an older snapshot, or approval seen by the event
     if (outcome.action === "reject") return this.reject(c);
     if (outcome.action === "expire") return this.end(c, "request_expired", "Nobody approved this device in time; pair it again with a new setup code.");

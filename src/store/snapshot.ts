@@ -3,6 +3,7 @@ import { constants, promises as fs } from "node:fs";
 import path from "node:path";
 import type { Adapter } from "lowdb";
 import { PairbotError } from "./errors.js";
+import { invariantProblem } from "./invariants.js";
 import { checksum } from "./journal.js";
 import { MIGRATIONS, STORE_VERSION, StoreSchema, type StoreDoc } from "./schema.js";
 
@@ -84,6 +85,8 @@ function validateSnapshot(file: string, raw: Record<string, unknown>): { doc: St
     const issues = result.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(top)"}: ${i.message}`);
     throw corrupt(file, `it does not match the store format (${issues.join("; ")})`);
   }
+  const problem = invariantProblem(result.data);
+  if (problem) throw corrupt(file, `it holds what pairbot never writes: ${problem}`);
   return { doc: result.data, version };
 }
 

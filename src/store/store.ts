@@ -14,6 +14,7 @@ import * as imports from "./import.js";
 import { DEFAULT_POLICY, Tx, type Policy } from "./policy.js";
 import type { AuditEntry, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, Role, SentNotification, StoreDoc } from "./schema.js";
 import { encodeSetupCode, gatewayUrl } from "./setup-code.js";
+import * as valid from "./validate.js";
 import * as queries from "./queries.js";
 import type { RequestCard, RequestKey } from "./queries.js";
 
@@ -237,8 +238,10 @@ export class PairingStore {
     }
   }
 
+  /** Whether a sender may message the assistant; the input is checked like any other (a gateway passes it on from strangers). */
   async isAllowed(channel: string, senderId: string, account = "default"): Promise<boolean> {
-    return dm.isAllowed(await this.backend.current(), channel, senderId, account);
+    const query = [valid.channelName(channel), valid.senderId(senderId), valid.accountName(account)] as const;
+    return dm.isAllowed(await this.backend.current(), ...query);
   }
 
   async pending(): Promise<Pending> {

@@ -15,7 +15,20 @@ const broken: Array<[string, string, "store_corrupt" | "store_too_new", RegExp]>
   ["no version", JSON.stringify(withoutVersion), "store_corrupt", /"version" is undefined/],
   ["failing the schema", JSON.stringify({ ...emptyStore(), dm: { requests: [{ code: "SHORT" }], allowlist: {} } }), "store_corrupt", /does not match the store format \(dm\.requests\.0/],
   ["a future version", JSON.stringify({ ...emptyStore(), version: 99, somethingNew: true }), "store_too_new", /version 99.*Upgrade pairbot/],
+  ["holding two requests with one code", withDm([dmRequest("a", "+491", "AAAABBBB"), dmRequest("b", "+492", "AAAABBBB")]), "store_corrupt", /never writes: two DM requests have the code "AAAABBBB"/],
+  ["holding two requests with one id", withDm([dmRequest("a", "+491", "AAAABBBB"), dmRequest("a", "+492", "CCCCDDDD")]), "store_corrupt", /never writes: two DM requests have the id "a"/],
+  ["holding a request that lives a year", withDm([{ ...dmRequest("a", "+491", "AAAABBBB"), expiresAt: "2027-11-21T12:00:00.000Z" }]), "store_corrupt", /DM request a expires longer after it was made than any setting allows/],
+  ["holding a wrong-code counter from the future", JSON.stringify({ ...emptyStore(), codeFailures: { cli: { count: 3, since: "2099-01-01T00:00:00.000Z" } } }), "store_corrupt", /counter of "cli" starts in the future/],
 ];
+
+function dmRequest(id: string, senderId: string, code: string) {
+  const at = "2026-11-21T12:00:00.000Z";
+  return { id, channel: "whatsapp", account: "default", senderId, code, createdAt: at, lastSeenAt: at, expiresAt: "2026-11-21T13:00:00.000Z" };
+}
+
+function withDm(requests: unknown[]): string {
+  return JSON.stringify({ ...emptyStore(), dm: { requests, allowlist: {} } });
+}
 
 /** Every public operation of the store, reads and changes, with plausible arguments. */
 const operations: Array<[string, (s: PairingStore) => Promise<unknown>]> = [

@@ -30,3 +30,15 @@ describe("input that slips past the types", () => {
     }
   });
 });
+
+describe("isAllowed, asked on a stranger's behalf", () => {
+  it("refuses what is not a channel, account or sender id with invalid_input, as every rule does", async () => {
+    const t = tempStore();
+    cleanup = t.remove;
+    await expect(t.store.isAllowed("Not A Channel", "+491")).rejects.toMatchObject({ code: "invalid_input", message: expect.stringMatching(/channel/) });
+    await expect(t.store.isAllowed("whatsapp", "__proto__")).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(t.store.isAllowed("whatsapp", 42 as never)).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(t.store.isAllowed("whatsapp", "+491", "constructor")).rejects.toMatchObject({ code: "invalid_input" });
+    expect(await t.store.isAllowed("whatsapp", "+491")).toBe(false);
+  });
+});
