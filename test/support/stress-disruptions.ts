@@ -290,7 +290,7 @@ export async function pausedLockHolders(o: { rounds: number; writers: number; pa
       const before = h.acks();
       if (rounds % 2 === 0) {
         h.pauseNext.add(slot);
-        const until = Date.now() + 10_000;
+        const until = Date.now() + 40_000; // it may first wait for the lock (up to 30 s) on a busy machine
         while (processState(writer.pid) !== "T" && Date.now() < until) await sleep(2);
         if (processState(writer.pid) !== "T") {
           failures.push(`round ${rounds}: the writer did not stop itself inside its change`);
