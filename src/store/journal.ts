@@ -26,7 +26,8 @@ export type JournalLine =
   | { kind: "seal"; seq: number };
 
 const key = z.string().min(1);
-const EffectSchema = z.union([
+/** One effect as JSON: the journal and the PostgreSQL backend both check records against it. */
+export const EffectSchema = z.union([
   z.object({ t: z.literal("dm"), put: DmRequestSchema }).strict(),
   z.object({ t: z.literal("dm"), del: key }).strict(),
   z.object({ t: z.literal("allow"), put: z.tuple([key, key, key, AllowEntrySchema]) }).strict(),
