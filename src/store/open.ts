@@ -5,7 +5,7 @@ import type { Clock, RandomSource } from "./clock.js";
 import { PairbotError } from "./errors.js";
 import { FileBackend, writeStoreFiles } from "./file-backend.js";
 import { PgBackend, type PgBackendOptions } from "./pg-backend.js";
-import { isPostgresUrl } from "./pg-url.js";
+import { isPostgresUrl, parsePgUrl } from "./pg-url.js";
 import type { Policy } from "./policy.js";
 import type { StoreDoc } from "./schema.js";
 import { PairingStore, defaultStorePath, resolveStoreFile } from "./store.js";
@@ -31,6 +31,9 @@ export function storeLocation(explicit: string | undefined, env: NodeJS.ProcessE
   }
   return { kind: "file", file: file ?? defaultStorePath() };
 }
+
+/** What to print about a location: the file, or the URL without its password. */
+export const describeLocation = (where: StoreLocation): string => (where.kind === "file" ? where.file : parsePgUrl(where.url).description);
 
 export function locationOf(value: string): StoreLocation {
   if (isPostgresUrl(value)) return { kind: "postgres", url: value };
