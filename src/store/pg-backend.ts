@@ -35,7 +35,7 @@ export interface PgBackendOptions {
 const MAX_RACES = 50;
 const RecordFx = z.array(EffectSchema).min(1);
 
-class LostRace extends Error {}
+const ignore = () => undefined;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const backoff = (attempt: number) => Math.min(5000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
@@ -205,11 +205,14 @@ export class PgBackend implements StoreBackend {
       let client: pg.PoolClient | undefined;
       try {
         client = await this.pool.connect();
+        // Terminated between two statements, a checked-out client emits "error": the next query fails instead.
+        client.on("error", ignore);
         await (this.schemaReady ??= this.migrate(client).catch((e: unknown) => {
           this.schemaReady = undefined;
           throw e;
         }));
         const result = await work(client);
+        client.off("error", ignore);
         client.release();
         this.connectedOnce = true;
         if (this.outageSince !== undefined) {
