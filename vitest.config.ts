@@ -14,7 +14,9 @@ const SHARED_STORE_TESTS = [
 const POSTGRES_ONLY = ["test/**/*.pg.test.ts"];
 
 const postgres = process.env.PAIRBOT_TEST_POSTGRES;
-if (!postgres && !process.env.VITEST_WORKER_ID) {
+// vitest loads this file more than once in one process: say it once.
+if (!postgres && !process.env.VITEST_WORKER_ID && !process.env.PAIRBOT_TEST_POSTGRES_SKIP_SAID) {
+  process.env.PAIRBOT_TEST_POSTGRES_SKIP_SAID = "1";
   console.info("PostgreSQL store tests skipped: set PAIRBOT_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/postgres (a server where that user may create databases) to run them.");
 }
 
