@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PairbotError, defaultStorePath, gatewayUrl } from "../store/index.js";
+import { PairbotError, gatewayUrl, isPostgresUrl, storeLocation, type StoreLocation } from "../store/index.js";
 
 export const LOCALES = ["en", "de", "ru"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -7,7 +7,8 @@ export type Locale = (typeof LOCALES)[number];
 export interface BotConfig {
   botToken: string;
   ownerIds: readonly number[];
-  storePath: string;
+  /** Where the store is: STORE_URL (PostgreSQL), else STORE_PATH, else ~/.pairbot/store.json. */
+  store: StoreLocation;
   gatewayUrl: string;
   apiRoot: string;
   defaultLocale: Locale;
@@ -22,6 +23,8 @@ const HINTS = {
     "BOT_TOKEN is missing or not a bot token: in Telegram, open @BotFather, send /newbot (or /mybots, then API Token for an existing bot) and put the token it gives you in .env as BOT_TOKEN=...",
   OWNER_IDS:
     "OWNER_IDS must be your numeric Telegram user id, several separated by commas (for example OWNER_IDS=123456789,987654321); the bot tells you your id when you send it /start",
+  STORE_URL:
+    "STORE_URL must be a PostgreSQL URL like postgres://pairbot@db.example.com:5432/pairbot (the password, if any, after the user: postgres://pairbot:PASSWORD@...), or left unset to keep the store in a file",
   STORE_PATH: "STORE_PATH must be the path of the pairing store file (for example STORE_PATH=/var/lib/pairbot/store.json)",
   GATEWAY_URL:
     "GATEWAY_URL must be the address devices use to reach your gateway, starting with ws:// or wss:// and without a user, password or query (for example GATEWAY_URL=wss://gateway.example.com)",
@@ -59,6 +62,7 @@ const EnvSchema = z.object({
       .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
       .pipe(z.array(z.string().regex(/^\d{1,15}$/).transform(Number)).min(1)),
   ),
+  STORE_URL: opt(z.string().refine(isPostgresUrl)),
   STORE_PATH: opt(z.string().min(1)),
   GATEWAY_URL: z.preprocess(blankAsUnset, z.string().transform((v, ctx) => {
     try {
@@ -93,7 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
   return {
     botToken: e.BOT_TOKEN,
     ownerIds: [...new Set(e.OWNER_IDS)],
-    storePath: e.STORE_PATH ?? defaultStorePath(),
+    store: storeLocation(undefined, { STORE_URL: e.STORE_URL, STORE_PATH: e.STORE_PATH }),
     gatewayUrl: e.GATEWAY_URL,
     apiRoot: e.TELEGRAM_API_ROOT ?? "https://api.telegram.org",
     defaultLocale: e.DEFAULT_LOCALE ?? "en",

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import type http from "node:http";
 import { GrammyError } from "grammy";
-import { PairingStore, isPairbotError } from "../store/index.js";
+import { isPairbotError, openStore } from "../store/index.js";
 import { setOwnerCommandMenus } from "./command-menu.js";
 import { loadConfig, type BotConfig, type Locale } from "./config.js";
 import { createBot, type PairBot } from "./create-bot.js";
@@ -45,7 +45,8 @@ async function main(): Promise<void> {
   }
   const secrets = [config.botToken, ...(config.webhook ? [config.webhook.secret] : [])];
   const logger = createLogger({ level: config.logLevel, secrets });
-  const store = new PairingStore({ file: config.storePath });
+  // PostgreSQL reconnects are told through the log, one line per outage (the URL without its password).
+  const store = openStore({ location: config.store, postgres: { log: (line) => logger.warn(line) } });
   const ownerLocales = new Map<number, Locale>();
   try {
     const doc = await store.read(); // a corrupt store stops the bot here, with the file and the fix
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
       if (saved) ownerLocales.set(id, texts.localeFor(saved));
     }
   } catch (e) {
-    fail(isPairbotError(e) ? e.message : `Cannot read the store ${config.storePath}: ${String(e)}`, secrets);
+    fail(isPairbotError(e) ? e.message : `Cannot read the store ${store.description}: ${String(e)}`, secrets);
   }
 
   const bot = createBot(config, { store, logger, texts, ownerLocales });

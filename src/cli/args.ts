@@ -40,7 +40,7 @@ export function extractGlobals(argv: readonly string[]): GlobalFlags {
 
 function storePath(value: string | undefined): string {
   if (value === undefined || value === "" || value.startsWith("--")) {
-    throw new UsageError("--store needs a file path, like --store ~/.pairbot/store.json", ["pairbot [--store PATH] [--json] <command> ..."]);
+    throw new UsageError("--store needs a file path or a PostgreSQL URL, like --store ~/.pairbot/store.json or --store postgres://pairbot@db:5432/pairbot", ["pairbot [--store PATH|URL] [--json] <command> ..."]);
   }
   // The shell leaves "~" alone in --store=~/x; expand it as the user meant.
   return value.startsWith("~/") ? path.join(os.homedir(), value.slice(2)) : value;

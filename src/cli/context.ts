@@ -1,8 +1,11 @@
-import { PairingStore, defaultStorePath } from "../store/index.js";
+import { describeLocation, openStore, storeLocation, type PairingStore } from "../store/index.js";
 
 /** What every CLI command gets: where the store is, output channels, and whether to print JSON. */
 export interface CliContext {
+  /** The store as the user named it (a file path or a postgres:// URL): pass it on, never print it. */
   storePath: string;
+  /** What to print about the store: the file, or the URL without its password. */
+  storeName: string;
   json: boolean;
   env: NodeJS.ProcessEnv;
   out: (line: string) => void;
@@ -14,10 +17,14 @@ export interface CliContext {
 }
 
 export function cliContext(options: { store?: string | undefined; json?: boolean | undefined }, env = process.env): CliContext {
-  const storePath = options.store ?? env.STORE_PATH ?? defaultStorePath();
+  const location = storeLocation(options.store, env);
+  const storePath = location.kind === "file" ? location.file : location.url;
   let store: PairingStore | undefined;
   return {
     storePath,
+    get storeName() {
+      return describeLocation(location);
+    },
     json: options.json ?? false,
     env,
     out: (line) => process.stdout.write(line + "\n"),
@@ -28,6 +35,7 @@ export function cliContext(options: { store?: string | undefined; json?: boolean
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks).toString("utf8");
     },
-    store: () => (store ??= new PairingStore({ file: storePath })),
+    store: () => (store ??= openStore({ location })),
   };
 }
+

@@ -1,7 +1,7 @@
 import type { Command } from "./command.js";
 import { EXTERNAL, GROUPS, SINGLES } from "./commands/index.js";
 
-export const MAIN_USAGE = "pairbot [--store PATH] [--json] <command> ...   (pairbot --help lists the commands)";
+export const MAIN_USAGE = "pairbot [--store PATH|URL] [--json] <command> ...   (pairbot --help lists the commands)";
 
 const entry = (c: { usage: string; summary: string }) => [`  pairbot ${c.usage}`, `      ${c.summary}`];
 
@@ -19,7 +19,7 @@ export function fullHelp(): string[] {
   lines.push(
     "",
     "Global options, anywhere on the line:",
-    "  --store PATH   the store file (else $STORE_PATH, else ~/.pairbot/store.json)",
+    "  --store PATH|URL  the store file or a postgres:// URL (else $STORE_URL, else $STORE_PATH, else ~/.pairbot/store.json)",
     "  --json         machine output, stable for scripts",
     "  --help         this text, or the usage of one command",
   );

@@ -78,7 +78,7 @@ export async function gatewayCommand(args: string[], ctx: CliContext): Promise<n
   const options = { store: ctx.store(), host, port, policies, accounts, pendingCaps, limits, trustedProxies, locale, log };
   const gateway = createGateway({ ...options, ...(tls ? { tls } : {}), ...(adapterTokens ? { adapterTokens } : {}) });
   const url = await gateway.listen();
-  ctx.out(`Gateway listening on ${url} (store: ${ctx.storePath})`);
+  ctx.out(`Gateway listening on ${url} (store: ${ctx.storeName})`);
   ctx.out(`DM channels: POST ${url.replace(/^ws/, "http")}/channels/<channel>/messages; policies: ${describePolicies(policies)}; accounts: ${describeAccounts(accounts)}`);
   ctx.out(
     adapterTokens

@@ -6,6 +6,7 @@ export type PairbotErrorCode =
   | "store_corrupt"
   | "store_too_new"
   | "store_busy"
+  | "store_unavailable"
   | "token_invalid"
   | "token_expired"
   | "token_bound"

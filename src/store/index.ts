@@ -16,3 +16,6 @@ export type { DeviceRequestInput, DeviceRequestResult } from "./devices.js";
 export { checkScopes, publicKeyOf } from "./devices.js";
 export { readStoreFiles, writeStoreFiles } from "./file-backend.js";
 export type { SenderImport, ImportRefusal, AllowlistImportResult, PendingDmImport, PendingDmImportResult, ImportPlan, ImportPlanResult } from "./import.js";
+export { openStore, openBackend, storeLocation, locationOf, describeLocation, isPostgresUrl, readWholeStore, writeWholeStore, type StoreLocation, type OpenStoreOptions } from "./open.js";
+export { PgBackend, type PgBackendOptions } from "./pg-backend.js";
+export { copyStore, storeCounts } from "./copy.js";

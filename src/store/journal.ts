@@ -41,7 +41,8 @@ const EFFECTS: Record<string, { put: z.ZodType; del?: z.ZodType; add?: z.ZodType
   audit: { put: z.never(), add: z.object({ t: z.string(), add: AuditEntrySchema, keep: z.number().int().positive() }).strict() },
 };
 
-const EffectSchema = z.custom<Effect>().superRefine((value, ctx) => {
+/** One effect as JSON: the journal and the PostgreSQL backend both check records against it. */
+export const EffectSchema = z.custom<Effect>().superRefine((value, ctx) => {
   const e = value as Record<string, unknown> | null;
   const kind = e && typeof e === "object" ? (["put", "del", "add"] as const).find((k) => k in e) : undefined;
   const schema = kind && typeof e!.t === "string" && Object.hasOwn(EFFECTS, e!.t) ? EFFECTS[e!.t]![kind] : undefined;

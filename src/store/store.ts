@@ -79,11 +79,22 @@ export class PairingStore {
   private draining = false;
 
   constructor(options: StoreOptions) {
-    this.file = resolveStoreFile(options.file);
+    // A backend given (PostgreSQL) names the store itself; `file` is then only its description.
+    this.file = options.backend ? options.backend.description : resolveStoreFile(options.file);
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? cryptoRandom;
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
     this.backend = options.backend ?? fileBackendFor(this.file);
+  }
+
+  /** What to name in messages: the file, or the database URL without its password. */
+  get description(): string {
+    return this.backend.description;
+  }
+
+  /** Releases what the backend holds (a PostgreSQL pool); a file store keeps its shared backend open. */
+  async close(): Promise<void> {
+    if (!fileBackends.has(this.file) || fileBackends.get(this.file) !== this.backend) await this.backend.close();
   }
 
   /** A snapshot of the whole store, pruned of what expired (in memory only). Read-only. */

@@ -60,7 +60,7 @@ describe("misuse", { timeout: SPAWNS_TIMEOUT }, () => {
   const cli = () => cliFor(path.join(folder.dir, "misuse", "store.json"));
 
   it.each([
-    [["frob"], 'Unknown command "frob".', "Usage: pairbot [--store PATH] [--json] <command> ..."],
+    [["frob"], 'Unknown command "frob".', "Usage: pairbot [--store PATH|URL] [--json] <command> ..."],
     [["pairing"], '"pairing" needs a subcommand.', "Usage: pairbot pairing approve <channel> <code|senderId> [--account A]"],
     [["devices", "approve"], "Missing <requestId>.", "Usage: pairbot devices approve <requestId>"],
     [["pairing", "list", "--bogus"], "Unknown option --bogus.", "Usage: pairbot pairing list [channel] [--account A] [--json]"],

@@ -19,6 +19,7 @@ function captureCtx(onOut: (line: string) => void = () => undefined) {
   const err: string[] = [];
   const ctx: CliContext = {
     storePath: gw?.file ?? "/nonexistent/store.json",
+    storeName: gw?.file ?? "/nonexistent/store.json",
     json: false,
     env: {},
     out: (line) => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { PairingStore, type StoreEvent, type StoreFeed } from "../../src/store/index.js";
+import { type StoreEvent, type StoreFeed } from "../../src/store/index.js";
 import { approvedDevice, deviceHello, issueSetupCode, newDeviceKey } from "../support/store-devices.js";
 import { tempStore } from "../support/temp-store.js";
 
@@ -59,11 +59,11 @@ describe("change feed", () => {
   /** Collects the events of a feed on t.file; another PairingStore instance does the writing. */
   async function watch(): Promise<StoreEvent[]> {
     const seen: StoreEvent[] = [];
-    feed = new PairingStore({ file: t.file }).watch((events) => seen.push(...events));
+    feed = t.open().watch((events) => seen.push(...events));
     await feed.ready;
     return seen;
   }
-  const writer = () => new PairingStore({ file: t.file, clock: t.clock.fn, policy: t.store.policy });
+  const writer = () => t.open({ clock: t.clock.fn, policy: t.store.policy });
 
   it("reports a DM request added by another store instance, then its removal with the outcome", async () => {
     t = tempStore();

@@ -1,9 +1,7 @@
-import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { PairingStore } from "../../src/store/index.js";
 import { approvedDevice, deviceHello, issueSetupCode, newDeviceKey } from "../support/store-devices.js";
 import { StoreProcess, startTogether, stopLeftoverProcesses } from "../support/store-processes.js";
-import { tempDir, tempStore } from "../support/temp-store.js";
+import { tempLocation, tempStore } from "../support/temp-store.js";
 
 let remove: () => void = () => undefined;
 afterEach(() => {
@@ -16,10 +14,9 @@ const failureCode = (r: PromiseSettledResult<unknown>) => (r.status === "rejecte
 
 /** A store on the system clock, for tests where other processes (with their own clocks) take part. */
 function realStore() {
-  const { dir, remove: rm } = tempDir();
-  remove = rm;
-  const file = path.join(dir, "store.json");
-  return { file, store: new PairingStore({ file }) };
+  const place = tempLocation();
+  remove = place.remove;
+  return { file: place.location, store: place.open() };
 }
 
 describe("two devices redeem one setup code at once", () => {
@@ -27,7 +24,7 @@ describe("two devices redeem one setup code at once", () => {
     const t = tempStore();
     remove = t.remove;
     const setup = await issueSetupCode(t.store);
-    const other = new PairingStore({ file: t.file, clock: t.clock.fn });
+    const other = t.open({ clock: t.clock.fn });
     const results = await settle([t.store.requestDevicePairing(deviceHello(setup.bootstrapToken, newDeviceKey())), other.requestDevicePairing(deviceHello(setup.bootstrapToken, newDeviceKey()))]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(results.map(failureCode).filter(Boolean)).toEqual(["token_bound"]);
@@ -55,7 +52,7 @@ describe("an approved device asks for its token twice at once", () => {
     remove = t.remove;
     const { setup, publicKey } = await approvedDevice(t.store);
     const input = { publicKey, bootstrapToken: setup.bootstrapToken };
-    const other = new PairingStore({ file: t.file, clock: t.clock.fn });
+    const other = t.open({ clock: t.clock.fn });
     const results = await settle([t.store.issueDeviceToken(input), other.issueDeviceToken(input), t.store.issueDeviceToken(input)]);
     const minted = results.filter((r) => r.status === "fulfilled");
     expect(minted).toHaveLength(1);

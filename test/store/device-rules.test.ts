@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { hashToken, readStoreFiles } from "../../src/store/index.js";
+import { hashToken } from "../../src/store/index.js";
 import { approvedDevice, deviceHello, issueSetupCode, newDeviceKey } from "../support/store-devices.js";
-import { storeBytes, tempStore } from "../support/temp-store.js";
+import { tempStore } from "../support/temp-store.js";
 
 const MINUTE = 60_000;
 let t: ReturnType<typeof tempStore>;
@@ -12,10 +12,10 @@ describe("bootstrap tokens", () => {
     t = tempStore();
     const setup = await issueSetupCode(t.store);
     expect(Buffer.from(setup.bootstrapToken, "base64url").length).toBeGreaterThanOrEqual(16);
-    const bytes = storeBytes(t.file);
+    const bytes = await t.savedText();
     expect(bytes).not.toContain(setup.bootstrapToken);
     expect(bytes).not.toContain(setup.setupCode);
-    expect((await readStoreFiles(t.file)).devices.bootstrapTokens).toEqual([expect.objectContaining({ id: setup.tokenId, hash: hashToken(setup.bootstrapToken) })]);
+    expect((await t.readSaved()).devices.bootstrapTokens).toEqual([expect.objectContaining({ id: setup.tokenId, hash: hashToken(setup.bootstrapToken) })]);
   });
 
   it("live 10 minutes: a device one millisecond early pairs, one at 10 minutes is refused", async () => {
@@ -146,9 +146,9 @@ describe("device tokens", () => {
     expect(issued.deviceId).toBe(device.deviceId);
     await expect(t.store.issueDeviceToken({ publicKey, bootstrapToken: setup.bootstrapToken })).rejects.toMatchObject({ code: "token_invalid" });
     await expect(t.store.requestDevicePairing(deviceHello(setup.bootstrapToken, publicKey))).rejects.toMatchObject({ code: "token_invalid" });
-    const bytes = storeBytes(t.file);
+    const bytes = await t.savedText();
     expect(bytes).not.toContain(issued.token);
-    expect((await readStoreFiles(t.file)).devices).toMatchObject({ bootstrapTokens: [], paired: [expect.objectContaining({ tokenHash: hashToken(issued.token) })] });
+    expect((await t.readSaved()).devices).toMatchObject({ bootstrapTokens: [], paired: [expect.objectContaining({ tokenHash: hashToken(issued.token) })] });
   });
 
   it("are not issued before approval, nor to another key", async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { CODE_ALPHABET, PairbotError, readStoreFiles } from "../../src/store/index.js";
-import { storeBytes, tempStore } from "../support/temp-store.js";
+import { CODE_ALPHABET, PairbotError } from "../../src/store/index.js";
+import { tempStore } from "../support/temp-store.js";
 
 const HOUR = 3_600_000;
 let t: ReturnType<typeof tempStore>;
@@ -66,7 +66,7 @@ describe("DM request TTL", () => {
     const { id } = await request("+491");
     t.clock.advance(HOUR);
     await t.store.prune();
-    const doc = await readStoreFiles(t.file);
+    const doc = await t.readSaved();
     expect(doc.dm.requests).toEqual([]);
     expect(await t.store.audit()).toContainEqual(expect.objectContaining({ action: "expire", actor: "clock", requestId: id, subject: "whatsapp/default/+491" }));
   });
@@ -94,10 +94,10 @@ describe("cap of pending requests per channel and account", () => {
   it("a fourth sender is capped and nothing is stored", async () => {
     fresh();
     for (const s of ["+491", "+492", "+493"]) expect((await request(s)).created).toBe(true);
-    const before = storeBytes(t.file);
+    const before = await t.savedText();
     expect(await request("+494")).toEqual({ code: null, created: false, capped: true, allowed: false, expiresAt: null, id: null });
     expect((await t.store.pending()).dm.map((r) => r.senderId)).toEqual(["+491", "+492", "+493"]);
-    expect(storeBytes(t.file)).toBe(before);
+    expect(await t.savedText()).toBe(before);
   });
 
   it("a sender already pending is not capped: it gets its code back", async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { PairbotError, readStoreFiles } from "../../src/store/index.js";
+import { PairbotError } from "../../src/store/index.js";
 import { tempStore } from "../support/temp-store.js";
 
 let cleanup: () => void = () => undefined;
@@ -13,7 +13,7 @@ describe("changes queued together in one process", () => {
       Array.from({ length: 120 }, (_, i) => t.store.requestDmPairing({ channel: "signal", senderId: `s${i}` })),
     );
     expect(new Set(results.map((r) => r.code)).size).toBe(120);
-    const saved = await readStoreFiles(t.file);
+    const saved = await t.readSaved();
     expect(saved.dm.requests.map((r) => r.code).sort()).toEqual(results.map((r) => r.code).sort());
   });
 
@@ -45,7 +45,7 @@ describe("changes queued together in one process", () => {
       t.store.setNotify(2, false),
     ]);
     expect([first.status, broken.status, last.status]).toEqual(["fulfilled", "rejected", "fulfilled"]);
-    const saved = await readStoreFiles(t.file);
+    const saved = await t.readSaved();
     expect(saved.owners).toEqual({ "1": { notify: false }, "2": { notify: false } });
   });
 });

@@ -1,9 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, utimesSync } from "node:fs";
-import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { PairingStore, readStoreFiles, type StoreDoc } from "../../src/store/index.js";
+import { openStore, readWholeStore, type StoreDoc } from "../../src/store/index.js";
 import { StoreProcess, startTogether, stopLeftoverProcesses } from "../support/store-processes.js";
-import { tempDir } from "../support/temp-store.js";
+import { tempLocation, testBackend } from "../support/temp-store.js";
 
 // Real processes, real clock: a killed writer leaves its lock until it is stale (LOCK_STALE_MS, 3 s),
 // so these tests get generous timeouts; they assert what was kept, never how long it took.
@@ -16,14 +15,17 @@ afterEach(() => {
   remove();
 });
 
+/** A fresh store on the backend under test: a file path or a postgres:// URL, as the writers take it. */
 function storeFile(): string {
-  const dir = tempDir();
-  remove = dir.remove;
-  return path.join(dir.dir, "store.json");
+  const place = tempLocation();
+  remove = place.remove;
+  return place.location;
 }
+const fileOnly = it.skipIf(testBackend !== "file");
+const open = (location: string) => openStore({ location, postgres: { log: () => undefined } });
 
 /** Parses the file the way every pairbot process does: a broken file throws. */
-const readDoc = (file: string): Promise<StoreDoc> => readStoreFiles(file);
+const readDoc = (file: string): Promise<StoreDoc> => readWholeStore(file);
 const allowed = (doc: StoreDoc): string[] => Object.keys(doc.dm.allowlist.stress?.default ?? {});
 
 const writers = (file: string, counts: number[], mode: "allow" | "dm" = "allow") =>
@@ -81,9 +83,9 @@ describe("a writer killed with SIGKILL in the middle of its work", () => {
     const doc = (await readDoc(file));
     const keys = new Set(allowed(doc));
     for (const key of [victim!, ...others].flatMap((p) => p.acknowledged)) expect(keys.has(key), key).toBe(true);
-    await new PairingStore({ file }).allowSender({ channel: "stress", senderId: "after-the-kill" }, "cli");
+    await open(file).allowSender({ channel: "stress", senderId: "after-the-kill" }, "cli");
     expect(allowed((await readDoc(file)))).toContain("after-the-kill");
-    expect(existsSync(`${file}.lock`)).toBe(false);
+    if (testBackend === "file") expect(existsSync(`${file}.lock`)).toBe(false);
   }, TIMEOUT);
 
   it("alone, mid-run: the next write succeeds (taking over its lock if it left one) and keeps every acknowledged change", async () => {
@@ -95,16 +97,16 @@ describe("a writer killed with SIGKILL in the middle of its work", () => {
     await victim!.exited;
     const lockLeft = existsSync(`${file}.lock`);
     const started = Date.now();
-    await new PairingStore({ file }).allowSender({ channel: "stress", senderId: "after-the-kill" }, "cli");
+    await open(file).allowSender({ channel: "stress", senderId: "after-the-kill" }, "cli");
     report(`lock left by the killed writer: ${lockLeft}; next write took ${Date.now() - started} ms`);
     const keys = allowed((await readDoc(file)));
     for (const key of victim!.acknowledged) expect(keys).toContain(key);
     expect(keys).toContain("after-the-kill");
   }, TIMEOUT);
 
-  it("a lock folder whose owner died is taken over once stale", async () => {
+  fileOnly("a lock folder whose owner died is taken over once stale", async () => {
     const file = storeFile();
-    const store = new PairingStore({ file });
+    const store = open(file);
     await store.allowSender({ channel: "stress", senderId: "before" }, "cli");
     // What a process killed while holding the lock leaves behind: the folder, no longer refreshed.
     mkdirSync(`${file}.lock`);
@@ -115,9 +117,9 @@ describe("a writer killed with SIGKILL in the middle of its work", () => {
     expect(existsSync(`${file}.lock`)).toBe(false);
   });
 
-  it("a freshly left lock folder is waited out, not broken at once", async () => {
+  fileOnly("a freshly left lock folder is waited out, not broken at once", async () => {
     const file = storeFile();
-    const store = new PairingStore({ file });
+    const store = open(file);
     await store.allowSender({ channel: "stress", senderId: "before" }, "cli");
     mkdirSync(`${file}.lock`);
     let done = false;

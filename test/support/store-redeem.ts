@@ -1,17 +1,17 @@
-import { PairingStore, isPairbotError } from "../../src/store/index.js";
+import { isPairbotError, openStore } from "../../src/store/index.js";
 
 /**
  * A device presenting a bootstrap token from its own process:
- *   node dist/test/support/store-redeem.js <storeFile> <bootstrapToken> <publicKey> [request|token]
+ *   node dist/test/support/store-redeem.js <storeFile|postgresUrl> <bootstrapToken> <publicKey> [request|token]
  * Prints "ready", waits for a line on stdin, then asks for pairing ("request") or for its device token
  * ("token"), and prints one JSON line: {"ok":true,...} or {"ok":false,"code":...}. Never the token itself.
  */
 const [file, bootstrapToken, publicKey, step = "request"] = process.argv.slice(2);
 if (!file || !bootstrapToken || !publicKey || (step !== "request" && step !== "token")) {
-  console.error("usage: store-redeem <storeFile> <bootstrapToken> <publicKey> [request|token]");
+  console.error("usage: store-redeem <storeFile|postgresUrl> <bootstrapToken> <publicKey> [request|token]");
   process.exit(2);
 }
-const store = new PairingStore({ file });
+const store = openStore({ location: file });
 
 async function redeem(): Promise<object> {
   try {

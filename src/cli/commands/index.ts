@@ -6,6 +6,7 @@ import { importOpenClawCommand } from "./import-openclaw.js";
 import { dmRequestCommand } from "./dm-request.js";
 import { pairingCommands } from "./pairing.js";
 import { setupCodeCommand } from "./setup-code.js";
+import { storeCopyCommand } from "./store.js";
 
 /** Commands with subcommands ("pairing approve"), in the order the help lists them. */
 export const GROUPS = new Map<string, Map<string, Command>>([
@@ -14,6 +15,7 @@ export const GROUPS = new Map<string, Map<string, Command>>([
   ["allowlist", new Map(Object.entries(allowlistCommands))],
   ["devices", new Map(Object.entries(devicesCommands))],
   ["import", new Map([["openclaw", importOpenClawCommand]])],
+  ["store", new Map([["copy", storeCopyCommand]])],
 ]);
 
 /** Commands that stand alone ("audit"). */
