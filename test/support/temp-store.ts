@@ -23,7 +23,7 @@ export class TestClock {
 export function tempDir(prefix = "pairbot-"): { dir: string; remove: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   // Retries: a change still in flight when a test ends may create the lock folder while the tree is removed.
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }) };
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }) };
 }
 
 /** The URL of a fresh, empty PostgreSQL store: a schema of its own in this run's database. */
