@@ -119,8 +119,8 @@ export class Tx {
     this.apply({ t: "codeFailure", del: actor });
   }
 
-  audit(action: AuditAction, actor: string, subject: string, requestId?: string): void {
-    const entry = { at: this.nowIso, action, actor, subject, ...(requestId ? { requestId } : {}) };
+  audit(action: AuditAction, actor: string, subject: string, requestId?: string, code?: string): void {
+    const entry = { at: this.nowIso, action, actor, subject, ...(requestId ? { requestId } : {}), ...(code ? { code } : {}) };
     this.apply({ t: "audit", add: entry, keep: this.policy.auditLimit });
   }
 }

@@ -34,8 +34,8 @@ describe("audit", () => {
     const at = "2026-11-21T12:00:00.000Z";
     expect(audit).toEqual(
       expect.arrayContaining([
-        { at, action: "approve", actor: "telegram:42", subject: "whatsapp/default/+491", requestId: ann.id },
-        { at, action: "deny", actor: "cli", subject: "whatsapp/default/+492", requestId: bob.id },
+        { at, action: "approve", actor: "telegram:42", subject: "whatsapp/default/+491", requestId: ann.id, code: ann.code },
+        { at, action: "deny", actor: "cli", subject: "whatsapp/default/+492", requestId: bob.id, code: bob.code },
         { at, action: "revoke", actor: "telegram:43", subject: "whatsapp/default/+491" },
         { at, action: "allow", actor: "cli", subject: "signal/default/carol" },
         { at, action: "disallow", actor: "gateway", subject: "signal/default/carol" },

@@ -239,6 +239,53 @@ describe("wrong-code throttling", () => {
   });
 });
 
+describe("codes that existed recently are not guesses", () => {
+  const lostRaces = async (codeOf: () => Promise<string>, sentence: RegExp) => {
+    for (let i = 0; i < 12; i++) {
+      const code = await codeOf();
+      await expect(t.store.approveDm({ codeOrSender: code }, "cli:bob")).rejects.toMatchObject({ code: "not_found", message: expect.stringMatching(sentence) });
+      await expect(t.store.denyDm({ channel: "whatsapp", codeOrSender: code }, "cli:bob")).rejects.toMatchObject({ code: "not_found", message: expect.stringMatching(sentence) });
+    }
+    expect((await t.store.read()).codeFailures).toEqual({});
+    const next = await request(`+4999${(await t.store.read()).audit.length}`);
+    await t.store.approveDm({ codeOrSender: next.code! }, "cli:bob");
+  };
+
+  it("a code another owner just approved is not counted and says it was approved", async () => {
+    fresh();
+    let i = 0;
+    await lostRaces(async () => {
+      const { code } = await request(`+49${i++}`);
+      await t.store.approveDm({ codeOrSender: code! }, "cli:alice");
+      return code!.toLowerCase();
+    }, /already approved/);
+  });
+
+  it("a code just denied, or just expired, says so", async () => {
+    fresh();
+    let i = 0;
+    await lostRaces(async () => {
+      const { code } = await request(`+49${i++}`);
+      await t.store.denyDm({ codeOrSender: code! }, "telegram:7");
+      return code!;
+    }, /already denied/);
+    await lostRaces(async () => {
+      const { code } = await request(`+48${i++}`);
+      t.clock.advance(HOUR);
+      return code!;
+    }, /expired/);
+  });
+
+  it("a code handled longer ago than the wrong-code window counts as a guess again", async () => {
+    fresh();
+    const { code } = await request("+491");
+    await t.store.approveDm({ codeOrSender: code! }, "cli:alice");
+    t.clock.advance(15 * 60_000);
+    await expect(t.store.approveDm({ codeOrSender: code! }, "cli:bob")).rejects.toMatchObject({ code: "not_found", message: expect.stringMatching(/^No pending pairing request found for code/) });
+    expect((await t.store.read()).codeFailures).toMatchObject({ "cli:bob": { count: 1 } });
+  });
+});
+
 describe("input validation names the field", () => {
   const cases: Array<[string, () => Promise<unknown>, RegExp]> = [
     ["channel with capitals", () => t.store.requestDmPairing({ channel: "WhatsApp", senderId: "+491" }), /^Invalid channel: .*lowercase/],
