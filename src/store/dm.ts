@@ -54,8 +54,7 @@ export function requestDm(tx: Tx, input: DmRequestInput): DmRequestResult {
     tx.putDmRequest({ ...existing, lastSeenAt: tx.nowIso, ...(name ? { name } : {}) });
     return { code: existing.code, created: false, capped: false, allowed: false, expiresAt: existing.expiresAt, id: existing.id };
   }
-  const pendingHere = requests.filter((r) => r.channel === channel && r.account === account).length;
-  if (pendingHere >= tx.policy.maxPendingPerAccount) return { ...none, capped: true, allowed: false };
+  if (isCapped(tx, channel, account)) return { ...none, capped: true, allowed: false };
 
   const request: DmRequest = {
     id: newId(tx.random),
@@ -71,6 +70,15 @@ export function requestDm(tx: Tx, input: DmRequestInput): DmRequestResult {
   };
   tx.putDmRequest(request);
   return { code: request.code, created: true, capped: false, allowed: false, expiresAt: request.expiresAt, id: request.id };
+}
+
+/** Whether a new sender must wait: its account, its channel (whatever account a poster names) or the store is full. */
+function isCapped(tx: Tx, channel: string, account: string): boolean {
+  const { maxPendingPerAccount, maxPendingPerChannel, maxPendingTotal } = tx.policy;
+  const requests = tx.doc.dm.requests;
+  if (requests.length >= maxPendingTotal) return true;
+  const inChannel = requests.filter((r) => r.channel === channel);
+  return inChannel.length >= maxPendingPerChannel || inChannel.filter((r) => r.account === account).length >= maxPendingPerAccount;
 }
 
 /** Finds the one pending request a target names; counts wrong codes per actor to stop guessing. */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { PairingStore, type StoreEvent, type StoreFeed } from "../../src/store/index.js";
 import { approvedDevice, deviceHello, issueSetupCode, newDeviceKey } from "../support/store-devices.js";
-import { tempStore } from "../support/temp-store.js";
+import { tempStore, uncapped } from "../support/temp-store.js";
 
 let t: ReturnType<typeof tempStore>;
 let feed: StoreFeed | undefined;
@@ -113,7 +113,7 @@ describe("change feed", () => {
   });
 
   it("a burst of writes loses no event", async () => {
-    t = tempStore({ policy: { maxPendingPerAccount: 100 } });
+    t = tempStore({ policy: uncapped(100) });
     await t.store.prune();
     const seen = await watch();
     const other = writer();

@@ -31,3 +31,6 @@ export function tempStore(options: { policy?: Partial<Policy>; random?: RandomSo
 export function storeBytes(file: string): string {
   return [file, `${file}.journal`].filter((f) => existsSync(f)).map((f) => readFileSync(f, "utf8")).join("\n");
 }
+
+/** A policy whose pending caps (per account, per channel, in all) never stop a test that files `n` requests. */
+export const uncapped = (n = 1_000_000): Partial<Policy> => ({ maxPendingPerAccount: n, maxPendingPerChannel: n, maxPendingTotal: n });
