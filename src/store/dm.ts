@@ -13,6 +13,8 @@ export interface DmRequestInput {
   senderId: string;
   name?: string | undefined;
   meta?: unknown;
+  /** Who filed it, for the audit: the gateway's adapter (`adapter:whatsapp`), `cli:<user>`; else `unknown`. */
+  actor?: string | undefined;
 }
 
 export interface DmRequestResult {
@@ -69,6 +71,7 @@ export function requestDm(tx: Tx, input: DmRequestInput): DmRequestResult {
     expiresAt: new Date(tx.now + tx.policy.dmTtlMs).toISOString(),
   };
   tx.putDmRequest(request);
+  tx.audit("request", valid.optionalText("actor", input.actor, valid.LIMITS.name) ?? "unknown", subjectOf(request), request.id);
   return { code: request.code, created: true, capped: false, allowed: false, expiresAt: request.expiresAt, id: request.id };
 }
 

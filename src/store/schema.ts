@@ -101,7 +101,7 @@ export const PairedDeviceSchema = z.object({
 });
 
 export const AUDIT_ACTIONS = [
-  "approve", "deny", "expire", "revoke", "allow", "disallow",
+  "request", "approve", "deny", "expire", "revoke", "allow", "disallow",
   "setup-code", "bind", "reject", "supersede", "pair", "token", "cleanup",
 ] as const;
 

@@ -71,7 +71,7 @@ describe("pairbot dm request / pairing", { timeout: SPAWNS_TIMEOUT }, () => {
     });
 
     const audit = parsed(await cli(["audit", "--json"])) as { action: string; actor: string }[];
-    expect(audit.map((e) => `${e.action} ${e.actor}`)).toEqual([`approve ${CLI_ACTOR}`, `revoke ${CLI_ACTOR}`]);
+    expect(audit.map((e) => `${e.action} ${e.actor}`)).toEqual([`request ${CLI_ACTOR}`, `approve ${CLI_ACTOR}`, `revoke ${CLI_ACTOR}`]);
   });
 
   it("denies by sender id, and takes a negative chat id as an argument", async () => {

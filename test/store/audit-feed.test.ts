@@ -12,6 +12,21 @@ afterEach(() => {
 });
 
 describe("audit", () => {
+  it("records who filed each new DM request, and not a retry", async () => {
+    t = tempStore();
+    const first = await t.store.requestDmPairing({ channel: "whatsapp", senderId: "+491", actor: "adapter:whatsapp" });
+    await t.store.requestDmPairing({ channel: "whatsapp", senderId: "+491", actor: "adapter:whatsapp" });
+    const second = await t.store.requestDmPairing({ channel: "signal", senderId: "bob", actor: "cli:alice" });
+    const third = await t.store.requestDmPairing({ channel: "signal", senderId: "carol" });
+    const at = "2026-11-21T12:00:00.000Z";
+    expect(await t.store.audit()).toEqual([
+      { at, action: "request", actor: "adapter:whatsapp", subject: "whatsapp/default/+491", requestId: first.id },
+      { at, action: "request", actor: "cli:alice", subject: "signal/default/bob", requestId: second.id },
+      { at, action: "request", actor: "unknown", subject: "signal/default/carol", requestId: third.id },
+    ]);
+    expect(await t.store.outcomeOf(first.id!)).toBeUndefined(); // a request entry starts a request; it is no outcome
+  });
+
   it("records every decision with its time and actor", async () => {
     t = tempStore();
     const ann = await t.store.requestDmPairing({ channel: "whatsapp", senderId: "+491" });
