@@ -73,6 +73,7 @@ outcome-unknown = Diese Anfrage ist nicht mehr offen.
 actor-you = dir
 actor-owner = Besitzer { $id }
 actor-cli = der Kommandozeile
+actor-cli-user = der Kommandozeile ({ $user })
 actor-gateway = dem Gateway
 setup-gone-token = Dieser Einrichtungscode wurde von einem Gerät benutzt und gilt nicht mehr.
 setup-gone-expire = Dieser Einrichtungscode ist abgelaufen.

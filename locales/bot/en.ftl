@@ -77,6 +77,7 @@ outcome-unknown = This request is no longer pending.
 actor-you = you
 actor-owner = owner { $id }
 actor-cli = the command line
+actor-cli-user = the command line ({ $user })
 actor-gateway = the gateway
 setup-gone-token = This setup code was used by a device and no longer works.
 setup-gone-expire = This setup code expired.

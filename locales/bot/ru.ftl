@@ -73,6 +73,7 @@ outcome-unknown = Этот запрос больше не ожидает реш�
 actor-you = вы
 actor-owner = владелец { $id }
 actor-cli = командная строка
+actor-cli-user = командная строка ({ $user })
 actor-gateway = шлюз
 setup-gone-token = Этот код настройки использован устройством и больше не действует.
 setup-gone-expire = Срок действия этого кода настройки истёк.

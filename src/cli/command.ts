@@ -1,8 +1,21 @@
+import os from "node:os";
 import type { CommandShape, ParsedCommand } from "./args.js";
 import type { CliContext } from "./context.js";
 
-/** Who the audit log names for changes made from the command line. */
-export const CLI_ACTOR = "cli";
+/**
+ * Who the audit log names for changes made from the command line: `cli:<OS user>`, so two people on one
+ * machine are told apart and do not share one wrong-code throttle; `cli` when the OS names no user.
+ */
+export function cliActor(userInfo: () => { username: string } = os.userInfo): string {
+  try {
+    const user = userInfo().username;
+    return user ? `cli:${user}` : "cli";
+  } catch {
+    return "cli";
+  }
+}
+
+export const CLI_ACTOR = cliActor();
 
 /** One `pairbot` command: how it is called, a line for the help, and what it does. Returns the exit code. */
 export interface Command extends CommandShape {

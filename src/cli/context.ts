@@ -1,4 +1,4 @@
-import { describeLocation, openStore, storeLocation, type PairingStore } from "../store/index.js";
+import { describeLocation, openStore, storeLocation, type PairingStore, type Policy } from "../store/index.js";
 
 /** What every CLI command gets: where the store is, output channels, and whether to print JSON. */
 export interface CliContext {
@@ -12,8 +12,11 @@ export interface CliContext {
   err: (line: string) => void;
   /** All of standard input as text; undefined when it is a terminal (nothing was piped in). */
   stdin: () => Promise<string | undefined>;
-  /** Opened on first use, so commands that need no store (node pair) never touch it. */
-  store: () => PairingStore;
+  /**
+   * Opened on first use, so commands that need no store (node pair) never touch it. `policy` sets numbers
+   * for this process (the gateway's pending caps from its flags); it counts on the first call only.
+   */
+  store: (policy?: Partial<Policy>) => PairingStore;
 }
 
 export function cliContext(options: { store?: string | undefined; json?: boolean | undefined }, env = process.env): CliContext {
@@ -35,7 +38,7 @@ export function cliContext(options: { store?: string | undefined; json?: boolean
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks).toString("utf8");
     },
-    store: () => (store ??= openStore({ location })),
+    store: (policy) => (store ??= openStore({ location, ...(policy ? { policy } : {}) })),
   };
 }
 

@@ -62,9 +62,10 @@ export async function gatewayCommand(args: string[], ctx: CliContext): Promise<n
   const tokenFile = values["channel-token-file"] ?? ctx.env.GATEWAY_CHANNEL_TOKEN_FILE;
   const adapterTokens = tokenFile ? loadAdapterTokens(tokenFile) : undefined;
   const trustedProxies = parseTrustedProxies(values["trust-proxy"] ?? ctx.env.GATEWAY_TRUST_PROXY ?? "", values["trust-proxy"] ? "--trust-proxy" : "GATEWAY_TRUST_PROXY");
+  // The pending caps are the store's policy; these flags set it for this gateway process.
   const pendingCaps = {
-    ...optionalCount("--max-pending-per-channel", values["max-pending-per-channel"], "perChannel"),
-    ...optionalCount("--max-pending", values["max-pending"], "total"),
+    ...optionalCount("--max-pending-per-channel", values["max-pending-per-channel"], "maxPendingPerChannel"),
+    ...optionalCount("--max-pending", values["max-pending"], "maxPendingTotal"),
   };
   const limits = {
     ...optionalCount("--max-connections", values["max-connections"], "maxConnections"),
@@ -75,7 +76,7 @@ export async function gatewayCommand(args: string[], ctx: CliContext): Promise<n
   if (!tls && !isLoopback(host)) {
     ctx.err(`Warning: plain ws:// on ${host} sends device tokens unencrypted; use it only on a LAN you trust, or give --cert and --key for wss://.`);
   }
-  const options = { store: ctx.store(), host, port, policies, accounts, pendingCaps, limits, trustedProxies, locale, log };
+  const options = { store: ctx.store(pendingCaps), host, port, policies, accounts, limits, trustedProxies, locale, log };
   const gateway = createGateway({ ...options, ...(tls ? { tls } : {}), ...(adapterTokens ? { adapterTokens } : {}) });
   const url = await gateway.listen();
   ctx.out(`Gateway listening on ${url} (store: ${ctx.storeName})`);
@@ -101,7 +102,7 @@ function parsePort(text: string): number {
   return port;
 }
 
-/** `--max-pending 50` -> { total: 50 }; absent -> {} (the default stands). */
+/** `--max-pending 50` -> { maxPendingTotal: 50 }; absent -> {} (the default stands). */
 function optionalCount<K extends string>(flag: string, text: string | undefined, key: K): Partial<Record<K, number>> {
   if (text === undefined) return {};
   if (!/^\d{1,6}$/.test(text) || Number(text) < 1) throw new PairbotError("config_invalid", `Invalid ${flag} "${text}": give a whole number of at least 1, like 32.`);

@@ -181,7 +181,7 @@ export class DeviceDoor {
     if (!outcome || outcome.action === "approve") return; // an older snapshot, or approval seen by the event
     if (outcome.action === "reject") return this.reject(c);
     if (outcome.action === "expire") return this.end(c, "request_expired", "Nobody approved this device in time; pair it again with a new setup code.");
-    if (outcome.action === "supersede") return this.end(c, "superseded", "This device asked again with another role or scopes; this request was replaced.");
+    if (outcome.action === "supersede") return this.end(c, "superseded", "This device asked again with another role, scopes, name, platform or address; this request was replaced.");
   }
 
   private async mint(c: Connection): Promise<void> {

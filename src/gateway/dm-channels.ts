@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { PairingStore } from "../store/index.js";
-import { accountName, senderId as cleanSenderId } from "../store/validate.js";
+import { accountName } from "../store/validate.js";
 import { accountsFor, type ChannelAccounts } from "./dm-accounts.js";
 import { policyFor, type DmPolicies } from "./dm-policy.js";
 import type { RefusalCounter } from "./flood.js";
@@ -17,28 +17,14 @@ const MessageSchema = z.object({
   locale: z.string().max(35).optional(),
 });
 
-/**
- * Pending DM requests the gateway lets stand before it answers "try later": per channel across its
- * accounts, and over all channels. Checked here against `store.pending()` before filing; the store
- * will hold the same rule under its lock (then the check is exact across gateways, too).
- */
-export interface PendingCaps {
-  perChannel: number;
-  total: number;
-}
-export const DEFAULT_PENDING_CAPS: PendingCaps = { perChannel: 10, total: 50 };
-
 export interface DmChannelDeps {
   store: PairingStore;
   policies: DmPolicies;
   accounts: ChannelAccounts;
-  caps: PendingCaps;
   replies: Map<string, ReplyTemplates>;
   defaultLocale: string;
   counts: GatewayStats["messages"];
   refusals: RefusalCounter;
-  /** One check-then-file at a time in this gateway, so two posts cannot both see room for one. */
-  filing: SerialQueue;
   log: GatewayLog;
 }
 
@@ -92,31 +78,13 @@ async function decide(deps: DmChannelDeps, channel: string, body: unknown, adapt
   if (await deps.store.isAllowed(channel, message.senderId, account)) return { delivered: true };
   if (policy === "allowlist") return { delivered: false, reason: "not_allowed" };
 
-  const capped = { delivered: false, reason: "capped", reply: renderReply(deps.replies, message.locale, deps.defaultLocale, "capped") } as const;
-  const result = await deps.filing.run(async () => {
-    if (await overCap(deps, channel, account, cleanSenderId(message.senderId))) return undefined;
-    return deps.store.requestDmPairing({ channel, account, senderId: message.senderId, name: message.name, meta: { adapter } });
-  });
-  if (result === undefined) return capped;
+  // The pending caps (per account, per channel, in all) are the store's policy, checked under its lock.
+  const result = await deps.store.requestDmPairing({ channel, account, senderId: message.senderId, name: message.name, actor: adapter });
   if (result.allowed) return { delivered: true };
-  if (result.capped || result.code === null || result.expiresAt === null) return capped;
+  if (result.capped || result.code === null || result.expiresAt === null) {
+    return { delivered: false, reason: "capped", reply: renderReply(deps.replies, message.locale, deps.defaultLocale, "capped") };
+  }
   const minutes = Math.max(1, Math.round((Date.parse(result.expiresAt) - deps.store.clock()) / 60_000));
   const reply = renderReply(deps.replies, message.locale, deps.defaultLocale, "pairing", { channel, senderId: message.senderId, code: result.code, minutes });
   return { delivered: false, reason: "pairing", reply, code: result.code, created: result.created, expiresAt: result.expiresAt };
-}
-
-/** A sender who already waits is never capped: they get their code again. */
-async function overCap(deps: DmChannelDeps, channel: string, account: string, senderId: string): Promise<boolean> {
-  const { dm } = await deps.store.pending();
-  if (dm.some((r) => r.channel === channel && r.account === account && r.senderId === senderId)) return false;
-  return dm.filter((r) => r.channel === channel).length >= deps.caps.perChannel || dm.length >= deps.caps.total;
-}
-
-export class SerialQueue {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(work);
-    this.tail = next.catch(() => undefined);
-    return next;
-  }
 }

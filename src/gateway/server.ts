@@ -11,7 +11,6 @@ import type { AdapterToken } from "./channel-auth.js";
 import { handleChannelRequest, sendJson, type ChannelHttpDeps } from "./channel-http.js";
 import { ConnectionLimits, defaultConnectionLimits, type ConnectionLimitOptions } from "./connection-limits.js";
 import type { ChannelAccounts } from "./dm-accounts.js";
-import { DEFAULT_PENDING_CAPS, SerialQueue, type PendingCaps } from "./dm-channels.js";
 import type { DmPolicies } from "./dm-policy.js";
 import { RefusalCounter } from "./flood.js";
 import { silentLog, type GatewayLog } from "./log.js";
@@ -31,7 +30,6 @@ export interface GatewayOptions {
   policies?: DmPolicies;
   /** The accounts each channel serves; without it, only `default`. */
   accounts?: ChannelAccounts;
-  pendingCaps?: Partial<PendingCaps>;
   /** Channel adapters' tokens; without them only loopback clients may post channel messages. */
   adapterTokens?: readonly AdapterToken[];
   /** Reverse proxies whose X-Forwarded-For names the client (off unless given). */
@@ -78,14 +76,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     store,
     policies: options.policies ?? new Map(),
     accounts: options.accounts ?? new Map(),
-    caps: { ...DEFAULT_PENDING_CAPS, ...options.pendingCaps },
     adapterTokens: options.adapterTokens,
     trustedProxies,
     replies: options.replies ?? loadReplies(),
     defaultLocale: options.locale ?? "en",
     counts: stats.messages,
     refusals,
-    filing: new SerialQueue(),
     log,
   };
 

@@ -1,6 +1,6 @@
 import { ms } from "./clock.js";
 import { PairbotError, invalidInput } from "./errors.js";
-import type { Tx } from "./policy.js";
+import type { Policy, Tx } from "./policy.js";
 import { OPERATOR_SCOPES, RoleSchema, type BootstrapToken, type DeviceRequest, type PairedDevice, type Role, type Scope, type StoreDoc } from "./schema.js";
 import { deviceIdFor, hashToken, newId, newToken, tokenMatches } from "./secrets.js";
 import * as valid from "./validate.js";
@@ -93,8 +93,9 @@ export function requestDevice(tx: Tx, input: DeviceRequestInput): DeviceRequestR
   const platform = valid.cleanText("platform", input.platform, valid.LIMITS.platform);
   const remoteAddress = valid.cleanText("remote address", input.remoteAddress, valid.LIMITS.remoteAddress);
 
-  if (token.boundKey === undefined) {
-    tx.putBootstrapToken({ ...token, boundKey: publicKey, boundAt: tx.nowIso });
+  const bound = token.boundKey === undefined ? { ...token, boundKey: publicKey, boundAt: tx.nowIso } : token;
+  if (bound !== token) {
+    tx.putBootstrapToken(bound);
     tx.audit("bind", "gateway", `setup code ${token.id} to device ${deviceId}`, token.id);
   }
   const paired = tx.doc.devices.paired.find((d) => d.deviceId === deviceId);
@@ -102,12 +103,14 @@ export function requestDevice(tx: Tx, input: DeviceRequestInput): DeviceRequestR
 
   const requests = tx.doc.devices.requests;
   const existing = requests.find((r) => r.deviceId === deviceId);
-  if (existing && existing.role === input.role && sameScopes(existing.scopes, scopes)) {
-    tx.putDeviceRequest({ ...existing, name, platform, remoteAddress, lastSeenAt: tx.nowIso });
+  const sameQuestion = existing && existing.role === input.role && sameScopes(existing.scopes, scopes) &&
+    existing.name === name && existing.platform === platform && existing.remoteAddress === remoteAddress;
+  if (existing && sameQuestion) {
+    tx.putDeviceRequest({ ...existing, lastSeenAt: tx.nowIso });
     return { status: "pending", requestId: existing.requestId, deviceId, created: false, expiresAt: existing.expiresAt };
   }
   if (existing) {
-    // Never merge: a changed role or scope set is a new question for the owner.
+    // Never merge or edit: the owner judged what the old request showed; anything else is a new question.
     tx.removeDeviceRequest(existing.requestId);
     tx.audit("supersede", "gateway", `device ${deviceId}`, existing.requestId);
   }
@@ -123,11 +126,16 @@ export function requestDevice(tx: Tx, input: DeviceRequestInput): DeviceRequestR
     tokenId: token.id,
     createdAt: tx.nowIso,
     lastSeenAt: tx.nowIso,
-    expiresAt: new Date(tx.now + tx.policy.deviceRequestTtlMs).toISOString(),
+    // A replacing request ends when the first one through this setup code would have: no fresh lifetime.
+    expiresAt: new Date(Math.min(tx.now + tx.policy.deviceRequestTtlMs, boundDeadline(bound, tx.policy))).toISOString(),
   };
   tx.putDeviceRequest(request);
   return { status: "pending", requestId: request.requestId, deviceId, created: true, expiresAt: request.expiresAt };
 }
+
+/** When a bound setup code stops carrying requests: one request lifetime after the device bound it. */
+export const boundDeadline = (token: BootstrapToken, policy: Policy): number =>
+  ms(token.boundAt ?? token.createdAt) + policy.deviceRequestTtlMs;
 
 const sameScopes = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((s, i) => s === b[i]);
 
@@ -215,12 +223,14 @@ export function cleanupBootstrapTokens(tx: Tx, actor: string): number {
 }
 
 export function pruneDevices(tx: Tx): void {
-  for (const r of tx.doc.devices.requests.filter((r) => ms(r.expiresAt) <= tx.now)) {
+  const d = tx.doc.devices;
+  // A request ends at its own expiry or at its setup code's deadline, whichever comes first.
+  const pastDeadline = new Set(d.bootstrapTokens.filter((t) => t.boundKey !== undefined && boundDeadline(t, tx.policy) <= tx.now).map((t) => t.id));
+  for (const r of d.requests.filter((r) => ms(r.expiresAt) <= tx.now || pastDeadline.has(r.tokenId))) {
     tx.removeDeviceRequest(r.requestId);
     tx.audit("expire", "clock", `device ${r.deviceId} (${r.name})`, r.requestId);
   }
   // A token stays while it can still complete a pairing: unexpired and unbound, or bound to a live request or approval.
-  const d = tx.doc.devices;
   const inUse = new Set([...d.requests.map((r) => r.tokenId), ...d.paired.filter((p) => !p.tokenHash).map((p) => p.tokenId)]);
   for (const t of d.bootstrapTokens.filter((t) => !inUse.has(t.id) && (t.boundKey !== undefined || ms(t.expiresAt) <= tx.now))) {
     tx.removeBootstrapToken(t.id);

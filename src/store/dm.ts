@@ -1,7 +1,7 @@
 import { ms } from "./clock.js";
 import { PairbotError } from "./errors.js";
 import type { Tx } from "./policy.js";
-import type { AllowEntry, DmRequest, StoreDoc } from "./schema.js";
+import type { AllowEntry, AuditAction, AuditEntry, DmRequest, StoreDoc } from "./schema.js";
 import { looksLikePairingCode, newId, newPairingCode } from "./secrets.js";
 import * as valid from "./validate.js";
 
@@ -13,6 +13,8 @@ export interface DmRequestInput {
   senderId: string;
   name?: string | undefined;
   meta?: unknown;
+  /** Who filed it, for the audit: the gateway's adapter (`adapter:whatsapp`), `cli:<user>`; else `unknown`. */
+  actor?: string | undefined;
 }
 
 export interface DmRequestResult {
@@ -54,8 +56,7 @@ export function requestDm(tx: Tx, input: DmRequestInput): DmRequestResult {
     tx.putDmRequest({ ...existing, lastSeenAt: tx.nowIso, ...(name ? { name } : {}) });
     return { code: existing.code, created: false, capped: false, allowed: false, expiresAt: existing.expiresAt, id: existing.id };
   }
-  const pendingHere = requests.filter((r) => r.channel === channel && r.account === account).length;
-  if (pendingHere >= tx.policy.maxPendingPerAccount) return { ...none, capped: true, allowed: false };
+  if (isCapped(tx, channel, account)) return { ...none, capped: true, allowed: false };
 
   const request: DmRequest = {
     id: newId(tx.random),
@@ -70,7 +71,17 @@ export function requestDm(tx: Tx, input: DmRequestInput): DmRequestResult {
     expiresAt: new Date(tx.now + tx.policy.dmTtlMs).toISOString(),
   };
   tx.putDmRequest(request);
+  tx.audit("request", valid.optionalText("actor", input.actor, valid.LIMITS.name) ?? "unknown", subjectOf(request), request.id);
   return { code: request.code, created: true, capped: false, allowed: false, expiresAt: request.expiresAt, id: request.id };
+}
+
+/** Whether a new sender must wait: its account, its channel (whatever account a poster names) or the store is full. */
+function isCapped(tx: Tx, channel: string, account: string): boolean {
+  const { maxPendingPerAccount, maxPendingPerChannel, maxPendingTotal } = tx.policy;
+  const requests = tx.doc.dm.requests;
+  if (requests.length >= maxPendingTotal) return true;
+  const inChannel = requests.filter((r) => r.channel === channel);
+  return inChannel.length >= maxPendingPerChannel || inChannel.filter((r) => r.account === account).length >= maxPendingPerAccount;
 }
 
 /** Finds the one pending request a target names; counts wrong codes per actor to stop guessing. */
@@ -85,10 +96,7 @@ function findRequest(tx: Tx, target: DmTarget, actor: string): DmRequest {
     const code = raw.toUpperCase();
     const byCode = requests.find((r) => r.code === code && inScope(r));
     if (byCode) return byCode;
-    if (!channel) {
-      guardCodeGuessing(tx, actor);
-      throw new PairbotError("not_found", `No pending pairing request found for code: ${code}`);
-    }
+    if (!channel) unknownCode(tx, code, actor);
   } else if (!channel) {
     throw new PairbotError("invalid_input", `"${raw}" is not a pairing code (8 letters and digits); to use a sender id, name the channel too`);
   }
@@ -98,11 +106,32 @@ function findRequest(tx: Tx, target: DmTarget, actor: string): DmRequest {
     const accounts = bySender.map((r) => r.account);
     throw new PairbotError("ambiguous_account", `Sender ${raw} has pending requests on several accounts of ${channel} (${accounts.join(", ")}); name the account.`, { senderId: raw, channel: channel!, accounts });
   }
-  if (looksLikePairingCode(raw)) {
-    guardCodeGuessing(tx, actor);
-    throw new PairbotError("not_found", `No pending pairing request found for code: ${raw.toUpperCase()}`);
-  }
+  if (looksLikePairingCode(raw)) unknownCode(tx, raw.toUpperCase(), actor);
   throw new PairbotError("not_found", `No pending pairing request from sender ${raw} on ${channel}`);
+}
+
+const HANDLED: Partial<Record<AuditAction, string>> = { approve: "approved", allow: "approved", deny: "denied", expire: "expired" };
+
+/** The entry that ended the request with this code, if that was within the wrong-code window. */
+function recentlyHandled(tx: Tx, code: string): AuditEntry | undefined {
+  const audit = tx.doc.audit;
+  for (let i = audit.length - 1; i >= 0; i--) {
+    const entry = audit[i]!;
+    if (tx.now - ms(entry.at) >= tx.policy.codeFailureWindowMs) return undefined;
+    if (entry.code === code && HANDLED[entry.action]) return entry;
+  }
+  return undefined;
+}
+
+/** A code with no pending request: one handled lately lost a race (not a guess); any other counts as one. */
+function unknownCode(tx: Tx, code: string, actor: string): never {
+  const handled = recentlyHandled(tx, code);
+  if (handled) {
+    const outcome = HANDLED[handled.action]!;
+    throw new PairbotError("not_found", `The pairing request with code ${code} was already ${outcome} (${handled.at}); there is nothing left to approve or deny.`, { pairingCode: code, outcome });
+  }
+  guardCodeGuessing(tx, actor);
+  throw new PairbotError("not_found", `No pending pairing request found for code: ${code}`, { pairingCode: code });
 }
 
 function guardCodeGuessing(tx: Tx, actor: string): void {
@@ -137,7 +166,7 @@ export function approveDm(tx: Tx, target: DmTarget, actor: string): DmRequest {
   const entry = { ...(request.name ? { name: request.name } : {}), addedAt: tx.nowIso, addedBy: actor };
   addToAllowlist(tx, request.channel, request.account, request.senderId, entry);
   removeRequest(tx, request);
-  tx.audit("approve", actor, subjectOf(request), request.id);
+  tx.audit("approve", actor, subjectOf(request), request.id, request.code);
   return request;
 }
 
@@ -145,7 +174,7 @@ export function denyDm(tx: Tx, target: DmTarget, actor: string): DmRequest {
   if (looksLikePairingCode(target.codeOrSender)) checkNotThrottled(tx, actor);
   const request = findRequest(tx, target, actor);
   removeRequest(tx, request);
-  tx.audit("deny", actor, subjectOf(request), request.id);
+  tx.audit("deny", actor, subjectOf(request), request.id, request.code);
   return request;
 }
 
@@ -157,7 +186,7 @@ export function allowSender(tx: Tx, input: { channel: string; account?: string |
   addToAllowlist(tx, channel, account, senderId, { ...(name ? { name } : {}), addedAt: tx.nowIso, addedBy: actor });
   const pending = tx.doc.dm.requests.find((r) => r.channel === channel && r.account === account && r.senderId === senderId);
   if (pending) removeRequest(tx, pending);
-  tx.audit("allow", actor, subjectOf({ channel, account, senderId }), pending?.id);
+  tx.audit("allow", actor, subjectOf({ channel, account, senderId }), pending?.id, pending?.code);
 }
 
 /** Removes a sender from the allowlist ("revoke" when it came from an approval). */
@@ -178,6 +207,6 @@ export function pruneDm(tx: Tx): void {
   }
   for (const r of tx.doc.dm.requests.filter((r) => ms(r.expiresAt) <= tx.now)) {
     removeRequest(tx, r);
-    tx.audit("expire", "clock", subjectOf(r), r.id);
+    tx.audit("expire", "clock", subjectOf(r), r.id, r.code);
   }
 }

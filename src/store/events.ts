@@ -16,7 +16,7 @@ export type StoreEvent =
 function outcomeIn(fx: readonly Effect[], requestId: string): AuditEntry | undefined {
   for (let i = fx.length - 1; i >= 0; i--) {
     const e = fx[i]!;
-    if (e.t === "audit" && e.add.requestId === requestId) return e.add;
+    if (e.t === "audit" && e.add.requestId === requestId && e.add.action !== "request") return e.add;
   }
   return undefined;
 }
@@ -56,7 +56,7 @@ export function eventsOf(doc: StoreDoc, record: JournalRecord, apply: (e: Effect
   return events;
 }
 
-/** The newest audit entry about a request: how it ended. */
+/** The newest audit entry about a request that ended it (a `request` entry only started it). */
 export function outcomeOf(doc: StoreDoc, requestId: string): AuditEntry | undefined {
-  return doc.audit.findLast((e) => e.requestId === requestId);
+  return doc.audit.findLast((e) => e.requestId === requestId && e.action !== "request");
 }

@@ -6,7 +6,10 @@ import type { AllowEntry, AuditAction, BootstrapToken, DeviceRequest, DmRequest,
 /** The numbers behind the rules. Defaults follow the reference system; each can be set per store. */
 export interface Policy {
   dmTtlMs: number;
+  /** Pending DM requests that may stand per channel and account, per channel across its accounts, and in all. */
   maxPendingPerAccount: number;
+  maxPendingPerChannel: number;
+  maxPendingTotal: number;
   bootstrapTtlMs: number;
   deviceRequestTtlMs: number;
   /** Wrong approval codes one actor may enter within the window before approving by code is paused. */
@@ -18,6 +21,8 @@ export interface Policy {
 export const DEFAULT_POLICY: Policy = {
   dmTtlMs: 60 * 60_000,
   maxPendingPerAccount: 3,
+  maxPendingPerChannel: 10,
+  maxPendingTotal: 50,
   bootstrapTtlMs: 10 * 60_000,
   deviceRequestTtlMs: 10 * 60_000,
   codeFailureLimit: 10,
@@ -119,8 +124,8 @@ export class Tx {
     this.apply({ t: "codeFailure", del: actor });
   }
 
-  audit(action: AuditAction, actor: string, subject: string, requestId?: string): void {
-    const entry = { at: this.nowIso, action, actor, subject, ...(requestId ? { requestId } : {}) };
+  audit(action: AuditAction, actor: string, subject: string, requestId?: string, code?: string): void {
+    const entry = { at: this.nowIso, action, actor, subject, ...(requestId ? { requestId } : {}), ...(code ? { code } : {}) };
     this.apply({ t: "audit", add: entry, keep: this.policy.auditLimit });
   }
 }

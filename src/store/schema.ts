@@ -101,7 +101,7 @@ export const PairedDeviceSchema = z.object({
 });
 
 export const AUDIT_ACTIONS = [
-  "approve", "deny", "expire", "revoke", "allow", "disallow",
+  "request", "approve", "deny", "expire", "revoke", "allow", "disallow",
   "setup-code", "bind", "reject", "supersede", "pair", "token", "cleanup",
 ] as const;
 
@@ -113,6 +113,8 @@ export const AuditEntrySchema = z.object({
   subject: z.string(),
   /** The request id, when the action ended a request: notifications use it to show the outcome. */
   requestId: z.string().optional(),
+  /** The DM pairing code a request had, on the entry that ended it: a code handled lately is no guess. */
+  code: z.string().optional(),
 });
 
 export const SentNotificationSchema = z.object({

@@ -45,7 +45,7 @@ describe("exactly once, across restarts", () => {
     const alert = await h.waitForText(ANN, dm.code);
     await notifier.stop();
     await h.gateway.approveDm({ codeOrSender: dm.code }, "telegram:7");
-    const outcome = (await h.gateway.audit()).find((e) => e.requestId === dm.id);
+    const outcome = await h.gateway.outcomeOf(dm.id);
     // Something already showed it, word for word (the restarted engine knows the request by its id only).
     const text = botNotificationTexts().outcome({ kind: "dm", id: dm.id }, outcome, ANN.id).text;
     await h.api.editMessageText(ANN.id, alert.message_id, text, { parse_mode: "HTML" });

@@ -1,9 +1,10 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI_ACTOR } from "../../src/cli/command.js";
 import { PairingStore, decodeSetupCode } from "../../src/store/index.js";
 import { deviceHello, issueSetupCode, newDeviceKey } from "../support/store-devices.js";
 import { tempDir } from "../support/temp-store.js";
-import { SPAWNS_TIMEOUT, assertBuilt, cliFor, parsed } from "./run-pairbot.js";
+import { SPAWNS_TIMEOUT, assertBuilt, cliFor, escapeRegExp, parsed } from "./run-pairbot.js";
 
 let folder: ReturnType<typeof tempDir>;
 beforeAll(() => {
@@ -75,11 +76,13 @@ describe("pairbot devices", { timeout: SPAWNS_TIMEOUT }, () => {
 
     const approved = await cli(["devices", "approve", approveMe.requestId, "--json"]);
     expect(approved.code).toBe(0);
-    expect(parsed(approved)).toMatchObject({ deviceId: approveMe.deviceId, name: "Kitchen tablet", approvedBy: "cli", tokenIssued: false });
+    expect(parsed(approved)).toMatchObject({ deviceId: approveMe.deviceId, name: "Kitchen tablet", approvedBy: CLI_ACTOR, tokenIssued: false });
     expect(await cli(["devices", "approve", approveMe.requestId])).toMatchObject({ code: 1, stdout: "" });
 
     expect((await cli(["devices", "reject", rejectMe.requestId])).stdout).toBe("Rejected Kitchen tablet (android); the setup code it used no longer works.\n");
-    expect((await cli(["devices", "list"])).stdout).toMatch(/No pending device requests\.\n\nPaired devices:\n  DEVICE .*\n  \S+ +Kitchen tablet +android +node +- +(just now|\d+ seconds ago) +cli +waiting\n/);
+    expect((await cli(["devices", "list"])).stdout).toMatch(
+      new RegExp(`No pending device requests\\.\\n\\nPaired devices:\\n  DEVICE .*\\n  \\S+ +Kitchen tablet +android +node +- +(just now|\\d+ seconds ago) +${escapeRegExp(CLI_ACTOR)} +waiting\\n`),
+    );
 
     expect(parsed(await cli(["devices", "cleanup", "--json"]))).toEqual({ voided: 1 });
     expect((await cli(["devices", "cleanup"])).stdout).toBe("No setup codes to void.\n");
@@ -89,7 +92,7 @@ describe("pairbot devices", { timeout: SPAWNS_TIMEOUT }, () => {
 
     const audit = (await cli(["audit"])).stdout.split("\n");
     expect(audit[0]).toMatch(/^TIME \(UTC\) +WHEN +ACTION +ACTOR +SUBJECT$/);
-    const mine = audit.filter((line) => / cli +/.test(line)).map((line) => line.split(/ {2,}/)[2]);
+    const mine = audit.filter((line) => line.includes(` ${CLI_ACTOR} `)).map((line) => line.split(/ {2,}/)[2]);
     expect(mine).toEqual(["approve", "reject", "cleanup", "revoke"]);
   });
 });

@@ -1,9 +1,10 @@
 import path from "node:path";
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI_ACTOR } from "../../src/cli/command.js";
 import { PairingStore } from "../../src/store/index.js";
 import { tempDir } from "../support/temp-store.js";
-import { SPAWNS_TIMEOUT, assertBuilt, cliFor, parsed } from "./run-pairbot.js";
+import { SPAWNS_TIMEOUT, assertBuilt, cliFor, escapeRegExp, parsed } from "./run-pairbot.js";
 
 let folder: ReturnType<typeof tempDir>;
 beforeAll(() => {
@@ -70,7 +71,7 @@ describe("pairbot dm request / pairing", { timeout: SPAWNS_TIMEOUT }, () => {
     });
 
     const audit = parsed(await cli(["audit", "--json"])) as { action: string; actor: string }[];
-    expect(audit.map((e) => `${e.action} ${e.actor}`)).toEqual(["approve cli", "revoke cli"]);
+    expect(audit.map((e) => `${e.action} ${e.actor}`)).toEqual([`request ${CLI_ACTOR}`, `approve ${CLI_ACTOR}`, `revoke ${CLI_ACTOR}`]);
   });
 
   it("denies by sender id, and takes a negative chat id as an argument", async () => {
@@ -112,12 +113,12 @@ describe("pairbot allowlist", { timeout: SPAWNS_TIMEOUT }, () => {
 
     const entries = parsed(await cli(["allowlist", "list", "--json"]));
     expect(entries).toEqual([
-      { channel: "matrix", account: "default", senderId: "@carol:example.org", addedAt: expect.any(String), addedBy: "cli" },
-      { channel: "signal", account: "work", senderId: "bob", name: "Bob", addedAt: expect.any(String), addedBy: "cli" },
+      { channel: "matrix", account: "default", senderId: "@carol:example.org", addedAt: expect.any(String), addedBy: CLI_ACTOR },
+      { channel: "signal", account: "work", senderId: "bob", name: "Bob", addedAt: expect.any(String), addedBy: CLI_ACTOR },
     ]);
     const lines = (await cli(["allowlist", "list", "signal"])).stdout.split("\n");
     expect(lines[0]).toMatch(/^CHANNEL +ACCOUNT +SENDER +NAME +ADDED +BY$/);
-    expect(lines[1]).toMatch(/^signal +work +bob +Bob +(just now|\d+ seconds ago) +cli$/);
+    expect(lines[1]).toMatch(new RegExp(`^signal +work +bob +Bob +(just now|\\d+ seconds ago) +${escapeRegExp(CLI_ACTOR)}$`));
     expect(lines).toHaveLength(3);
 
     expect((await cli(["allowlist", "remove", "signal", "bob"])).stderr).toBe("Sender bob is not on the allowlist of signal\n");

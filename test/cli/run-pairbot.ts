@@ -48,3 +48,6 @@ export const cliWithInput =
     pairbot([...args, "--store", store], { input });
 
 export const parsed = (run: CliRun): unknown => JSON.parse(run.stdout);
+
+/** Text as a literal inside a RegExp (an OS user name in the CLI's actor may hold `.` or `+`). */
+export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -29,7 +29,7 @@ describe("accounts a channel serves", () => {
 
 describe("caps on pending requests, across accounts and channels", () => {
   it("a channel holds a fixed number of pending requests whatever account the poster picks", async () => {
-    gw = await startGateway({ accounts: parseChannelAccounts("whatsapp=a,b,c"), pendingCaps: { perChannel: 4 } });
+    gw = await startGateway({ accounts: parseChannelAccounts("whatsapp=a,b,c"), policy: { maxPendingPerChannel: 4 } });
     const answers = [];
     for (let i = 0; i < 9; i++) answers.push((await post("whatsapp", `+49${i}`, ["a", "b", "c"][i % 3])).body.reason);
     expect(answers.filter((r) => r === "pairing")).toHaveLength(4);
@@ -39,7 +39,7 @@ describe("caps on pending requests, across accounts and channels", () => {
   });
 
   it("all channels together hold a fixed number too", async () => {
-    gw = await startGateway({ pendingCaps: { total: 5 } });
+    gw = await startGateway({ policy: { maxPendingTotal: 5 } });
     for (const channel of ["a1", "a2", "a3", "a4", "a5", "a6", "a7"]) await post(channel, "+4917");
     expect((await gw.owner.pending()).dm).toHaveLength(5);
   });

@@ -5,14 +5,15 @@ import WebSocket from "ws";
 import { createGateway, type Gateway, type GatewayOptions } from "../../src/gateway/server.js";
 import { challengeMessage } from "../../src/gateway/protocol.js";
 import type { GatewayLog } from "../../src/gateway/log.js";
-import { PairingStore } from "../../src/store/index.js";
+import { PairingStore, type Policy } from "../../src/store/index.js";
 import { tempDir } from "../support/temp-store.js";
 
 /** A gateway on a free loopback port over a fresh store (real clock), and a second store instance for the owner. */
-export async function startGateway(options: Partial<GatewayOptions> = {}) {
+/** A library gateway on a fresh store; `policy` is the gateway's store policy (its pending caps). */
+export async function startGateway({ policy, ...options }: Partial<GatewayOptions> & { policy?: Partial<Policy> } = {}) {
   const { dir, remove } = tempDir("pairbot-gw-");
   const file = path.join(dir, "store.json");
-  const store = new PairingStore({ file });
+  const store = new PairingStore({ file, ...(policy ? { policy } : {}) });
   const owner = new PairingStore({ file });
   const lines: string[] = [];
   const log: GatewayLog = {

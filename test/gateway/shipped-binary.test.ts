@@ -62,6 +62,17 @@ describe("pairbot gateway --channel-token-file (the shipped binary)", { timeout:
     expect(gw.proc.lines.join("\n")).toContain("accounts: whatsapp=default+work, others=default");
   });
 
+  it("--max-pending-per-channel and --max-pending set the store's caps for this gateway", async () => {
+    gw = await startGatewayProcess(["--accounts", "whatsapp=a,b", "--max-pending-per-channel", "2", "--max-pending", "3"]);
+    const post = async (channel: string, senderId: string, account = "default") => {
+      const res = await fetch(`${gw!.httpUrl}/channels/${channel}/messages`, { method: "POST", body: JSON.stringify({ senderId, account, text: "hi" }) });
+      return ((await res.json()) as { reason?: string }).reason;
+    };
+    expect([await post("whatsapp", "+1", "a"), await post("whatsapp", "+2", "b"), await post("whatsapp", "+3", "a")]).toEqual(["pairing", "pairing", "capped"]);
+    expect([await post("signal", "+4"), await post("slack", "+5"), await post("whatsapp", "+1", "a")]).toEqual(["pairing", "capped", "pairing"]);
+    expect((await gw.owner.audit()).filter((e) => e.action === "request").map((e) => e.actor)).toEqual(["adapter:loopback", "adapter:loopback", "adapter:loopback"]);
+  });
+
   it("refuses a bad limit with a sentence", async () => {
     const run = await pairbot(["gateway", "--max-connections", "lots"]);
     expect(run).toMatchObject({ code: 1, stderr: 'Invalid --max-connections "lots": give a whole number of at least 1, like 32.\n' });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type StoreEvent, type StoreFeed } from "../../src/store/index.js";
 import { approvedDevice, deviceHello, issueSetupCode, newDeviceKey } from "../support/store-devices.js";
-import { tempStore } from "../support/temp-store.js";
+import { tempStore, uncapped } from "../support/temp-store.js";
 
 let t: ReturnType<typeof tempStore>;
 let feed: StoreFeed | undefined;
@@ -12,6 +12,21 @@ afterEach(() => {
 });
 
 describe("audit", () => {
+  it("records who filed each new DM request, and not a retry", async () => {
+    t = tempStore();
+    const first = await t.store.requestDmPairing({ channel: "whatsapp", senderId: "+491", actor: "adapter:whatsapp" });
+    await t.store.requestDmPairing({ channel: "whatsapp", senderId: "+491", actor: "adapter:whatsapp" });
+    const second = await t.store.requestDmPairing({ channel: "signal", senderId: "bob", actor: "cli:alice" });
+    const third = await t.store.requestDmPairing({ channel: "signal", senderId: "carol" });
+    const at = "2026-11-21T12:00:00.000Z";
+    expect(await t.store.audit()).toEqual([
+      { at, action: "request", actor: "adapter:whatsapp", subject: "whatsapp/default/+491", requestId: first.id },
+      { at, action: "request", actor: "cli:alice", subject: "signal/default/bob", requestId: second.id },
+      { at, action: "request", actor: "unknown", subject: "signal/default/carol", requestId: third.id },
+    ]);
+    expect(await t.store.outcomeOf(first.id!)).toBeUndefined(); // a request entry starts a request; it is no outcome
+  });
+
   it("records every decision with its time and actor", async () => {
     t = tempStore();
     const ann = await t.store.requestDmPairing({ channel: "whatsapp", senderId: "+491" });
@@ -34,8 +49,8 @@ describe("audit", () => {
     const at = "2026-11-21T12:00:00.000Z";
     expect(audit).toEqual(
       expect.arrayContaining([
-        { at, action: "approve", actor: "telegram:42", subject: "whatsapp/default/+491", requestId: ann.id },
-        { at, action: "deny", actor: "cli", subject: "whatsapp/default/+492", requestId: bob.id },
+        { at, action: "approve", actor: "telegram:42", subject: "whatsapp/default/+491", requestId: ann.id, code: ann.code },
+        { at, action: "deny", actor: "cli", subject: "whatsapp/default/+492", requestId: bob.id, code: bob.code },
         { at, action: "revoke", actor: "telegram:43", subject: "whatsapp/default/+491" },
         { at, action: "allow", actor: "cli", subject: "signal/default/carol" },
         { at, action: "disallow", actor: "gateway", subject: "signal/default/carol" },
@@ -113,7 +128,7 @@ describe("change feed", () => {
   });
 
   it("a burst of writes loses no event", async () => {
-    t = tempStore({ policy: { maxPendingPerAccount: 100 } });
+    t = tempStore({ policy: uncapped(100) });
     await t.store.prune();
     const seen = await watch();
     const other = writer();

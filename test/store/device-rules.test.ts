@@ -119,6 +119,66 @@ describe("device requests", () => {
     await expect(t.store.approveDevice(r.requestId, "cli")).rejects.toMatchObject({ code: "not_found" });
   });
 
+  it("a bound setup code keeps its deadline: alternating scopes every minute never extends it", async () => {
+    t = tempStore();
+    const setup = await issueSetupCode(t.store, "operator");
+    const key = newDeviceKey();
+    const boundAt = t.clock.now;
+    const deadline = new Date(boundAt + 10 * MINUTE).toISOString();
+    for (let minute = 0; minute < 10; minute++) {
+      const scopes = minute % 2 === 0 ? ["operator.read"] : ["operator.write"];
+      const r = await t.store.requestDevicePairing(deviceHello(setup.bootstrapToken, key, "operator", scopes));
+      expect(r).toMatchObject({ status: "pending", created: true, expiresAt: deadline });
+      t.clock.advance(MINUTE);
+    }
+    expect((await t.store.pending()).devices).toEqual([]);
+    expect((await t.store.read()).devices.bootstrapTokens).toEqual([]);
+    await expect(t.store.requestDevicePairing(deviceHello(setup.bootstrapToken, key, "operator", ["operator.read"]))).rejects.toMatchObject({ code: expect.stringMatching(/^token_(expired|invalid)$/) });
+  });
+
+  it("pruning ends a bound setup code whose deadline passed, with the request it still carries", async () => {
+    t = tempStore();
+    const setup = await issueSetupCode(t.store, "operator");
+    const key = newDeviceKey();
+    await t.store.requestDevicePairing(deviceHello(setup.bootstrapToken, key, "operator", ["operator.read"]));
+    t.clock.advance(5 * MINUTE);
+    await t.store.requestDevicePairing(deviceHello(setup.bootstrapToken, key, "operator", ["operator.write"]));
+    t.clock.advance(5 * MINUTE);
+    await t.store.prune();
+    const doc = await t.readSaved();
+    expect(doc.devices.bootstrapTokens).toEqual([]);
+    expect(doc.devices.requests).toEqual([]);
+    expect(await t.store.audit()).toContainEqual(expect.objectContaining({ action: "expire", actor: "clock", requestId: setup.tokenId }));
+  });
+
+  it.each([
+    ["name", { name: "Kitchen tablet (new)" }],
+    ["platform", { platform: "ios" }],
+    ["remote address", { remoteAddress: "192.168.1.99" }],
+  ])("a retry with another %s is a new request the owner judges again", async (_what, change) => {
+    t = tempStore();
+    const setup = await issueSetupCode(t.store);
+    const key = newDeviceKey();
+    const first = await t.store.requestDevicePairing(deviceHello(setup.bootstrapToken, key));
+    t.clock.advance(MINUTE);
+    const again = await t.store.requestDevicePairing({ ...deviceHello(setup.bootstrapToken, key), ...change });
+    if (first.status !== "pending" || again.status !== "pending") throw new Error("expected pending requests");
+    expect(again).toMatchObject({ created: true, expiresAt: first.expiresAt });
+    expect(again.requestId).not.toBe(first.requestId);
+    expect((await t.store.pending()).devices).toEqual([expect.objectContaining({ requestId: again.requestId, ...change })]);
+    expect(await t.store.audit()).toContainEqual(expect.objectContaining({ action: "supersede", requestId: first.requestId }));
+  });
+
+  it("a retry with the same name, platform and address changes nothing the owner sees", async () => {
+    t = tempStore();
+    const setup = await issueSetupCode(t.store);
+    const key = newDeviceKey();
+    const first = await t.store.requestDevicePairing(deviceHello(setup.bootstrapToken, key));
+    t.clock.advance(MINUTE);
+    expect(await t.store.requestDevicePairing(deviceHello(setup.bootstrapToken, key))).toEqual({ ...first, created: false });
+    expect((await t.store.audit()).filter((e) => e.action === "supersede")).toEqual([]);
+  });
+
   it("approve and reject name one request by id; an unknown id is not_found", async () => {
     t = tempStore();
     const a = await issueSetupCode(t.store);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { CODE_ALPHABET, PairbotError } from "../../src/store/index.js";
-import { tempStore } from "../support/temp-store.js";
+import { CODE_ALPHABET, DEFAULT_POLICY, PairbotError } from "../../src/store/index.js";
+import { tempStore, uncapped } from "../support/temp-store.js";
 
 const HOUR = 3_600_000;
 let t: ReturnType<typeof tempStore>;
@@ -12,7 +12,7 @@ const request = (senderId: string, extra: { channel?: string; account?: string; 
 
 describe("DM pairing codes", () => {
   it("are 8 characters from the unambiguous alphabet", async () => {
-    fresh({ policy: { maxPendingPerAccount: 50 } });
+    fresh({ policy: uncapped(50) });
     for (let i = 0; i < 50; i++) {
       const { code } = await request(`+4917000000${i}`);
       expect(code).toHaveLength(8);
@@ -120,6 +120,30 @@ describe("cap of pending requests per channel and account", () => {
     expect((await request("+494")).created).toBe(true);
     t.clock.advance(HOUR);
     expect((await request("+495")).created).toBe(true);
+  });
+});
+
+describe("caps of pending requests per channel and over all channels", () => {
+  it("a channel holds at most maxPendingPerChannel whatever accounts the senders pick", async () => {
+    fresh({ policy: { maxPendingPerChannel: 4 } });
+    const answers = [];
+    for (let i = 0; i < 9; i++) answers.push(await request(`+49${i}`, { account: ["a", "b", "c"][i % 3]! }));
+    expect(answers.map((a) => a.capped)).toEqual([false, false, false, false, true, true, true, true, true]);
+    expect((await t.store.pending()).dm).toHaveLength(4);
+    expect(await request("+490", { account: "a" })).toMatchObject({ code: answers[0]!.code, capped: false });
+    expect(await request("+499", { channel: "signal" })).toMatchObject({ created: true, capped: false });
+  });
+
+  it("all channels together hold at most maxPendingTotal; one already pending still gets its code", async () => {
+    fresh({ policy: { maxPendingTotal: 5 } });
+    const answers = [];
+    for (const channel of ["a1", "a2", "a3", "a4", "a5", "a6", "a7"]) answers.push(await request("+4917", { channel }));
+    expect(answers.map((a) => a.capped)).toEqual([false, false, false, false, false, true, true]);
+    expect(await request("+4917", { channel: "a3" })).toMatchObject({ code: answers[2]!.code, capped: false });
+  });
+
+  it("default to 10 per channel and 50 in all", () => {
+    expect(DEFAULT_POLICY).toMatchObject({ maxPendingPerAccount: 3, maxPendingPerChannel: 10, maxPendingTotal: 50 });
   });
 });
 
@@ -236,6 +260,53 @@ describe("wrong-code throttling", () => {
     for (let i = 0; i < 11; i++) await t.store.approveDm({ codeOrSender: wrong }, "telegram:7").catch(() => undefined);
     await t.store.approveDm({ codeOrSender: other.code! }, "cli");
     expect(await t.store.isAllowed("whatsapp", "+492")).toBe(true);
+  });
+});
+
+describe("codes that existed recently are not guesses", () => {
+  const lostRaces = async (codeOf: () => Promise<string>, sentence: RegExp) => {
+    for (let i = 0; i < 12; i++) {
+      const code = await codeOf();
+      await expect(t.store.approveDm({ codeOrSender: code }, "cli:bob")).rejects.toMatchObject({ code: "not_found", message: expect.stringMatching(sentence) });
+      await expect(t.store.denyDm({ channel: "whatsapp", codeOrSender: code }, "cli:bob")).rejects.toMatchObject({ code: "not_found", message: expect.stringMatching(sentence) });
+    }
+    expect((await t.store.read()).codeFailures).toEqual({});
+    const next = await request(`+4999${(await t.store.read()).audit.length}`);
+    await t.store.approveDm({ codeOrSender: next.code! }, "cli:bob");
+  };
+
+  it("a code another owner just approved is not counted and says it was approved", async () => {
+    fresh();
+    let i = 0;
+    await lostRaces(async () => {
+      const { code } = await request(`+49${i++}`);
+      await t.store.approveDm({ codeOrSender: code! }, "cli:alice");
+      return code!.toLowerCase();
+    }, /already approved/);
+  });
+
+  it("a code just denied, or just expired, says so", async () => {
+    fresh();
+    let i = 0;
+    await lostRaces(async () => {
+      const { code } = await request(`+49${i++}`);
+      await t.store.denyDm({ codeOrSender: code! }, "telegram:7");
+      return code!;
+    }, /already denied/);
+    await lostRaces(async () => {
+      const { code } = await request(`+48${i++}`);
+      t.clock.advance(HOUR);
+      return code!;
+    }, /expired/);
+  });
+
+  it("a code handled longer ago than the wrong-code window counts as a guess again", async () => {
+    fresh();
+    const { code } = await request("+491");
+    await t.store.approveDm({ codeOrSender: code! }, "cli:alice");
+    t.clock.advance(15 * 60_000);
+    await expect(t.store.approveDm({ codeOrSender: code! }, "cli:bob")).rejects.toMatchObject({ code: "not_found", message: expect.stringMatching(/^No pending pairing request found for code/) });
+    expect((await t.store.read()).codeFailures).toMatchObject({ "cli:bob": { count: 1 } });
   });
 });
 

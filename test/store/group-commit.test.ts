@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { PairbotError } from "../../src/store/index.js";
-import { tempStore } from "../support/temp-store.js";
+import { tempStore, uncapped } from "../support/temp-store.js";
 
 let cleanup: () => void = () => undefined;
 afterEach(() => cleanup());
 
 describe("changes queued together in one process", () => {
   it("each gets its own result and all are saved", async () => {
-    const t = tempStore({ policy: { maxPendingPerAccount: 1000 } });
+    const t = tempStore({ policy: uncapped(1000) });
     cleanup = t.remove;
     const results = await Promise.all(
       Array.from({ length: 120 }, (_, i) => t.store.requestDmPairing({ channel: "signal", senderId: `s${i}` })),

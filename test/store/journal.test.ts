@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { FileBackend } from "../../src/store/file-backend.js";
 import { encodeRecord } from "../../src/store/journal.js";
 import { PairingStore, readStoreFiles } from "../../src/store/index.js";
-import { storeBytes, tempStore } from "../support/temp-store.js";
+import { storeBytes, tempStore, uncapped } from "../support/temp-store.js";
 
 let t: ReturnType<typeof tempStore>;
 afterEach(() => t.remove());
@@ -103,7 +103,7 @@ describe("fencing", () => {
 
 describe("compaction", () => {
   it("folds the journal into a new snapshot once it grows; readers old and new see every change", async () => {
-    t = tempStore({ policy: { maxPendingPerAccount: 1_000_000 } });
+    t = tempStore({ policy: uncapped(1_000_000) });
     const follower = new FileBackend(t.file);
     await t.store.prune();
     await follower.current();

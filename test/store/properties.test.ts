@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CODE_ALPHABET, CODE_LENGTH, PairbotError, decodeSetupCode, encodeSetupCode, newPairingCode, type RandomSource } from "../../src/store/index.js";
 import * as valid from "../../src/store/validate.js";
-import { tempStore } from "../support/temp-store.js";
+import { tempStore, uncapped } from "../support/temp-store.js";
 
 /** A seeded random source that only ever draws from the first `spread` values: collisions are common. */
 function narrowRandom(seed: number, spread: number): RandomSource {
@@ -54,7 +54,7 @@ describe("pairing codes (property)", () => {
   it("handed out by the store are unique among pending requests", async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer(), fc.integer({ min: 2, max: 3 }), fc.integer({ min: 2, max: 12 }), async (seed, spread, count) => {
-        const t = tempStore({ random: narrowRandom(seed, spread), policy: { maxPendingPerAccount: 100 } });
+        const t = tempStore({ random: narrowRandom(seed, spread), policy: uncapped(100) });
         try {
           for (let i = 0; i < count; i++) await t.store.requestDmPairing({ channel: "whatsapp", senderId: `+49${i}` });
           const codes = (await t.store.pending()).dm.map((r) => r.code);
@@ -121,7 +121,7 @@ describe("input validation (property)", () => {
   });
 
   it("a DM request with arbitrary fields is stored clean or refused as invalid_input, never a crash", async () => {
-    const t = tempStore({ policy: { maxPendingPerAccount: 1000 } });
+    const t = tempStore({ policy: uncapped(1000) });
     try {
       await fc.assert(
         fc.asyncProperty(anyText, anyText, fc.option(anyText, { nil: undefined }), fc.option(anyText, { nil: undefined }), async (channel, senderId, account, name) => {

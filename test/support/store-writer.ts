@@ -14,7 +14,7 @@ if (!file || !writerId || !Number.isInteger(count) || count < 0 || (mode !== "al
   process.exit(2);
 }
 
-const store = openStore({ location: file, policy: { maxPendingPerAccount: 1_000_000 } });
+const store = openStore({ location: file, policy: { maxPendingPerAccount: 1_000_000, maxPendingPerChannel: 1_000_000, maxPendingTotal: 1_000_000 } });
 
 async function run(): Promise<void> {
   for (let i = 0; i < count; i++) {

@@ -35,7 +35,7 @@ const FAULTS: Fault[] = [{ status: 429, retryAfter: 1 }, { drop: true }, { statu
  */
 export async function telegramFaults(o: { requests: number; faultRate: number; maxFaults: number }): Promise<DeliveryFigures> {
   const start = performance.now();
-  const h = await notifierHarness({ texts: botNotificationTexts(), policy: { maxPendingPerAccount: 10_000 } });
+  const h = await notifierHarness({ texts: botNotificationTexts(), policy: { maxPendingPerAccount: 10_000, maxPendingPerChannel: 10_000, maxPendingTotal: 10_000 } });
   let faults = 0;
   let stopInjecting = false;
   // Each send in turn meets a fault with probability faultRate: one is queued only once the previous one
@@ -118,7 +118,7 @@ export async function botKills(o: { requests: number; kills: number }): Promise<
   };
   try {
     telegram.userSends(OWNER, "/start"); // the owner opened the chat
-    const gateway = new PairingStore({ file, policy: { maxPendingPerAccount: 10_000 } });
+    const gateway = new PairingStore({ file, policy: { maxPendingPerAccount: 10_000, maxPendingPerChannel: 10_000, maxPendingTotal: 10_000 } });
     const codes: string[] = [];
     for (let i = 0; i < o.requests; i++) codes.push((await gateway.requestDmPairing({ channel: "whatsapp", senderId: `+49171${String(i).padStart(6, "0")}` })).code!);
     const announced = () => alertCounts(telegram, OWNER.id, codes).filter((n) => n > 0).length;

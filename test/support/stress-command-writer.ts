@@ -20,7 +20,7 @@ if (!file || !Number.isInteger(pad) || pad < 0) {
   process.exit(2);
 }
 
-const store = new PairingStore({ file, policy: { maxPendingPerAccount: 1_000_000 } });
+const store = new PairingStore({ file, policy: { maxPendingPerAccount: 1_000_000, maxPendingPerChannel: 1_000_000, maxPendingTotal: 1_000_000 } });
 const account = { channel: "stress" };
 
 async function run(line: string): Promise<string> {

@@ -40,7 +40,7 @@ function folderBytes(dir: string): string {
 /** A store with something in every part, made by the rules: DM requests, allowed senders, devices at each step, notifications, owners, a wrong code. */
 async function richStore(file: string): Promise<StoreDoc> {
   const c = clock();
-  const store = new PairingStore({ file, clock: c.fn, policy: { maxPendingPerAccount: 100 } });
+  const store = new PairingStore({ file, clock: c.fn, policy: { maxPendingPerAccount: 100, maxPendingPerChannel: 100, maxPendingTotal: 100 } });
   for (let i = 0; i < 3; i++) await store.requestDmPairing({ channel: "whatsapp", senderId: `+4917000000${i}`, name: `Sender ${i}` });
   await store.allowSender({ channel: "signal", senderId: "+491709999999", name: "Ann" }, "cli");
   await store.allowSender({ channel: "telegram", account: "work", senderId: "12345" }, "telegram:42");

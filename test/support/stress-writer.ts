@@ -22,7 +22,7 @@ if (!file || !writerId || !Number.isInteger(count) || count < 0 || !["allow", "d
   process.exit(2);
 }
 
-const store = new PairingStore({ file, policy: { maxPendingPerAccount: 1_000_000 } });
+const store = new PairingStore({ file, policy: { maxPendingPerAccount: 1_000_000, maxPendingPerChannel: 1_000_000, maxPendingTotal: 1_000_000 } });
 const now = (): number => performance.timeOrigin + performance.now();
 
 /** A fresh raw Ed25519-sized key: 32 random bytes, base64url (the store checks the shape only). */

@@ -100,3 +100,5 @@ async function postgresText(location: string): Promise<string> {
     await client.end();
   }
 }
+/** A policy whose pending caps (per account, per channel, in all) never stop a test that files `n` requests. */
+export const uncapped = (n = 1_000_000): Partial<Policy> => ({ maxPendingPerAccount: n, maxPendingPerChannel: n, maxPendingTotal: n });

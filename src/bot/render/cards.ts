@@ -50,6 +50,8 @@ export function actorLabel(s: Speaker, actor: string, ownerId: number): string {
   const telegram = /^telegram:(\d+)$/.exec(actor);
   if (telegram) return Number(telegram[1]) === ownerId ? s.t("actor-you") : s.t("actor-owner", { id: telegram[1]! });
   if (actor === "cli") return s.t("actor-cli");
+  const cliUser = /^cli:(.+)$/.exec(actor);
+  if (cliUser) return s.t("actor-cli-user", { user: esc(cliUser[1]!) });
   if (actor === "gateway") return s.t("actor-gateway");
   return esc(actor);
 }

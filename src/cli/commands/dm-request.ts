@@ -1,5 +1,5 @@
 import { UsageError } from "../args.js";
-import type { Command } from "../command.js";
+import { CLI_ACTOR, type Command } from "../command.js";
 import { json } from "../format.js";
 
 /** For gateways: an unknown sender wrote in; get the code to send back (always JSON). */
@@ -15,6 +15,7 @@ export const dmRequestCommand: Command = {
       account: flags.account,
       name: flags.name,
       meta: flags.meta === undefined ? undefined : parseMeta(flags.meta),
+      actor: CLI_ACTOR,
     });
     const { code, created, capped, expiresAt } = result;
     ctx.out(json({ code, created, capped, expiresAt, ...(result.allowed ? { allowed: true } : {}) }));
