@@ -8,10 +8,10 @@ import { PairbotError } from "./errors.js";
 import { eventsOf, type StoreEvent } from "./events.js";
 import { applyEffect, viewOf } from "./effects.js";
 import { watchFolder } from "./feed.js";
-import { decodeLine, encodeHeader, encodeRecord, encodeSeal, splitLines, type JournalRecord } from "./journal.js";
+import { checksum, decodeLine, encodeHeader, encodeRecord, encodeSeal, splitLines, type JournalRecord } from "./journal.js";
 import { withStoreLock } from "./lock.js";
 import { emptyStore, STORE_VERSION, type StoreDoc } from "./schema.js";
-import { corrupt, SnapshotFile, syncFolder, writeDurably } from "./snapshot.js";
+import { corrupt, parseSnapshot, SnapshotFile, syncFolder, writeDurably } from "./snapshot.js";
 
 /** Compaction starts when the journal passes this size: a new process reads at most this much of it. */
 const COMPACT_BYTES = 256 * 1024;
@@ -384,8 +384,10 @@ const sameFile = (a: Stats, b: Stats): boolean => a.ino === b.ino && a.dev === b
 /** Writes a whole store (snapshot and an empty journal) at once: seeding benchmarks and tests. */
 export async function writeStoreFiles(file: string, doc: StoreDoc): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  await writeDurably(file, JSON.stringify({ ...doc, version: STORE_VERSION }) + "\n");
-  await writeDurably(`${file}.journal`, encodeHeader(doc.seq));
+  const text = JSON.stringify({ ...doc, version: STORE_VERSION }) + "\n";
+  parseSnapshot(file, text); // checked once here: the header's checksum lets every reader trust it
+  await writeDurably(file, text);
+  await writeDurably(`${file}.journal`, encodeHeader(doc.seq, checksum(text)));
 }
 
 /** Reads a store from disk as a new process would (snapshot, then journal), sharing nothing cached. */
