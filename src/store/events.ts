@@ -1,4 +1,4 @@
-import type { Effect } from "./effects.js";
+import { applyEffect, viewOf, type Effect } from "./effects.js";
 import type { JournalRecord } from "./journal.js";
 import type { AuditEntry, DeviceRequest, DmRequest, PairedDevice, StoreDoc } from "./schema.js";
 
@@ -59,4 +59,15 @@ export function eventsOf(doc: StoreDoc, record: JournalRecord, apply: (e: Effect
 /** The newest audit entry about a request that ended it (a `request` entry only started it). */
 export function outcomeOf(doc: StoreDoc, requestId: string): AuditEntry | undefined {
   return doc.audit.findLast((e) => e.requestId === requestId && e.action !== "request");
+}
+
+export type StoreListener = (events: StoreEvent[], doc: StoreDoc) => void;
+
+/** A backend's one way to take in a committed record: apply it to its state, then tell its listeners. */
+export function applyRecord(doc: StoreDoc, record: JournalRecord, listeners: ReadonlySet<StoreListener>): void {
+  const events = eventsOf(doc, record, (e) => applyEffect(doc, e));
+  doc.seq = record.seq;
+  if (events.length === 0 || listeners.size === 0) return;
+  const view = viewOf(doc);
+  for (const listener of listeners) listener(events, view);
 }

@@ -5,8 +5,8 @@ import path from "node:path";
 import { Low } from "lowdb";
 import type { StoreBackend, Committer } from "./backend.js";
 import { PairbotError } from "./errors.js";
-import { eventsOf, type StoreEvent } from "./events.js";
-import { applyEffect, viewOf } from "./effects.js";
+import { applyRecord, type StoreEvent } from "./events.js";
+import { viewOf } from "./effects.js";
 import { watchFolder } from "./feed.js";
 import { checksum, decodeLine, encodeHeader, encodeRecord, encodeSeal, splitLines, type JournalRecord } from "./journal.js";
 import { withStoreLock } from "./lock.js";
@@ -256,13 +256,8 @@ export class FileBackend implements StoreBackend {
   }
 
   private applied(record: JournalRecord): void {
-    const doc = this.doc!;
-    const events = eventsOf(doc, record, (e) => applyEffect(doc, e));
+    applyRecord(this.doc!, record, this.listeners);
     this.seq = record.seq;
-    doc.seq = record.seq;
-    if (events.length === 0 || this.listeners.size === 0) return;
-    const view = viewOf(doc);
-    for (const listener of this.listeners) listener(events, view);
   }
 
   /** Appends a record and proves it is the next one in the journal; false when it was fenced off. */

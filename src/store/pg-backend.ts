@@ -3,8 +3,8 @@ import pg from "pg";
 import { z } from "zod";
 import type { Committer, StoreBackend } from "./backend.js";
 import { PairbotError } from "./errors.js";
-import { applyEffect, viewOf, type Effect } from "./effects.js";
-import { eventsOf, type StoreEvent } from "./events.js";
+import { viewOf, type Effect } from "./effects.js";
+import { applyRecord, type StoreEvent } from "./events.js";
 import { EffectSchema, type JournalRecord } from "./journal.js";
 import { isConnectionError, isTransientError, parsePgUrl, redact, unavailable, type PgLocation } from "./pg-url.js";
 import { emptyStore, STORE_VERSION, type StoreDoc } from "./schema.js";
@@ -338,13 +338,8 @@ export class PgBackend implements StoreBackend {
   }
 
   private applied(record: JournalRecord): void {
-    const doc = this.doc!;
-    const events = eventsOf(doc, record, (e) => applyEffect(doc, e));
+    applyRecord(this.doc!, record, this.listeners);
     this.seq = record.seq;
-    doc.seq = record.seq;
-    if (events.length === 0 || this.listeners.size === 0) return;
-    const view = viewOf(doc);
-    for (const listener of this.listeners) listener(events, view);
   }
 
   /**
