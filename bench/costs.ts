@@ -20,6 +20,9 @@ export const SIZES = [100, 1_000, 10_000, 100_000] as const;
 const KEY = /\b(N\w+-\d{5})\b/;
 const OWNER_ACTOR = `telegram:${OWNER_ID}`;
 
+
+/** The bench files many requests into one store: the pending caps of a real gateway would refuse them. */
+const UNCAPPED = { maxPendingPerAccount: 1_000_000, maxPendingPerChannel: 1_000_000, maxPendingTotal: 1_000_000 };
 /** What one store size costs; every figure in milliseconds. */
 interface SizeCosts {
   size: number;
@@ -85,7 +88,7 @@ const timed = async (work: () => Promise<unknown>): Promise<number> => {
  */
 async function notificationLatency(api: BenchBotApi, root: string, file: string, writerId: string, requests: number): Promise<number[]> {
   const config = loadConfig({ BOT_TOKEN: api.token, OWNER_IDS: String(OWNER_ID), STORE_PATH: file, GATEWAY_URL: "ws://127.0.0.1:18789", TELEGRAM_API_ROOT: root });
-  const store = new PairingStore({ file });
+  const store = new PairingStore({ file, policy: UNCAPPED });
   const logger = createLogger({ level: "warn", destination: new Writable({ write: (_c, _e, done) => done() }) });
   const bot = createBot(config, { store, logger });
   const notifier = await startNotifier({ api: bot.api, store, owners: [OWNER_ID], texts: bot.notificationTexts, logger, limits: { perChatGapMs: 0, globalGapMs: 0 } });
@@ -108,7 +111,7 @@ async function notificationLatency(api: BenchBotApi, root: string, file: string,
  * (an owner's tap). Times the approve: catching up with the request, the rule, the append, fdatasync.
  */
 async function approvals(file: string, writerId: string, count: number, c: SizeCosts): Promise<void> {
-  const bot = new PairingStore({ file });
+  const bot = new PairingStore({ file, policy: UNCAPPED });
   await bot.read();
   const journal = `${file}.journal`;
   await stepWriter(file, writerId, count, "dm", async (key) => {
@@ -125,7 +128,7 @@ async function approvals(file: string, writerId: string, count: number, c: SizeC
 
 /** Another process allows a sender; this process, already open, asks isAllowed for that sender at once. */
 async function isAllowedAfterChange(file: string, writerId: string, count: number, c: SizeCosts): Promise<void> {
-  const gateway = new PairingStore({ file });
+  const gateway = new PairingStore({ file, policy: UNCAPPED });
   await gateway.read();
   await stepWriter(file, writerId, count, "allow", async (key) => {
     const cpu = process.cpuUsage();
@@ -149,7 +152,7 @@ function cpuMs(since: NodeJS.CpuUsage): number {
  */
 async function cliApprovals(file: string, spawns: number, c: SizeCosts): Promise<void> {
   if (!builtFile("src/cli/bundle.js")) throw new Error("the CLI is not built (dist/src/cli/bundle.js missing): run npm run build");
-  const gateway = new PairingStore({ file });
+  const gateway = new PairingStore({ file, policy: UNCAPPED });
   const cwd = path.dirname(file); // no .env there: the CLI takes STORE_PATH from the environment
   for (let i = 0; i < spawns; i++) {
     const request = await gateway.requestDmPairing({ channel: "whatsapp", account: "cli", senderId: `+4915${String(i).padStart(8, "0")}`, name: "New sender" });

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
 import { z } from "zod";
 import type { Committer, StoreBackend } from "./backend.js";
 import { PairbotError } from "./errors.js";
@@ -38,6 +38,7 @@ const RecordFx = z.array(EffectSchema).min(1);
 const ignore = () => undefined;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const loadPg = async (): Promise<typeof pg> => (await import("pg")).default;
 const backoff = (attempt: number) => Math.min(5000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -50,7 +51,7 @@ const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
  */
 export class PgBackend implements StoreBackend {
   readonly where: PgLocation;
-  private readonly pool: pg.Pool;
+  private poolMade: Promise<pg.Pool> | undefined;
   private readonly options: Required<Omit<PgBackendOptions, "url" | "log">>;
   private readonly log: (line: string) => void;
   private readonly t: { journal: string; snapshot: string; schema: string };
@@ -89,9 +90,16 @@ export class PgBackend implements StoreBackend {
     this.t = { journal: `${s}.pairbot_journal`, snapshot: `${s}.pairbot_snapshot`, schema: `${s}.pairbot_schema` };
     this.channel = this.where.schema === "public" ? "pairbot" : `pairbot.${this.where.schema}`;
     this.lockName = `pairbot.${this.where.schema}`;
-    this.pool = new pg.Pool({ ...this.clientConfig(), max: this.options.poolSize, allowExitOnIdle: true, idleTimeoutMillis: 10_000 });
-    // An idle connection the server closed: the pool drops it; the next query reconnects.
-    this.pool.on("error", () => undefined);
+  }
+
+  /** The pool, made on first use: node-postgres is loaded only by processes that use PostgreSQL. */
+  private pool(): Promise<pg.Pool> {
+    return (this.poolMade ??= loadPg().then((driver) => {
+      const pool = new driver.Pool({ ...this.clientConfig(), max: this.options.poolSize, allowExitOnIdle: true, idleTimeoutMillis: 10_000 });
+      // An idle connection the server closed: the pool drops it; the next query reconnects.
+      pool.on("error", () => undefined);
+      return pool;
+    }));
   }
 
   get description(): string {
@@ -166,7 +174,7 @@ export class PgBackend implements StoreBackend {
   async close(): Promise<void> {
     this.closed = true;
     this.stopListener?.();
-    await this.pool.end().catch(() => undefined);
+    if (this.poolMade) await (await this.poolMade).end().catch(() => undefined);
   }
 
   /** Replaces the whole store with `doc` (pairbot store copy): one transaction, under the writers' lock. */
@@ -204,7 +212,7 @@ export class PgBackend implements StoreBackend {
     for (let attempt = 0; ; attempt++) {
       let client: pg.PoolClient | undefined;
       try {
-        client = await this.pool.connect();
+        client = await (await this.pool()).connect();
         // Terminated between two statements, a checked-out client emits "error": the next query fails instead.
         client.on("error", ignore);
         await (this.schemaReady ??= this.migrate(client).catch((e: unknown) => {
@@ -366,7 +374,7 @@ export class PgBackend implements StoreBackend {
     let attempt = 0;
     let reported = false;
     while (this.wakes.size > 0 && !this.closed) {
-      const client = new pg.Client(this.clientConfig());
+      const client = new (await loadPg()).Client(this.clientConfig());
       const ended = new Promise<unknown>((resolve) => {
         client.on("error", resolve);
         client.on("end", () => resolve(undefined));
