@@ -298,8 +298,8 @@ function isAllowedNote(c: SizeCosts): string {
     "step (scratch run at 100,000 entries, load ~5): catch-up p50 0.80 ms, p99 2.5 ms, of which fstat 0.18 ms and reading, checking and " +
     "applying the one record 0.62 ms; in that, the zod check of the line ~50 us warm (JSON.parse of it ~5 us) and the audit effect copies " +
     "the 5,000-entry audit array twice. What would fix it in src/store: catch up with one read to the end of the journal instead of " +
-    "fstat + read, check journal lines by hand instead of the 16-way zod union, keep the audit in a ring or chunks so an audit effect " +
-    "does not copy 5,000 entries, and let a reader skip the catch-up queue (stateLock) when no commit is running."
+    "fstat + read, check journal lines by hand instead of with zod, keep the audit in a ring or chunks so an audit effect " +
+    "does not copy 5,000 entries (it copies them once), and let a reader skip the catch-up queue (stateLock) when no commit is running."
   );
 }
 
