@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import type http from "node:http";
 import { GrammyError } from "grammy";
-import { isPairbotError, openStore } from "../store/index.js";
+import { isPairbotError, openStore, ownerSettings } from "../store/index.js";
 import { setOwnerCommandMenus } from "./command-menu.js";
 import { loadConfig, type BotConfig, type Locale } from "./config.js";
 import { createBot, type PairBot } from "./create-bot.js";
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   try {
     const doc = await store.read(); // a corrupt store stops the bot here, with the file and the fix
     for (const id of config.ownerIds) {
-      const saved = doc.owners[String(id)]?.locale;
+      const saved = ownerSettings(doc, id).locale;
       if (saved) ownerLocales.set(id, texts.localeFor(saved));
     }
   } catch (e) {

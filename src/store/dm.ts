@@ -58,21 +58,31 @@ export function requestDm(tx: Tx, input: DmRequestInput): DmRequestResult {
   }
   if (isCapped(tx, channel, account)) return { ...none, capped: true, allowed: false };
 
-  const request: DmRequest = {
-    id: newId(tx.random),
-    channel,
-    account,
-    senderId,
-    ...(name ? { name } : {}),
-    ...(meta ? { meta } : {}),
-    code: newPairingCode(tx.random, new Set(requests.map((r) => r.code))),
-    createdAt: tx.nowIso,
-    lastSeenAt: tx.nowIso,
-    expiresAt: new Date(tx.now + tx.policy.dmTtlMs).toISOString(),
-  };
-  tx.putDmRequest(request);
+  const code = newPairingCode(tx.random, new Set(requests.map((r) => r.code)));
+  const request = fileDmRequest(tx, { channel, account, senderId, name, meta, code, createdAt: tx.now, lastSeenAt: tx.now });
   tx.audit("request", valid.optionalText("actor", input.actor, valid.LIMITS.name) ?? "unknown", subjectOf(request), request.id);
   return { code: request.code, created: true, capped: false, allowed: false, expiresAt: request.expiresAt, id: request.id };
+}
+
+/** Files a new pending request; it lives the DM TTL from when the sender first asked. */
+export function fileDmRequest(
+  tx: Tx,
+  r: { channel: string; account: string; senderId: string; name: string | undefined; meta: valid.Meta | undefined; code: string; createdAt: number; lastSeenAt: number },
+): DmRequest {
+  const request: DmRequest = {
+    id: newId(tx.random),
+    channel: r.channel,
+    account: r.account,
+    senderId: r.senderId,
+    ...(r.name ? { name: r.name } : {}),
+    ...(r.meta ? { meta: r.meta } : {}),
+    code: r.code,
+    createdAt: new Date(r.createdAt).toISOString(),
+    lastSeenAt: new Date(r.lastSeenAt).toISOString(),
+    expiresAt: new Date(r.createdAt + tx.policy.dmTtlMs).toISOString(),
+  };
+  tx.putDmRequest(request);
+  return request;
 }
 
 /** Whether a new sender must wait: its account, its channel (whatever account a poster names) or the store is full. */

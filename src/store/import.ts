@@ -1,8 +1,7 @@
-import { isAllowed } from "./dm.js";
+import { fileDmRequest, isAllowed } from "./dm.js";
 import { isPairbotError } from "./errors.js";
 import type { Tx } from "./policy.js";
-import type { DmRequest } from "./schema.js";
-import { looksLikePairingCode, newId, newPairingCode } from "./secrets.js";
+import { looksLikePairingCode, newPairingCode } from "./secrets.js";
 import * as valid from "./validate.js";
 
 /** Bulk imports: many senders (or pending requests) brought in by one change, with one audit entry. */
@@ -141,19 +140,8 @@ export function importPendingDm(tx: Tx, input: { channel: string; account?: stri
       result.newCodes.push({ index, senderId, was: offered, code, reason });
     }
     const lastSeen = typeof item.lastSeenAt === "string" ? Date.parse(item.lastSeenAt) : NaN;
-    const request: DmRequest = {
-      id: newId(tx.random),
-      channel,
-      account,
-      senderId,
-      ...(name ? { name } : {}),
-      ...(meta ? { meta } : {}),
-      code,
-      createdAt: new Date(createdAt).toISOString(),
-      lastSeenAt: new Date(Number.isFinite(lastSeen) && lastSeen >= createdAt && lastSeen <= tx.now ? lastSeen : createdAt).toISOString(),
-      expiresAt: new Date(expiresAt).toISOString(),
-    };
-    tx.putDmRequest(request);
+    const lastSeenAt = Number.isFinite(lastSeen) && lastSeen >= createdAt && lastSeen <= tx.now ? lastSeen : createdAt;
+    const request = fileDmRequest(tx, { channel, account, senderId, name, meta, code, createdAt, lastSeenAt });
     result.added.push({ index, senderId, code, expiresAt: request.expiresAt });
   });
   result.pending = tx.doc.dm.requests.filter((r) => r.channel === channel && r.account === account).length;

@@ -8,7 +8,7 @@ export * from "./setup-code.js";
 export * from "./feed.js";
 export * from "./events.js";
 export type { StoreBackend } from "./backend.js";
-export { PairingStore, defaultStorePath, resolveStoreFile, notifyEnabled, type StoreOptions, type Pending } from "./store.js";
+export { PairingStore, defaultStorePath, resolveStoreFile, type StoreOptions, type Pending } from "./store.js";
 export * from "./queries.js";
 export type { DmRequestInput, DmRequestResult, DmTarget } from "./dm.js";
 export { isAllowed, subjectOf } from "./dm.js";

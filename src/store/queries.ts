@@ -1,5 +1,5 @@
 import { outcomeOf } from "./events.js";
-import type { AllowEntry, AuditEntry, BootstrapToken, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, StoreDoc } from "./schema.js";
+import type { AllowEntry, AuditEntry, BootstrapToken, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, SentNotification, StoreDoc } from "./schema.js";
 
 /** The read models doors ask for: each door shows these, never the raw document. */
 
@@ -10,8 +10,6 @@ export type RequestCard = { kind: "dm"; request: DmRequest } | { kind: "device";
 export type RequestKey = `dm:${string}` | `device:${string}` | `setup:${string}`;
 
 export const requestKey = {
-  dm: (id: string): RequestKey => `dm:${id}`,
-  device: (requestId: string): RequestKey => `device:${requestId}`,
   setup: (tokenId: string): RequestKey => `setup:${tokenId}`,
   of: (card: RequestCard): RequestKey => (card.kind === "dm" ? `dm:${card.request.id}` : `device:${card.request.requestId}`),
   /** The kind and id a key names, or undefined for a key of no known kind. */
@@ -93,6 +91,35 @@ export const accountsAllowing = (doc: StoreDoc, channel: string, senderId: strin
   Object.entries(doc.dm.allowlist[channel] ?? {}).filter(([, senders]) => Object.hasOwn(senders, senderId)).map(([account]) => account);
 
 export const ownerSettings = (doc: StoreDoc, ownerId: number): OwnerSettings => doc.owners[String(ownerId)] ?? { notify: true };
+
+/** Whether an owner should get an alert for a request: it is pending, their notifications are on, and none was sent. */
+export const needsAlert = (doc: StoreDoc, key: string, ownerId: number): boolean =>
+  isPending(doc, key) && ownerSettings(doc, ownerId).notify && !doc.notifications[key]?.[String(ownerId)];
+
+/** A message announcing a request or a setup code that has since ended: the bot edits it to the outcome. */
+export interface EndedNotification {
+  key: string;
+  kind: "dm" | "device" | "setup";
+  id: string;
+  ownerId: number;
+  sent: SentNotification;
+  outcome: AuditEntry | undefined;
+}
+
+/** Every recorded notification whose request left the pending list, or whose setup code is gone. */
+export function endedNotifications(doc: StoreDoc): EndedNotification[] {
+  const liveTokens = new Set(doc.devices.bootstrapTokens.map((t) => t.id));
+  const ended: EndedNotification[] = [];
+  for (const [key, byOwner] of Object.entries(doc.notifications)) {
+    const parsed = requestKey.parse(key);
+    if (!parsed) continue;
+    const { kind, id } = parsed;
+    if (kind === "setup" ? liveTokens.has(id) : findCard(doc, kind, id)) continue;
+    const outcome = outcomeOf(doc, id);
+    for (const [owner, sent] of Object.entries(byOwner)) ended.push({ key, kind, id, ownerId: Number(owner), sent, outcome });
+  }
+  return ended;
+}
 
 /** When the store next has something to expire: a pending request or an unused setup code. */
 export function nextExpiry(doc: StoreDoc): number | undefined {

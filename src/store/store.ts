@@ -375,4 +375,3 @@ export class PairingStore {
   }
 }
 
-export const notifyEnabled = (doc: StoreDoc, ownerId: number): boolean => queries.ownerSettings(doc, ownerId).notify;

@@ -1,5 +1,4 @@
 import { afterEach, expect, it } from "vitest";
-import { notifyEnabled } from "../../src/store/index.js";
 import { tempStore } from "../support/temp-store.js";
 
 let cleanup: () => void = () => undefined;
@@ -9,7 +8,7 @@ it("an owner's language and notification switch are kept independently", async (
   const t = tempStore();
   cleanup = t.remove;
   await t.store.setOwnerLocale(42, "de");
-  expect(notifyEnabled(await t.store.read(), 42)).toBe(true);
+  expect((await t.store.ownerSettings(42)).notify).toBe(true);
   await t.store.setNotify(42, false);
   expect((await t.store.read()).owners["42"]).toEqual({ notify: false, locale: "de" });
   await t.store.setOwnerLocale(42, "ru");

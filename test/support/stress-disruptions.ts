@@ -249,12 +249,8 @@ function judge(ops: Op[], stored: Record<string, unknown>) {
   };
 }
 
-export interface PauseFigures {
-  rounds: number;
-  insidePauses: number;
-  randomStops: number;
-  stopsOnLockHolder: number;
-  writesWhilePaused: number;
+/** What every disruption run reports: what was acknowledged, and what of it was kept. */
+interface DisruptionFigures {
   fencedReruns: number;
   compactions: number;
   acknowledged: number;
@@ -266,6 +262,14 @@ export interface PauseFigures {
   finalSaved: boolean;
   failures: string[];
   seconds: number;
+}
+
+export interface PauseFigures extends DisruptionFigures {
+  rounds: number;
+  insidePauses: number;
+  randomStops: number;
+  stopsOnLockHolder: number;
+  writesWhilePaused: number;
 }
 
 /**
@@ -332,22 +336,11 @@ export const pauseSummary = (f: PauseFigures): string =>
   `changes by others while one was stopped ${f.writesWhilePaused}, fenced re-runs ${f.fencedReruns}, compactions seen ${f.compactions}, ` +
   `acknowledged ${f.acknowledged} (allow ${f.allows}, revoke ${f.revokes}), lost ${f.lost}, undone ${f.undone}, follower diverged ${f.diverged}, ${f.seconds.toFixed(1)} s`;
 
-export interface KillFigures {
+export interface KillFigures extends DisruptionFigures {
   kills: number;
   killsMidCompaction: number;
   killsWhileLocked: number;
-  fencedReruns: number;
-  compactions: number;
-  acknowledged: number;
-  allows: number;
-  revokes: number;
-  lost: number;
-  undone: number;
-  diverged: number;
-  finalSaved: boolean;
   tempFilesLeft: number;
-  failures: string[];
-  seconds: number;
 }
 
 /**

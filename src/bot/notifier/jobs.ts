@@ -1,5 +1,5 @@
 import type { Api } from "grammy";
-import { isPending, iso, notifyEnabled, type Clock, type PairingStore, type RequestKey, type SentNotification, type StoreDoc } from "../../store/index.js";
+import { iso, needsAlert, type Clock, type PairingStore, type RequestKey, type SentNotification, type StoreDoc } from "../../store/index.js";
 import type { Attempt } from "./chat-queues.js";
 import type { NotifierJob } from "./plan.js";
 import { classifyFailure, describeError, type Failure } from "./telegram-errors.js";
@@ -39,9 +39,7 @@ export function runJob(ctx: JobContext, job: NotifierJob): Promise<Attempt> {
 }
 
 async function sendAlert(ctx: JobContext, job: Extract<NotifierJob, { type: "alert" }>): Promise<Attempt> {
-  const doc = ctx.latest();
-  const stillWanted = isPending(doc, job.key) && notifyEnabled(doc, job.ownerId) && !doc.notifications[job.key]?.[String(job.ownerId)];
-  if (!stillWanted) return DONE;
+  if (!needsAlert(ctx.latest(), job.key, job.ownerId)) return DONE;
   let sent: SentNotification | undefined;
   const failure = await call(ctx, async () => {
     const alert = ctx.texts.request(job.card, job.ownerId);
