@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { repoRoot } from "../test/support/stress-processes.js";
+import { burst } from "./burst.js";
 import { costs } from "./costs.js";
 import { pollingBaseline } from "./latency.js";
 import { botProcess } from "./processes.js";
@@ -17,6 +18,7 @@ const SECTIONS: Record<string, (dir: string) => Promise<Row[]>> = {
   throughput,
   bot: botProcess,
   polling: pollingBaseline,
+  burst,
 };
 
 async function main(): Promise<void> {
