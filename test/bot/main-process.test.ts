@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
+import net from "node:net";
 import path from "node:path";
+import { writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { OWNER, SECOND_OWNER } from "../support/bot-harness.js";
 import { PairingStore } from "../../src/store/index.js";
@@ -42,6 +44,44 @@ describe("npm start (dist/src/bot/main.js)", () => {
     expect(await p.exited).toBe(0);
     expect(p.output()).toContain("stopped");
     expect(p.output()).not.toContain(telegram.token.split(":")[1]);
+  });
+
+  it("says within seconds that it cannot reach Telegram, keeps trying, and says when it got through", { timeout: 40_000 }, async () => {
+    const telegram = await startFakeTelegram();
+    const temp = tempStore();
+    // A port nothing listens on yet; later a plain TCP relay to the fake Telegram opens there.
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const relay = net.createServer((socket) => {
+      const upstream = net.connect(Number(new URL(telegram.apiRoot).port), "127.0.0.1");
+      for (const end of [socket, upstream]) end.on("error", () => (socket.destroy(), upstream.destroy()));
+      socket.pipe(upstream).pipe(socket);
+    });
+    cleanups.push(() => telegram.close(), () => temp.remove(), () => new Promise<void>((r) => relay.close(() => r())));
+    telegram.userSends(OWNER, "/start");
+    const apiRoot = `http://127.0.0.1:${port}`;
+    const p = run({ BOT_TOKEN: telegram.token, OWNER_IDS: String(OWNER.id), GATEWAY_URL: "ws://gw:1", STORE_PATH: temp.file, TELEGRAM_API_ROOT: apiRoot, TIMEZONE: "UTC" });
+    cleanups.push(() => void p.child.kill("SIGKILL"));
+    await expect.poll(p.output, { timeout: 10_000 }).toContain(`cannot reach Telegram at ${apiRoot} (network error (ECONNREFUSED)); retrying in 1 s`);
+
+    await new Promise<void>((resolve) => relay.listen(port, "127.0.0.1", resolve));
+    await expect.poll(p.output, { timeout: 20_000 }).toContain(`reached Telegram at ${apiRoot}`);
+    expect((await telegram.waitForMessage(OWNER.id, () => true, 15_000)).text).toContain("pairing console");
+    expect(p.output()).not.toContain(telegram.token.split(":")[1]);
+  });
+
+  it("stops at start with a sentence naming the key when a TEMPLATES_FILE text breaks Telegram's HTML", async () => {
+    const temp = tempStore();
+    cleanups.push(() => temp.remove());
+    const templates = path.join(path.dirname(temp.file), "templates.json");
+    writeFileSync(templates, JSON.stringify({ "card-dm": { en: "<b>{ $name }" } }));
+    const p = run({ BOT_TOKEN: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", OWNER_IDS: "42", GATEWAY_URL: "ws://gw:1", STORE_PATH: temp.file, TEMPLATES_FILE: templates });
+    expect(await p.exited).toBe(1);
+    expect(p.output()).toBe(`pairbot: Template "card-dm" in ${templates} (en) is not valid Telegram HTML: <b> is never closed.\n`);
   });
 
   it("remembers an owner's language across a restart: alerts after it speak it", async () => {
