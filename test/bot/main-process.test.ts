@@ -106,4 +106,30 @@ describe("npm start (dist/src/bot/main.js)", () => {
     second.child.kill("SIGTERM");
     expect(await second.exited, second.output()).toBe(0);
   });
+
+  it("names the owner who decided, also right after a restart, before that owner has written again", { timeout: 40_000 }, async () => {
+    const telegram = await startFakeTelegram();
+    const temp = tempStore();
+    cleanups.push(() => telegram.close(), () => temp.remove());
+    const env = { BOT_TOKEN: telegram.token, OWNER_IDS: `${OWNER.id},${SECOND_OWNER.id}`, GATEWAY_URL: "ws://gw:1", STORE_PATH: temp.file, TELEGRAM_API_ROOT: telegram.apiRoot, TIMEZONE: "UTC" };
+    telegram.userSends(OWNER, "/help");
+    telegram.userSends(SECOND_OWNER, "/help");
+    const first = run(env);
+    cleanups.push(() => void first.child.kill("SIGKILL"));
+    const store = new PairingStore({ file: temp.file });
+    const dm = await store.requestDmPairing({ channel: "whatsapp", senderId: "+491701234567", name: "Jo" });
+    const alert = await telegram.waitForMessage(SECOND_OWNER.id, (m) => (m.text ?? "").includes(dm.code!), 15_000);
+    // Both /help were answered in this run: after the restart no update of Olga's tells her name.
+    for (const owner of [OWNER, SECOND_OWNER]) await telegram.waitForMessage(owner.id, (m) => (m.text ?? "").includes("/pair qr"), 15_000);
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+
+    await store.approveDm({ codeOrSender: dm.code! }, `telegram:${OWNER.id}`);
+    const second = run(env);
+    cleanups.push(() => void second.child.kill("SIGKILL"));
+    const edited = await telegram.waitForMessage(SECOND_OWNER.id, (m) => m.message_id === alert.message_id && m.buttons.length === 0, 15_000);
+    expect(edited.text).toMatch(new RegExp(`✅ Approved by ${OWNER.first_name} at \\d\\d:\\d\\d UTC$`));
+    second.child.kill("SIGTERM");
+    expect(await second.exited, second.output()).toBe(0);
+  });
 });
