@@ -128,7 +128,7 @@ describe("npm start (dist/src/bot/main.js)", () => {
     const second = run(env);
     cleanups.push(() => void second.child.kill("SIGKILL"));
     const edited = await telegram.waitForMessage(SECOND_OWNER.id, (m) => m.message_id === alert.message_id && m.buttons.length === 0, 15_000);
-    expect(edited.text).toMatch(new RegExp(`✅ Approved by ${OWNER.first_name} at \\d\\d:\\d\\d UTC$`));
+    expect(edited.text).toMatch(new RegExp(`✅ Zugelassen von ${OWNER.first_name} um \\d\\d:\\d\\d UTC$`)); // Max writes German
     second.child.kill("SIGTERM");
     expect(await second.exited, second.output()).toBe(0);
   });
