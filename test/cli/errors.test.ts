@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "nod
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newNodeState, saveNodeState } from "../../src/node/state.js";
 import { PairingStore } from "../../src/store/index.js";
 import { tempDir } from "../support/temp-store.js";
 import { SPAWNS_TIMEOUT, assertBuilt, cliFor, pairbot } from "./run-pairbot.js";
@@ -111,6 +112,34 @@ describe("an unexpected failure", { timeout: SPAWNS_TIMEOUT }, () => {
     const result = await pairbot(["pairing", "list", "--store", aFolder]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`The store ${aFolder} cannot be used: it is a folder, not a file; point STORE_PATH or --store at a file inside it, like ${aFolder}/store.json.\n`);
+  });
+});
+
+describe("mistakes a user can fix are one sentence saying what to do, not unexpected", { timeout: SPAWNS_TIMEOUT }, () => {
+  it("a store file with no version", async () => {
+    const file = storeWith("no-version", '{"deviceId":"x"}');
+    const run = await pairbot(["pairing", "list", "--store", file]);
+    expect(run).toMatchObject({ code: 1, stdout: "" });
+    expect(run.stderr).toBe(`The store ${file} cannot be used: it has no "version", so it is not a pairbot store; point STORE_PATH or --store at the store file, or restore it from a backup.\n`);
+  });
+
+  it("a node state that is a folder, or holds no token yet", async () => {
+    const dir = path.join(folder.dir, "node-state-folder");
+    mkdirSync(dir);
+    const asFolder = await pairbot(["node", "connect", "--state", dir]);
+    expect(asFolder).toMatchObject({ code: 1, stdout: "" });
+    expect(asFolder.stderr).toBe(`The node state ${dir} is a folder; give --state a file inside it, like ${dir}/node.json.\n`);
+
+    const unpaired = path.join(folder.dir, "unpaired-node.json");
+    await saveNodeState(unpaired, newNodeState()); // what `node pair` leaves when stopped before approval
+    const connect = await pairbot(["node", "connect", "--state", unpaired]);
+    expect(connect).toMatchObject({ code: 1, stdout: "" });
+    expect(connect.stderr).toBe(`The node state ${unpaired} holds no device token; pair first: pairbot node pair <setupCode>\n`);
+  });
+
+  it("pairbot --version", async () => {
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    expect(await pairbot(["--version"])).toMatchObject({ code: 0, stdout: `pairbot ${version}\n`, stderr: "" });
   });
 });
 
