@@ -15,6 +15,7 @@ const request = defineCommand({
     name: { type: "string", value: "N", description: "the sender's display name, shown to the owner" },
     meta: { type: "string", value: "JSON", description: "a JSON object kept with the request, like '{\"chat\":\"private\"}'" },
   },
+  alwaysJson: true,
   notes: ["Always prints JSON: the code to send back, created (false for a repeat), capped (true, with no code, when the channel has its maximum of pending requests)."],
   examples: [`pairbot dm request whatsapp +491701234567 --name Ann --meta '{"chat":"private"}'`],
   async run({ args: { channel, senderId }, flags }, ctx) {
