@@ -3,6 +3,7 @@ import { allowedCommand, allowlistGroup } from "./allowlist.js";
 import { auditCommand } from "./audit.js";
 import { devicesGroup } from "./devices.js";
 import { dmGroup } from "./dm-request.js";
+import { doctorCommand } from "./doctor.js";
 import { gatewayCommand } from "./gateway.js";
 import { importGroup } from "./import-openclaw.js";
 import { nodeGroup } from "./node.js";
@@ -17,7 +18,7 @@ import { storeGroup } from "./store.js";
 export const SECTIONS: readonly Section[] = [
   { title: "DM pairing (who may message the assistant)", entries: [dmGroup, pairingGroup, allowlistGroup, allowedCommand, importGroup] },
   { title: "Device pairing (which devices may join the gateway)", entries: [setupCodeCommand, devicesGroup] },
-  { title: "Log and store", entries: [auditCommand, storeGroup] },
+  { title: "Log, store and setup", entries: [auditCommand, storeGroup, doctorCommand] },
   { title: "Reference gateway and device", entries: [gatewayCommand, nodeGroup] },
 ];
 
