@@ -4,6 +4,7 @@ import path from "node:path";
 import { repoRoot } from "../test/support/stress-processes.js";
 import { costs } from "./costs.js";
 import { pollingBaseline } from "./latency.js";
+import { postgres } from "./postgres.js";
 import { botProcess } from "./processes.js";
 import { machine, markdown, textTable, type Row } from "./report.js";
 import { throughput } from "./throughput.js";
@@ -17,6 +18,7 @@ const SECTIONS: Record<string, (dir: string) => Promise<Row[]>> = {
   throughput,
   bot: botProcess,
   polling: pollingBaseline,
+  postgres: () => postgres(),
 };
 
 async function main(): Promise<void> {
