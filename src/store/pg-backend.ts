@@ -98,6 +98,9 @@ export class PgBackend implements StoreBackend {
       const pool = new driver.Pool({ ...this.clientConfig(), max: this.options.poolSize, allowExitOnIdle: true, idleTimeoutMillis: 10_000 });
       // An idle connection the server closed: the pool drops it; the next query reconnects.
       pool.on("error", () => undefined);
+      // A connection ended while checked out fails its next query instead. Attached when the pool makes it: an
+      // error in the same packet as its first ReadyForQuery arrives before the caller could attach anything.
+      pool.on("connect", (client) => client.on("error", ignore));
       return pool;
     }));
   }
@@ -213,14 +216,11 @@ export class PgBackend implements StoreBackend {
       let client: pg.PoolClient | undefined;
       try {
         client = await (await this.pool()).connect();
-        // Terminated between two statements, a checked-out client emits "error": the next query fails instead.
-        client.on("error", ignore);
         await (this.schemaReady ??= this.migrate(client).catch((e: unknown) => {
           this.schemaReady = undefined;
           throw e;
         }));
         const result = await work(client);
-        client.off("error", ignore);
         client.release();
         this.connectedOnce = true;
         if (this.outageSince !== undefined) {
