@@ -6,11 +6,11 @@ import { BenchBotApi } from "../test/support/bench-bot.js";
 import { seedDoc } from "../test/support/bench-seed.js";
 import { isDone, startWriters } from "../test/support/stress-processes.js";
 import { approvals, notificationLatency } from "./costs.js";
-import type { Row } from "./report.js";
+import { POSTGRES_SECTION, type Row } from "./report.js";
 import { fmtMs, growthExponent, percentile } from "./stats.js";
 
-export const SECTION = "9 PostgreSQL";
-const SIZES = [100, 10_000, 100_000] as const;
+const SECTION = POSTGRES_SECTION;
+const SIZES = [100, 1_000, 10_000, 100_000] as const;
 const THROUGHPUT_ENTRIES = 10_000;
 
 /** The server the bench may create a scratch database on: BENCH_POSTGRES, else the tests' PAIRBOT_TEST_POSTGRES. */
@@ -90,8 +90,8 @@ async function costsBySize(storeAt: (schema: string) => string): Promise<Row[]> 
       section: SECTION,
       measure: `store write in another process -> bot's sendMessage, ${sizeName(c.size)} entries (${c.notify.length} requests)`,
       value: spread(c.notify),
-      ...(c.size === 100_000 ? { target: "p99 <= 10 ms", met: p99 <= 10 } : {}),
-      ...(c.size === 100_000 && p99 > 10 ? { note: `load average ${c.load.toFixed(1)} on 2 cores while measured` } : {}),
+      ...(c.size >= 10_000 ? { target: "p99 <= 10 ms", met: p99 <= 10 } : {}),
+      ...(c.size >= 10_000 && p99 > 10 ? { note: `load average ${c.load.toFixed(1)} on 2 cores while measured` } : {}),
     });
   }
   for (const c of all) {
@@ -108,7 +108,7 @@ async function costsBySize(storeAt: (schema: string) => string): Promise<Row[]> 
     const k = growthExponent(all.map((c) => [c.size, cost(c)] as const));
     const small = cost(all[0]!);
     const big = cost(all[all.length - 1]!);
-    rows.push({ section: SECTION, measure: `growth 100 -> 100,000 entries: ${name}`, value: `~ n^${k.toFixed(2)} (${fmtMs(small)} -> ${fmtMs(big)}, x${(big / small).toFixed(1)})` });
+    rows.push({ section: SECTION, measure: name, value: `~ n^${k.toFixed(2)} (${fmtMs(small)} -> ${fmtMs(big)}, x${(big / small).toFixed(1)})` });
   };
   grow("notification latency p99", (c) => percentile(c.notify, 99));
   grow("approve p50", (c) => percentile(c.approve, 50));
@@ -116,7 +116,7 @@ async function costsBySize(storeAt: (schema: string) => string): Promise<Row[]> 
 }
 
 /** Writer processes, each with its own connections, sharing one store of 10,000 entries; then what a new process finds. */
-async function throughput(storeAt: (schema: string) => string, totalChanges = 1600): Promise<Row[]> {
+async function throughput(storeAt: (schema: string) => string, totalChanges = 800): Promise<Row[]> {
   const rows: Row[] = [];
   for (const [writers, inflight] of [[1, 1], [8, 1], [8, 8]] as const) {
     const url = storeAt(`w${writers}x${inflight}`);
