@@ -264,9 +264,9 @@ export class PgBackend implements StoreBackend {
   }
 
   /**
-   * One attempt: "BEGIN; lock; rows after ours" (caught up under the lock), the rules here, "INSERT;
-   * NOTIFY; COMMIT" without waiting for the disk, which frees the lock at once, then a flush outside it
-   * before the change is acknowledged, so the flushes of concurrent writers are merged by the server.
+   * One attempt in two round trips: "BEGIN; lock; rows after ours" (caught up under the lock), the rules
+   * here, then "INSERT; NOTIFY; COMMIT" without waiting for the disk, which frees the lock at once, and a
+   * flush outside it before the change is acknowledged, so the server merges concurrent writers' flushes.
    * Values are quoted into the text: several statements go only as one unparameterised query.
    */
   private async commitOnce(client: pg.PoolClient, apply: Committer, sending: (r: JournalRecord) => void): Promise<"done" | "raced"> {
@@ -288,20 +288,20 @@ export class PgBackend implements StoreBackend {
       const quote = (v: string) => client.escapeLiteral(v);
       sending(record);
       sent = true;
+      // The flush runs after COMMIT in the same round trip, as a transaction of its own (see flushed()).
       await client.query(
         `INSERT INTO ${this.t.journal} (seq, id, fx) VALUES (${record.seq}, ${quote(record.id)}, ${quote(JSON.stringify(record.fx))}::jsonb); ` +
-          `SELECT pg_notify(${quote(this.channel)}, '${record.seq}'); COMMIT`,
+          `SELECT pg_notify(${quote(this.channel)}, '${record.seq}'); COMMIT; ${this.flushSql()}`,
       );
       undo();
       undo = undefined;
       this.applied(record); // as every other process applies it, to learn its events
-      await this.flushed(client);
       if (record.seq - this.snapshotSeq >= this.options.compactEvery) await this.compact(client);
       return "done";
     } catch (e) {
       undo?.();
-      // A lost connection may have taken the COMMIT with it: commit() asks by the record's id. Anything else rolled back.
-      if (sent && isConnectionError(e)) throw e;
+      // A lost connection or a timeout may have come after the COMMIT: commit() retries and asks by the record's id.
+      if (sent && (isConnectionError(e) || isTransientError(e))) throw e;
       await client.query("ROLLBACK").catch(() => undefined);
       // Another writer took this sequence number first (optimistic locking): catch up and run the rules again.
       if ((e as { code?: string }).code === "23505") return "raced";
@@ -314,7 +314,11 @@ export class PgBackend implements StoreBackend {
    * of this connection's own (no other writer waits for that row) flushes everything before it too.
    */
   private async flushed(client: pg.PoolClient): Promise<void> {
-    await client.query(`INSERT INTO ${this.t.flush} (pid, flushes) VALUES (pg_backend_pid(), 1) ON CONFLICT (pid) DO UPDATE SET flushes = ${this.t.flush}.flushes + 1`);
+    await client.query(this.flushSql());
+  }
+
+  private flushSql(): string {
+    return `INSERT INTO ${this.t.flush} (pid, flushes) VALUES (pg_backend_pid(), 1) ON CONFLICT (pid) DO UPDATE SET flushes = ${this.t.flush}.flushes + 1`;
   }
 
   /** Loads the snapshot once, then applies every journal row after our sequence number, in order. */
