@@ -121,6 +121,13 @@ export class ChatLane {
     return this.tracked.has(messageId) || this.shown.has(messageId) || sentMessages(this.ctx.latest(), this.ownerId).some((m) => m.messageId === messageId);
   }
 
+  /** Drops what it remembers about messages and requests the store no longer holds (a long-running bot). */
+  prune(doc: StoreDoc): void {
+    const recorded = new Set(sentMessages(doc, this.ownerId).map((m) => m.messageId));
+    for (const messageId of this.shown.keys()) if (!recorded.has(messageId) && !this.tracked.has(messageId)) this.shown.delete(messageId);
+    for (const key of this.refused) if (!isPending(doc, key)) this.refused.delete(key);
+  }
+
   /** Keys this lane still needs the full request of. */
   *keysInUse(): Iterable<string> {
     for (const card of this.tracked.values()) yield requestKey.of(card);

@@ -14,8 +14,8 @@ export interface RenderedMessage {
 /** One request in a message about requests: still pending, or ended with the audit entry that ended it. */
 export type AlertEntry = { shown: RequestCard; ended: false } | { shown: ShownRequest; ended: true; outcome: AuditEntry | undefined };
 
-/** Telegram allows 100 buttons in a message: two per request. */
-const MAX_PER_MESSAGE = 50;
+/** Telegram allows 100 buttons in one message. */
+const MAX_BUTTONS = 100;
 
 /**
  * A message about one request is its card (Approve / Deny while pending; details and outcome once ended);
@@ -47,11 +47,11 @@ export function renderAlert(s: Speaker, entries: readonly AlertEntry[], ownerId:
 export function firstDigest(s: Speaker, cards: readonly RequestCard[], ownerId: number, names: OwnerNames): { cards: RequestCard[]; message: RenderedMessage } {
   let taken = cards.slice(0, 1);
   let message = renderAlert(s, taken.map((shown) => ({ shown, ended: false })), ownerId, names);
-  for (let n = 2; n <= Math.min(cards.length, MAX_PER_MESSAGE); n++) {
+  for (let n = 2; n <= cards.length; n++) {
     const next = cards.slice(0, n);
     const rendered = renderAlert(s, next.map((shown) => ({ shown, ended: false })), ownerId, names);
     // Room for the longer lines the same requests get once ended (outcome instead of expiry).
-    if (rendered.text.length > TEXT_LIMIT - 40 * n) break;
+    if (rendered.text.length > TEXT_LIMIT - 40 * n || rendered.reply_markup.inline_keyboard.flat().length > MAX_BUTTONS) break;
     taken = next;
     message = rendered;
   }
