@@ -51,28 +51,27 @@ export class BotTexts {
   private constructor(
     private readonly bundles: ReadonlyMap<Locale, FluentBundle>,
     readonly defaultLocale: Locale,
+    /** The message ids an override may replace: those of en.ftl (terms, "-name", are not messages). */
+    readonly messageIds: readonly string[],
   ) {}
 
   /** Reads the .ftl files and the overrides; a bad override stops the bot with a sentence naming its key. */
   static load(options: { defaultLocale: Locale; templatesFile?: string | undefined; localesDir?: string }): BotTexts {
     const dir = options.localesDir ?? botLocalesDir();
     const bundles = new Map<Locale, FluentBundle>();
-    for (const locale of LOCALES) {
+    const resources = new Map(LOCALES.map((locale) => [locale, new FluentResource(readFileSync(path.join(dir, `${locale}.ftl`), "utf8"))]));
+    for (const [locale, resource] of resources) {
       // useIsolating off: Unicode isolation marks would land inside codes meant to be copied.
       const bundle = new FluentBundle(locale, { useIsolating: false });
-      bundle.addResource(new FluentResource(readFileSync(path.join(dir, `${locale}.ftl`), "utf8")));
+      bundle.addResource(resource);
       bundles.set(locale, bundle);
     }
-    const texts = new BotTexts(bundles, options.defaultLocale);
+    const ids = resources.get("en")!.body.map((m) => m.id).filter((id) => !id.startsWith("-"));
+    const texts = new BotTexts(bundles, options.defaultLocale, ids);
     if (options.templatesFile) {
       for (const [locale, resource] of loadTemplateOverrides(options.templatesFile, texts)) bundles.get(locale)!.addResource(resource, { allowOverrides: true });
     }
     return texts;
-  }
-
-  /** The message ids an override may replace (those of en.ftl). */
-  get messageIds(): string[] {
-    return [...this.bundle("en")._messages.keys()];
   }
 
   /** The placeholders a message may use: the variables its English text uses. */
