@@ -11,7 +11,7 @@ import type { Clock } from "../store/index.js";
 import { LOCALES, negotiateLocale, type Locale } from "./locales.js";
 import { botLocalesDir } from "./paths.js";
 import { loadTemplateOverrides } from "./template-overrides.js";
-import { clockTime } from "./time-zone.js";
+import { canonicalTimeZone, clockTime } from "./time-zone.js";
 
 /** Placeholder values: HTML-escaped strings, or numbers. */
 export type TextVars = Record<string, string | number>;
@@ -83,7 +83,9 @@ export class BotTexts {
 
   /** An owner's language and zone from their settings in the store, else the defaults. */
   audienceOf(settings: { locale?: string | undefined; timeZone?: string | undefined }, defaultTimeZone: string): Audience {
-    return { locale: this.localeFor(settings.locale), timeZone: settings.timeZone ?? defaultTimeZone };
+    // A zone this Node does not know (a store written elsewhere) must not break every alert: use the default.
+    const zone = settings.timeZone === undefined ? undefined : canonicalTimeZone(settings.timeZone);
+    return { locale: this.localeFor(settings.locale), timeZone: zone ?? defaultTimeZone };
   }
 
   localeFor(languageCode: string | undefined): Locale {
