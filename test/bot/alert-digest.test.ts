@@ -50,6 +50,21 @@ describe("a burst of requests", () => {
   });
 });
 
+describe("the chat's slot", () => {
+  it("the first alert goes at once; what arrives while the slot is closed comes as one digest when it opens", async () => {
+    n = await notifierHarness({ newMessageGapMs: 2000 }); // a wide slot, so a busy machine writes all three inside it
+    await n.start();
+    const first = await n.requestDm("+4917000001", "whatsapp", "Ann");
+    const alert = await n.waitForText(ANN, first.code);
+    expect(alert.text).toMatch(/^DM pairing request\n/);
+    const later = [await n.requestDm("+4917000002", "signal", "Ben"), await n.requestDm("+4917000003", "telegram", "Cy"), await n.requestDm("+4917000004", "slack", "Di")];
+    const digest = await n.waitForText(ANN, "3 new pairing requests");
+    for (const dm of later) expect(digest.text).toContain(dm.code);
+    await expect.poll(() => n!.sends(ANN).length).toBe(2);
+    expect(n.messages(ANN)).toHaveLength(2);
+  });
+});
+
 describe("order in a chat", () => {
   it("new alerts go before outcome edits", async () => {
     n = await notifierHarness();
