@@ -3,20 +3,22 @@ import { botHarness, type BotHarness } from "../support/bot-harness.js";
 import { ANN, notifierHarness, type NotifierHarness } from "../support/notifier-harness.js";
 import type { BotMessage } from "../support/fake-telegram/index.js";
 
-let h: BotHarness;
+let h: BotHarness | undefined;
 let n: NotifierHarness | undefined;
 afterEach(async () => {
   await h?.close();
   await n?.close();
+  h = undefined;
   n = undefined;
 });
 
+const harness = async () => (h = await botHarness({ notifier: true }));
 const isAlert = (m: BotMessage) => /pairing request/.test(m.text ?? "");
 const dataOf = (m: BotMessage) => m.buttons.map((b) => ("callback_data" in b ? b.callback_data : undefined));
 
 describe("a burst of requests", () => {
   it("10 requests written at once reach the owner in at most 2 messages, each with its own line and Approve / Deny", async () => {
-    h = await botHarness({ notifier: true });
+    const h = await harness();
     const dms = await Promise.all(Array.from({ length: 10 }, (_, i) => h.store.requestDmPairing({ channel: `chan${i}`, senderId: `+49170000${i}`, name: `Sender ${i}` })));
     const alerts = () => h.owner.messages().filter(isAlert);
     await h.owner.sees(() => dms.every((dm) => alerts().some((m) => m.text!.includes(dm.code!))));
@@ -34,7 +36,7 @@ describe("a burst of requests", () => {
   });
 
   it("a digest's button decides its own request; the digest then shows that line's outcome and keeps the others' buttons", async () => {
-    h = await botHarness({ notifier: true });
+    const h = await harness();
     const dms = await Promise.all(Array.from({ length: 4 }, (_, i) => h.store.requestDmPairing({ channel: `signal${i}`, senderId: `+100${i}`, name: `N${i}` })));
     const digest = await h.owner.sees((m) => isAlert(m) && m.text!.startsWith("4 new pairing requests"));
     const second = digest.text!.split("\n")[2]!;
