@@ -80,6 +80,6 @@ describe("order in a chat", () => {
     await n.start();
     const calls = () => n!.telegram.calls.slice(mark).filter((c) => c.method === "sendMessage" || c.method === "editMessageText");
     await expect.poll(() => calls().map((c) => c.method)).toEqual(["sendMessage", "editMessageText"]);
-    expect(String(calls()[0]!.params.text)).toContain(second.code);
+    expect(String(calls()[0]!.params["text"])).toContain(second.code);
   });
 });

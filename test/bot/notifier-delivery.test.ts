@@ -67,7 +67,7 @@ describe("owners Telegram will not let the bot reach", () => {
     for (const dm of dms) await h.waitForText(ANN, dm.code);
     await settled();
 
-    const toBob = h.telegram.calls.filter((c) => c.method === "sendMessage" && c.params.chat_id === BOB.id);
+    const toBob = h.telegram.calls.filter((c) => c.method === "sendMessage" && c.params["chat_id"] === BOB.id);
     expect(toBob.map((c) => c.status)).toEqual([403]); // one try, then quiet until Bob opens the chat
     const lines = h.logger.lines.filter((l) => l.level !== "info");
     expect(lines).toHaveLength(1);

@@ -98,7 +98,7 @@ export async function notifierHarness(options: HarnessOptions = {}) {
     },
     /** sendMessage calls that reached an owner's chat. */
     sends(owner: TelegramUser) {
-      return telegram.calls.filter((c) => c.method === "sendMessage" && c.params.chat_id === owner.id && c.response?.ok);
+      return telegram.calls.filter((c) => c.method === "sendMessage" && c.params["chat_id"] === owner.id && c.response?.ok);
     },
     /** Waits for a bot message in the owner's chat whose text contains `part`. */
     waitForText(owner: TelegramUser, part: string, more: (m: BotMessage) => boolean = () => true) {
