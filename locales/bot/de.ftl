@@ -144,6 +144,10 @@ ended-device =
     Plattform: { $platform }
     Rolle: { $role }
     Adresse: { $address }
+ended-dm-short =
+    <b>DM-Kopplungsanfrage</b>
+    Kanal: { $channel }
+    Absender: <code>{ $identifier }</code>
 ended-device-short =
     <b>Geräte-Kopplungsanfrage</b>
     Name: { $name }

@@ -154,6 +154,10 @@ ended-device =
     Platform: { $platform }
     Role: { $role }
     Address: { $address }
+ended-dm-short =
+    <b>DM pairing request</b>
+    Channel: { $channel }
+    Sender: <code>{ $identifier }</code>
 ended-device-short =
     <b>Device pairing request</b>
     Name: { $name }

@@ -144,6 +144,10 @@ ended-device =
     Платформа: { $platform }
     Роль: { $role }
     Адрес: { $address }
+ended-dm-short =
+    <b>Запрос на переписку</b>
+    Канал: { $channel }
+    Отправитель: <code>{ $identifier }</code>
 ended-device-short =
     <b>Запрос на сопряжение устройства</b>
     Имя: { $name }

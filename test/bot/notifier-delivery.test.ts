@@ -36,7 +36,10 @@ describe("exactly once, across restarts", () => {
     expect(codesIn(texts, [kept.code, ...whileDown.map((d) => d.code)])).toEqual([1, 1, 1]);
     // before, kept, the two that came while the bot was down (one digest), the marker
     expect(h.sends(ANN)).toHaveLength(4);
-    expect(h.messages(ANN).find((m) => m.text?.includes("Denied by the command line"))?.buttons).toEqual([]);
+    const denied = h.messages(ANN).find((m) => m.text?.includes("Denied by the command line"));
+    expect(denied?.buttons).toEqual([]);
+    // Ended while the bot was down: it shows what the store still tells, channel and sender.
+    expect(denied?.text).toMatch(/^DM pairing request\nChannel: whatsapp\nSender: \+4917000001\n\n❌ Denied by the command line at \d\d:\d\d UTC$/);
   });
 
   it("treats 'message is not modified' as done: the alert was already showing the outcome", async () => {
