@@ -11,11 +11,12 @@ import type { AdapterToken } from "./channel-auth.js";
 import { handleChannelRequest, sendJson, type ChannelHttpDeps } from "./channel-http.js";
 import { ConnectionLimits, defaultConnectionLimits, type ConnectionLimitOptions } from "./connection-limits.js";
 import type { ChannelAccounts } from "./dm-accounts.js";
-import type { DmPolicies } from "./dm-policy.js";
+import { openChannels, type DmPolicies } from "./dm-policy.js";
 import { RefusalCounter } from "./flood.js";
 import { silentLog, type GatewayLog } from "./log.js";
 import { MAX_FRAME_BYTES } from "./protocol.js";
 import { loadReplies, type ReplyTemplates } from "./replies.js";
+import type { ReplyModes } from "./reply-modes.js";
 import { emptyStats, type GatewayStats } from "./stats.js";
 import { feedErrorReporter } from "./store-feed.js";
 import { AddressThrottle, DEFAULT_THROTTLE, type ThrottleOptions } from "./throttle.js";
@@ -36,7 +37,9 @@ export interface GatewayOptions {
   trustedProxies?: ReadonlySet<string>;
   limits?: Partial<ConnectionLimitOptions>;
   locale?: string;
+  /** The texts sent back to strangers (shipped, or with GATEWAY_REPLIES_FILE's overrides), and how much of them each channel sends. */
   replies?: Map<string, ReplyTemplates>;
+  replyModes?: ReplyModes;
   log?: GatewayLog;
   /** For the per-address throttle; the store's rules keep the store's own clock. */
   clock?: Clock;
@@ -79,6 +82,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     adapterTokens: options.adapterTokens,
     trustedProxies,
     replies: options.replies ?? loadReplies(),
+    replyModes: options.replyModes ?? new Map(),
     defaultLocale: options.locale ?? "en",
     counts: stats.messages,
     refusals,
@@ -131,6 +135,9 @@ export function createGateway(options: GatewayOptions): Gateway {
           resolve();
         });
       });
+      for (const channel of openChannels(channels.policies)) {
+        log.warn({ channel }, `DM policy open on ${channel === "*" ? "every channel not named" : channel}: anyone may talk to the assistant there without the owner's approval`);
+      }
       if (channels.adapterTokens === undefined) {
         log.warn({}, "channel endpoint open to loopback clients only: no --channel-token-file given");
       }
