@@ -57,7 +57,7 @@ export async function receiveMessage(deps: DmChannelDeps, channel: string, body:
   if (answer.delivered) counts.delivered += 1;
   else if (answer.reason === "not_allowed") counts.notAllowed += 1;
   else counts[answer.reason] += 1;
-  if (!answer.delivered && answer.reason === "capped") deps.refusals.record(channel);
+  if (!answer.delivered && answer.reason === "capped") deps.refusals.count(channel);
   // Who wrote and what happened; never the code, which is the sender's secret until the owner sees it.
   deps.log.info({ channel, adapter, delivered: answer.delivered, ...(answer.delivered ? {} : { reason: answer.reason }) }, "channel message");
   return answer;
@@ -74,7 +74,7 @@ async function decide(deps: DmChannelDeps, channel: string, body: unknown, adapt
   const served = accountsFor(deps.accounts, channel);
   if (!served.includes(account)) {
     deps.counts.unknownAccount += 1;
-    deps.refusals.record(channel);
+    deps.refusals.count(channel);
     throw new HttpError(400, `Unknown account "${account}" on ${channel}: this gateway serves ${served.join(", ")}; configure more with --accounts ${channel}=${[...served, "<account>"].join(",")}.`);
   }
   const policy = policyFor(deps.policies, channel);

@@ -74,7 +74,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const throttle = new AddressThrottle(options.clock ?? systemClock, { ...DEFAULT_THROTTLE, ...options.throttle });
   const helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
   const door = new DeviceDoor({ store, log, throttle, stats, helloTimeoutMs, maxHandshakesPerAddress: limitOptions.maxHandshakesPerAddress });
-  const refusals = new RefusalCounter(log, options.refusalWindowMs);
+  const refusals = new RefusalCounter(log, (summary) => store.recordRefusals(summary), store.clock, options.refusalWindowMs);
   const channels: ChannelHttpDeps = {
     store,
     policies: options.policies ?? new Map(),
@@ -147,7 +147,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     async close() {
       feed?.close();
-      refusals.stop();
+      await refusals.stop();
       door.closeAll();
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -1,4 +1,4 @@
-import type { AllowEntry, AuditEntry, BootstrapToken, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, SentNotification, StoreDoc } from "./schema.js";
+import type { AllowEntry, AuditEntry, BootstrapToken, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, RefusalSummary, SentNotification, StoreDoc } from "./schema.js";
 
 /**
  * One change to one record of the store. A committed batch is a list of effects: the journal keeps
@@ -21,7 +21,9 @@ export type Effect =
   | { t: "owner"; put: [ownerId: string, settings: OwnerSettings] }
   | { t: "codeFailure"; put: [actor: string, failures: { count: number; since: string }] }
   | { t: "codeFailure"; del: string }
-  | { t: "audit"; add: AuditEntry; keep: number };
+  | { t: "audit"; add: AuditEntry; keep: number }
+  | { t: "refusal"; put: RefusalSummary }
+  | { t: "refusal"; del: string };
 
 export type EffectTable = Effect["t"];
 
@@ -88,6 +90,11 @@ export function applyEffect(doc: StoreDoc, e: Effect): void {
     case "codeFailure":
       doc.codeFailures = "put" in e ? withKey(doc.codeFailures, e.put[0], e.put[1]) : withoutKey(doc.codeFailures, e.del);
       return;
+    case "refusal": {
+      const refusals = doc.refusals ?? [];
+      doc.refusals = "put" in e ? putBy(refusals, (r) => r.id, e.put) : delBy(refusals, (r) => r.id, e.del);
+      return;
+    }
     case "audit": {
       // One copy: the oldest entries beyond `keep` are left out of it.
       const audit = doc.audit.slice(Math.max(0, doc.audit.length + 1 - e.keep));
@@ -99,7 +106,7 @@ export function applyEffect(doc: StoreDoc, e: Effect): void {
 }
 
 /** The parts of a document that effects replace; restoring them undoes every effect but the allowlist's. */
-export type Replaced = Pick<StoreDoc, "notifications" | "owners" | "codeFailures" | "audit"> & {
+export type Replaced = Pick<StoreDoc, "notifications" | "owners" | "codeFailures" | "audit" | "refusals"> & {
   dmRequests: DmRequest[];
   tokens: BootstrapToken[];
   deviceRequests: DeviceRequest[];
@@ -111,6 +118,7 @@ export const replacedParts = (doc: StoreDoc): Replaced => ({
   owners: doc.owners,
   codeFailures: doc.codeFailures,
   audit: doc.audit,
+  refusals: doc.refusals,
   dmRequests: doc.dm.requests,
   tokens: doc.devices.bootstrapTokens,
   deviceRequests: doc.devices.requests,
@@ -119,6 +127,8 @@ export const replacedParts = (doc: StoreDoc): Replaced => ({
 
 export function restoreParts(doc: StoreDoc, parts: Replaced): void {
   Object.assign(doc, { notifications: parts.notifications, owners: parts.owners, codeFailures: parts.codeFailures, audit: parts.audit });
+  if (parts.refusals) doc.refusals = parts.refusals;
+  else delete doc.refusals;
   doc.dm.requests = parts.dmRequests;
   Object.assign(doc.devices, { bootstrapTokens: parts.tokens, requests: parts.deviceRequests, paired: parts.paired });
 }

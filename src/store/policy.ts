@@ -1,7 +1,7 @@
 import type { RandomSource } from "./clock.js";
 import { iso } from "./clock.js";
 import { applyEffect, replacedParts, restoreParts, type Effect } from "./effects.js";
-import type { AllowEntry, AuditAction, BootstrapToken, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, SentNotification, StoreDoc } from "./schema.js";
+import type { AllowEntry, AuditAction, BootstrapToken, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, RefusalSummary, SentNotification, StoreDoc } from "./schema.js";
 
 /** The numbers behind the rules. Defaults follow the reference system; each can be set per store. */
 export interface Policy {
@@ -122,6 +122,13 @@ export class Tx {
   }
   removeCodeFailures(actor: string): void {
     this.apply({ t: "codeFailure", del: actor });
+  }
+
+  putRefusals(summary: RefusalSummary): void {
+    this.apply({ t: "refusal", put: summary });
+  }
+  removeRefusals(id: string): void {
+    this.apply({ t: "refusal", del: id });
   }
 
   audit(action: AuditAction, actor: string, subject: string, requestId?: string, code?: string): void {

@@ -126,6 +126,15 @@ export const SentNotificationSchema = z.object({
 export const OwnerSettingsSchema = z.object({ notify: z.boolean(), locale: z.string().max(16).optional() });
 export const CodeFailuresSchema = z.object({ count: z.number().int().positive(), since: time });
 
+/** Requests a door refused on one channel in one window (capped, unknown account): one alert for the owner, not one per request. */
+export const RefusalSummarySchema = z.object({
+  id: z.string().min(1),
+  channel: z.string().min(1),
+  refused: z.number().int().positive(),
+  windowStart: time,
+  windowEnd: time,
+});
+
 export const StoreSchema = z.object({
   version: z.literal(STORE_VERSION),
   /** The sequence number of the last journal record this snapshot includes. */
@@ -147,6 +156,8 @@ export const StoreSchema = z.object({
   /** Wrong approval codes per actor, to stop guessing. */
   codeFailures: z.record(z.string(), CodeFailuresSchema),
   audit: z.array(AuditEntrySchema),
+  /** Flood summaries, oldest first, pruned after an hour (src/store/refusals.ts); absent until the first. */
+  refusals: z.array(RefusalSummarySchema).optional(),
 });
 
 export type StoreDoc = z.infer<typeof StoreSchema>;
@@ -161,6 +172,7 @@ export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 export type AuditAction = AuditEntry["action"];
 export type SentNotification = z.infer<typeof SentNotificationSchema>;
 export type OwnerSettings = z.infer<typeof OwnerSettingsSchema>;
+export type RefusalSummary = z.infer<typeof RefusalSummarySchema>;
 
 export const emptyStore = (): StoreDoc => ({
   version: STORE_VERSION,

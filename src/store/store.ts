@@ -11,8 +11,9 @@ import { outcomeOf, type StoreEvent } from "./events.js";
 import { watchStore, type FeedOptions, type StoreFeed } from "./feed.js";
 import { FileBackend } from "./file-backend.js";
 import * as imports from "./import.js";
+import * as refusals from "./refusals.js";
 import { DEFAULT_POLICY, Tx, type Policy } from "./policy.js";
-import type { AuditEntry, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, Role, SentNotification, StoreDoc } from "./schema.js";
+import type { AuditEntry, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, RefusalSummary, Role, SentNotification, StoreDoc } from "./schema.js";
 import { encodeSetupCode, gatewayUrl } from "./setup-code.js";
 import * as valid from "./validate.js";
 import * as queries from "./queries.js";
@@ -205,6 +206,16 @@ export class PairingStore {
       else devices.rejectDevice(tx, card.request.requestId, actor);
       return { card, outcome: outcomeOf(tx.doc, target.id) };
     });
+  }
+
+  /** A door's count of requests it refused on a channel in one window: the owner gets one alert for it. */
+  recordRefusals(input: refusals.RefusalInput): Promise<RefusalSummary> {
+    return this.change((tx) => refusals.recordRefusals(tx, input));
+  }
+
+  /** Flood summaries an owner has not been alerted to yet. */
+  async refusalsToAlert(ownerId: number): Promise<RefusalSummary[]> {
+    return refusals.refusalsToAlert(await this.read(), ownerId);
   }
 
   allowSender(input: Parameters<typeof dm.allowSender>[1], actor: string): Promise<void> {
