@@ -9,10 +9,11 @@ import type { ServerOptions as WsOptions } from "ws";
 import { addressGroup, clientAddress, plainAddress } from "./addresses.js";
 import type { AdapterToken } from "./channel-auth.js";
 import { handleChannelRequest, sendJson, type ChannelHttpDeps } from "./channel-http.js";
-import { ConnectionLimits, defaultConnectionLimits, type ConnectionLimitOptions } from "./connection-limits.js";
+import { ConnectionLimits, connectionLimits, type ConnectionLimitOptions } from "./connection-limits.js";
 import type { ChannelAccounts } from "./dm-accounts.js";
 import { openChannels, type DmPolicies } from "./dm-policy.js";
 import { RefusalCounter } from "./flood.js";
+import { KnownClients } from "./known-clients.js";
 import { silentLog, type GatewayLog } from "./log.js";
 import { MAX_FRAME_BYTES } from "./protocol.js";
 import { loadReplies, type ReplyTemplates } from "./replies.js";
@@ -69,8 +70,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   const host = options.host ?? "127.0.0.1";
   const stats = emptyStats();
   const trustedProxies = options.trustedProxies ?? new Set<string>();
-  const limitOptions = { ...defaultConnectionLimits(), ...options.limits };
+  const limitOptions = connectionLimits(options.limits);
   const limits = new ConnectionLimits(limitOptions);
+  const known = new KnownClients(options.clock ?? systemClock, trustedProxies);
   const throttle = new AddressThrottle(options.clock ?? systemClock, { ...DEFAULT_THROTTLE, ...options.throttle });
   const helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
   const door = new DeviceDoor({ store, log, throttle, stats, helloTimeoutMs, maxHandshakesPerAddress: limitOptions.maxHandshakesPerAddress });
@@ -86,6 +88,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     defaultLocale: options.locale ?? "en",
     counts: stats.messages,
     refusals,
+    vouch: (socketAddress) => known.vouch(socketAddress),
     log,
   };
 
@@ -101,13 +104,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   // closeTimeout: a peer that ignores our close frame is cut off after 2 s, not ws's default 30 s.
   const wsOptions = { server, maxPayload: options.maxFrameBytes ?? MAX_FRAME_BYTES, closeTimeout: 2_000 } as WsOptions;
   const wss = new WebSocketServer(wsOptions);
-  wss.on("connection", (ws, req) => door.accept(ws, clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedProxies)));
+  wss.on("connection", (ws, req) =>
+    door.accept(ws, clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedProxies), () => known.vouch(req.socket.remoteAddress)),
+  );
 
   /** Every socket counts against the limits from its first byte, before TLS or HTTP is parsed. */
   function admit(socket: Socket): void {
     const address = plainAddress(socket.remoteAddress ?? "unknown");
     const group = addressGroup(address);
-    const admission = limits.admit(group, trustedProxies.has(address));
+    const admission = limits.admit(group, { exempt: trustedProxies.has(address), known: known.mayUseReserve(address) });
     if (admission === "admitted") {
       socket.once("close", () => limits.release(group));
       return;
