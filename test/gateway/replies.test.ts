@@ -107,14 +107,15 @@ describe("pairbot gateway, the shipped binary", { timeout: SPAWNS_TIMEOUT }, () 
     expect(broken.stderr.trim().split("\n")).toEqual([`GATEWAY_REPLIES_FILE ${file}: "ru.code" uses the unknown placeholder {kod}; it may use {channel}, {identifier}, {code}, {minutes}.`]);
   });
 
-  it("warns of an open channel at start, and answers per --replies and GATEWAY_REPLIES", async () => {
-    proc = await startGatewayProcess(["--policy", "sms=open!", "--replies", "whatsapp=silent"], { GATEWAY_REPLIES: "signal=code-only" });
+  it("warns of an open channel at start, and answers per --replies, GATEWAY_REPLIES and GATEWAY_REPLIES_FILE", async () => {
+    const texts = repliesFile("texts.json", { en: { code: "{code} is the code for {identifier}" } });
+    proc = await startGatewayProcess(["--policy", "sms=open!", "--replies", "whatsapp=silent"], { GATEWAY_REPLIES: "signal=code-only", GATEWAY_REPLIES_FILE: texts });
     expect(proc.output()).toContain("Warning: DM policy open on sms: anyone who writes there reaches the assistant without your approval.");
     expect(proc.proc.lines.find((l) => l.startsWith("DM channels:"))).toContain("replies: signal=code-only, whatsapp=silent, others=full");
     expect(await post(proc.httpUrl, "sms", "+4917000")).toEqual({ delivered: true });
     expect(await post(proc.httpUrl, "whatsapp", "+4917000")).toEqual({ delivered: false, reason: "pairing", created: true, expiresAt: expect.any(String) });
     const signal = await post(proc.httpUrl, "signal", "+4917000");
-    expect(signal.reply).toBe(`Pairing code: ${signal.code}`);
+    expect(signal.reply).toBe(`${signal.code} is the code for +4917000`);
     expect((await proc.owner.pending()).dm).toHaveLength(2);
   });
 });
