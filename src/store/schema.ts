@@ -131,7 +131,7 @@ export const SentNotificationSchema = z.object({
   sentAt: time,
 });
 
-export const OwnerSettingsSchema = z.object({ notify: z.boolean(), locale: z.string().max(16).optional() });
+export const OwnerSettingsSchema = z.object({ notify: z.boolean(), locale: z.string().max(16).optional(), timeZone: z.string().max(64).optional() });
 export const CodeFailuresSchema = z.object({ count: z.number().int().positive(), since: time });
 
 /** Requests a door refused on one channel in one window (capped, unknown account): one alert for the owner, not one per request. */
@@ -196,7 +196,7 @@ export const StoreSchema = z.object({
   }),
   /** "dm:<id>" or "device:<requestId>" -> owner user id -> the message that announced it */
   notifications: z.record(z.string(), z.record(z.string(), SentNotificationSchema)),
-  /** Per owner: push notifications on or off, and the language last seen in their Telegram. */
+  /** Per owner: push notifications on or off, the language last seen in their Telegram, their time zone. */
   owners: z.record(z.string(), OwnerSettingsSchema),
   /** Wrong approval codes per actor, to stop guessing. */
   codeFailures: z.record(z.string(), CodeFailuresSchema),

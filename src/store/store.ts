@@ -414,8 +414,18 @@ export class PairingStore {
     return this.change((tx) => {
       const owner = tx.doc.owners[String(ownerId)];
       if (owner?.locale === locale) return;
-      tx.putOwner(String(ownerId), { notify: owner?.notify ?? true, locale });
+      tx.putOwner(String(ownerId), { ...owner, notify: owner?.notify ?? true, locale });
     });
+  }
+
+  /** Keeps the zone an owner reads times in (an IANA name); returns its canonical spelling. */
+  async setOwnerTimeZone(ownerId: number, zone: string): Promise<string> {
+    const timeZone = valid.timeZone(zone);
+    await this.change((tx) => {
+      const owner = tx.doc.owners[String(ownerId)];
+      if (owner?.timeZone !== timeZone) tx.putOwner(String(ownerId), { ...owner, notify: owner?.notify ?? true, timeZone });
+    });
+    return timeZone;
   }
 
   recordNotification(key: RequestKey, ownerId: number, sent: SentNotification): Promise<void> {
