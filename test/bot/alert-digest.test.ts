@@ -52,6 +52,29 @@ describe("a burst of requests", () => {
   });
 });
 
+describe("Telegram's limits", () => {
+  it("long names split a burst over messages within 4,096 characters and 100 buttons, and every digest can still be edited to its outcomes", { timeout: 30_000 }, async () => {
+    n = await notifierHarness({ policy: { maxPendingTotal: 100 } });
+    await n.start();
+    const name = "N".repeat(60);
+    const dms = await Promise.all(Array.from({ length: 40 }, (_, i) => n!.requestDm(`+4917${String(i).padStart(8, "0")}`, `channel${i}`, `${name}${i}`)));
+    await expect.poll(() => dms.every((dm) => n!.messages(ANN).some((m) => m.text?.includes(dm.code))), { timeout: 15_000 }).toBe(true);
+    const digests = n.messages(ANN);
+    expect(digests.length).toBeGreaterThan(1);
+    for (const m of digests) {
+      expect(m.text!.length).toBeLessThanOrEqual(4096);
+      expect(m.buttons.length).toBeLessThanOrEqual(100);
+    }
+
+    for (const dm of dms) await n.gateway.denyDm({ codeOrSender: dm.code }, "cli");
+    await expect.poll(() => n!.messages(ANN).every((m) => m.buttons.length === 0), { timeout: 15_000 }).toBe(true);
+    const outcomes = n.messages(ANN).map((m) => m.text!.match(/Denied by the command line/g)?.length ?? 0);
+    expect(outcomes.reduce((a, b) => a + b)).toBe(40); // every request's line shows how it ended
+    expect(n.logger.lines.filter((l) => l.level !== "info")).toEqual([]);
+    await expect.poll(async () => (await n!.store.read()).notifications).toEqual({});
+  });
+});
+
 describe("the chat's slot", () => {
   it("the first alert goes at once; what arrives while the slot is closed comes as one digest when it opens", async () => {
     n = await notifierHarness({ newMessageGapMs: 2000 }); // a wide slot, so a busy machine writes all three inside it
