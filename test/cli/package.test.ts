@@ -1,0 +1,105 @@
+import { execFile } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempDir } from "../support/temp-store.js";
+import { assertBuilt } from "./run-pairbot.js";
+
+const run = promisify(execFile);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const { version } = (await import("../../package.json", { with: { type: "json" } })).default;
+
+let folder: ReturnType<typeof tempDir>;
+let tarball: string;
+/** The packed files, as `npm pack --json` lists them. */
+let packed: string[];
+
+beforeAll(async () => {
+  assertBuilt();
+  folder = tempDir("pairbot-package-");
+  // What `npm pack` makes (its prepare script builds first; the build is already there for the tests).
+  const { stdout } = await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", folder.dir], { cwd: root });
+  const [info] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
+  tarball = path.join(folder.dir, info.filename);
+  packed = info.files.map((f) => f.path);
+}, 120_000);
+afterAll(() => folder.remove());
+
+/** npm from the tarball alone: dependencies from the npm cache where it has them, never dev dependencies. */
+const npmInstall = (cwd: string, args: string[]) => run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--omit=dev", ...args], { cwd });
+
+describe("the package", () => {
+  it("holds the built CLI, bot, gateway, library and texts, and no sources or tests", () => {
+    expect(path.basename(tarball)).toBe(`pairbot-${version}.tgz`);
+    for (const file of ["bin/pairbot.js", "dist/src/cli/bundle.js", "dist/src/bot/main.js", "dist/src/gateway/cli.js", "dist/src/index.js", "dist/src/index.d.ts", "locales/bot/en.ftl", "locales/gateway/en.json", ".env.example", "deploy/pairbot-bot.service"]) {
+      expect(packed, file).toContain(file);
+    }
+    expect(packed.filter((f) => /^(src|test|bench)\/|^dist\/(test|bench)\/|\.test\.|tsconfig/.test(f))).toEqual([]);
+  });
+
+  it("installs globally from the tarball; pairbot then runs from any folder", async () => {
+    const prefix = path.join(folder.dir, "global");
+    await npmInstall(folder.dir, ["--global", "--prefix", prefix, tarball]);
+    const pairbot = path.join(prefix, "bin", "pairbot");
+    const elsewhere = path.join(folder.dir, "elsewhere");
+    mkdirSync(elsewhere);
+    const env = { PATH: process.env.PATH, HOME: elsewhere };
+    const help = await run(pairbot, ["--help"], { cwd: elsewhere, env });
+    expect(help.stdout).toContain("pairbot pairing approve [channel] [code|senderId] [--account A]");
+    expect((await run(pairbot, ["--version"], { cwd: elsewhere, env })).stdout).toBe(`pairbot ${version}\n`);
+
+    const store = path.join(elsewhere, "store.json");
+    const requested = JSON.parse((await run(pairbot, ["dm", "request", "whatsapp", "+491701234567", "--name", "Ann", "--store", store], { cwd: elsewhere, env })).stdout) as { code: string };
+    const approved = await run(pairbot, ["pairing", "approve", "whatsapp", requested.code, "--store", store], { cwd: elsewhere, env });
+    expect(approved.stdout).toBe("Approved Ann (+491701234567) on whatsapp: they can message the assistant now.\n");
+  }, 240_000);
+
+  it("is a library with types: import { openStore } from \"pairbot\" in a project of its own", async () => {
+    const project = path.join(folder.dir, "adapter");
+    mkdirSync(project);
+    writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "my-adapter", private: true, type: "module" }));
+    await npmInstall(project, [tarball]);
+
+    const script = `
+import { openStore, isPairbotError } from "pairbot";
+const store = openStore({ location: process.argv[2] });
+const seen = [];
+const feed = store.watch((events) => seen.push(...events.map((e) => e.type)));
+await feed.ready;
+const { code } = await store.requestDmPairing({ channel: "signal", senderId: "+15550100", name: "Eve" });
+const before = await store.isAllowed("signal", "+15550100");
+await store.approveDm({ channel: "signal", codeOrSender: code }, "adapter-test");
+const after = await store.isAllowed("signal", "+15550100");
+let refused = "";
+try { await store.approveDm({ channel: "signal", codeOrSender: "ZZZZZZZZ" }, "adapter-test"); } catch (e) { refused = isPairbotError(e) ? e.code : "other"; }
+await new Promise((r) => setTimeout(r, 300));
+feed.close();
+await store.close();
+console.log(JSON.stringify({ before, after, refused, seen }));
+`;
+    writeFileSync(path.join(project, "adapter.mjs"), script);
+    const { stdout } = await run(process.execPath, ["adapter.mjs", path.join(project, "store.json")], { cwd: project });
+    expect(JSON.parse(stdout)).toEqual({ before: false, after: true, refused: "not_found", seen: expect.arrayContaining(["dm.added", "dm.removed"]) });
+
+    // The declarations type-check a TypeScript consumer (the compiler and @types/node from this repo).
+    writeFileSync(
+      path.join(project, "adapter.ts"),
+      `import { openStore, type DmRequestResult, type StoreEvent } from "pairbot";
+const store = openStore({ location: "store.json" });
+const result: DmRequestResult = await store.requestDmPairing({ channel: "signal", senderId: "+1" });
+const kinds: StoreEvent["type"][] = ["dm.added"];
+// @ts-expect-error a sender id is a string
+await store.isAllowed("signal", 15550100);
+export { result, kinds };
+`,
+    );
+    writeFileSync(
+      path.join(project, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { module: "nodenext", target: "es2022", strict: true, noEmit: true, skipLibCheck: false, types: ["node"], typeRoots: [path.join(root, "node_modules", "@types")] }, files: ["adapter.ts"] }),
+    );
+    const tsc = await run(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", project], { cwd: project }).catch((e: { stdout: string }) => ({ stdout: e.stdout, failed: true }));
+    expect(tsc.stdout).toBe("");
+  }, 240_000);
+});
