@@ -1,5 +1,5 @@
-import { execFile } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -15,10 +15,13 @@ let folder: ReturnType<typeof tempDir>;
 let tarball: string;
 /** The packed files, as `npm pack --json` lists them. */
 let packed: string[];
+/** Where `npm install --global` puts pairbot: bin/pairbot and lib/node_modules/pairbot (with its dependencies). */
+let prefix: string;
 
 beforeAll(async () => {
   assertBuilt();
   folder = tempDir("pairbot-package-");
+  prefix = path.join(folder.dir, "global");
   // What `npm pack` makes (its prepare script builds first; the build is already there for the tests).
   const { stdout } = await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", folder.dir], { cwd: root });
   const [info] = JSON.parse(stdout) as [{ filename: string; files: { path: string }[] }];
@@ -40,7 +43,6 @@ describe("the package", () => {
   });
 
   it("installs globally from the tarball; pairbot then runs from any folder", async () => {
-    const prefix = path.join(folder.dir, "global");
     await npmInstall(folder.dir, ["--global", "--prefix", prefix, tarball]);
     const pairbot = path.join(prefix, "bin", "pairbot");
     const elsewhere = path.join(folder.dir, "elsewhere");
@@ -60,7 +62,10 @@ describe("the package", () => {
     const project = path.join(folder.dir, "adapter");
     mkdirSync(project);
     writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "my-adapter", private: true, type: "module" }));
-    await npmInstall(project, [tarball]);
+    // The global install of the test before, linked in as `npm install <tarball>` would place it (one install is slow enough).
+    mkdirSync(path.join(project, "node_modules", ".bin"), { recursive: true });
+    symlinkSync(path.join(prefix, "lib", "node_modules", "pairbot"), path.join(project, "node_modules", "pairbot"));
+    symlinkSync(path.join(prefix, "bin", "pairbot"), path.join(project, "node_modules", ".bin", "pairbot"));
 
     const script = `
 import { openStore, isPairbotError } from "pairbot";
@@ -82,6 +87,44 @@ console.log(JSON.stringify({ before, after, refused, seen }));
     writeFileSync(path.join(project, "adapter.mjs"), script);
     const { stdout } = await run(process.execPath, ["adapter.mjs", path.join(project, "store.json")], { cwd: project });
     expect(JSON.parse(stdout)).toEqual({ before: false, after: true, refused: "not_found", seen: expect.arrayContaining(["dm.added", "dm.removed"]) });
+
+    // The adapter in docs/library.md, as written there.
+    const doc = readFileSync(path.join(root, "docs", "library.md"), "utf8");
+    writeFileSync(path.join(project, "matrix-adapter.mjs"), /```js\n([^]*?)```/.exec(doc)![1]!);
+    writeFileSync(
+      path.join(project, "drive-adapter.mjs"),
+      `import { onDirectMessage, followDecisions } from "./matrix-adapter.mjs";
+const said = [];
+const send = async (to, text) => said.push([to, text]);
+const deliver = async (from, text) => said.push(["assistant", from + ": " + text]);
+const feed = followDecisions(send);
+await feed.ready;
+await onDirectMessage({ senderId: "@eve:example.org", name: "Eve", text: "hi" }, { deliver, send });
+process.stdout.write(JSON.stringify(said) + "\\n");
+process.stdin.once("data", async () => {
+  while (said.length < 2) await new Promise((r) => setTimeout(r, 20));
+  await onDirectMessage({ senderId: "@eve:example.org", name: "Eve", text: "hi again" }, { deliver, send });
+  feed.close();
+  process.stdout.write(JSON.stringify(said) + "\\n");
+  process.exit(0);
+});
+`,
+    );
+    const storeFile = path.join(project, "adapter-store.json");
+    const adapter = spawn(process.execPath, ["drive-adapter.mjs"], { cwd: project, env: { PATH: process.env.PATH, HOME: project, STORE_PATH: storeFile } });
+    const lines: string[] = [];
+    adapter.stdout.on("data", (chunk: Buffer) => lines.push(...chunk.toString().split("\n").filter(Boolean)));
+    while (lines.length === 0) await new Promise((r) => setTimeout(r, 20));
+    const asked = (JSON.parse(lines[0]!) as [string, string][])[0]![1];
+    const code = /approve code (\w{8})\./.exec(asked)![1]!;
+    await run(path.join(project, "node_modules", ".bin", "pairbot"), ["pairing", "approve", "matrix", code, "--store", storeFile], { cwd: project });
+    adapter.stdin.write("go\n");
+    await new Promise((resolve) => adapter.on("close", resolve));
+    expect(JSON.parse(lines[1]!)).toEqual([
+      ["@eve:example.org", `To talk to the assistant, ask its owner to approve code ${code}.`],
+      ["@eve:example.org", "You're in: write again and the assistant answers."],
+      ["assistant", "@eve:example.org: hi again"],
+    ]);
 
     // The declarations type-check a TypeScript consumer (the compiler and @types/node from this repo).
     writeFileSync(
