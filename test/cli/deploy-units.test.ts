@@ -29,7 +29,6 @@ describe.each(units)("deploy/%s", (unit) => {
     expect(s.get("ProtectSystem")).toEqual(["strict"]);
     expect(s.get("ReadWritePaths")).toEqual(["/var/lib/pairbot"]);
     expect(s.get("EnvironmentFile")).toEqual(["/etc/pairbot/.env"]);
-    expect(s.get("Environment")).toContain("STORE_PATH=/var/lib/pairbot/store.json");
   });
 
   it("runs a pairbot command line that the CLI accepts", () => {
