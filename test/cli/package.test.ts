@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeTelegram } from "../support/fake-telegram/index.js";
 import { tempDir } from "../support/temp-store.js";
 import { assertBuilt } from "./run-pairbot.js";
 
@@ -57,6 +58,29 @@ describe("the package", () => {
     const approved = await run(pairbot, ["pairing", "approve", "whatsapp", requested.code, "--store", store], { cwd: elsewhere, env });
     expect(approved.stdout).toBe("Approved Ann (+491701234567) on whatsapp: they can message the assistant now.\n");
   }, 240_000);
+
+  it("runs the Telegram bot from the install (pairbot bot), with the .env of the current folder", async () => {
+    const telegram = await startFakeTelegram();
+    const botFolder = path.join(folder.dir, "bot");
+    mkdirSync(botFolder);
+    const settings = { BOT_TOKEN: telegram.token, OWNER_IDS: "4242", TELEGRAM_API_ROOT: telegram.apiRoot, GATEWAY_URL: "ws://127.0.0.1:18789", STORE_PATH: path.join(botFolder, "store.json"), LOG_LEVEL: "warn" };
+    writeFileSync(path.join(botFolder, ".env"), Object.entries(settings).map(([k, v]) => `${k}=${v}`).join("\n") + "\n", { mode: 0o600 });
+    const bot = spawn(path.join(prefix, "bin", "pairbot"), ["bot"], { cwd: botFolder, env: { PATH: process.env.PATH, HOME: botFolder } });
+    let stderr = "";
+    bot.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => bot.on("close", resolve));
+    try {
+      await telegram.waitForPoll(30_000);
+      telegram.userSends({ id: 4242, first_name: "Olga" }, "/pair pending");
+      await telegram.waitForMessage(4242, (m) => m.text?.includes("Nothing pending") ?? false, 30_000);
+      bot.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      expect(stderr).toBe("");
+    } finally {
+      bot.kill("SIGKILL");
+      await telegram.close();
+    }
+  }, 120_000);
 
   it("is a library with types: import { openStore } from \"pairbot\" in a project of its own", async () => {
     const project = path.join(folder.dir, "adapter");
