@@ -64,6 +64,8 @@ export interface GroupDef {
   readonly name: string;
   readonly summary: string;
   readonly commands: readonly AnyCommand[];
+  /** What the group's word alone runs (`pairbot settings` lists them); without one it asks for a subcommand. */
+  readonly bare?: AnyCommand;
 }
 
 // `run` is checked where the command is defined; here any command's input will do.
@@ -83,7 +85,7 @@ export function defineCommand<const A extends readonly ArgDef[] = readonly [], c
   return { kind: "command", args: [] as unknown as A, flags: {} as F, examples: [], notes: [], alwaysJson: false, ...def };
 }
 
-export function defineGroup(def: { name: string; summary: string; commands: readonly AnyCommand[] }): GroupDef {
+export function defineGroup(def: { name: string; summary: string; commands: readonly AnyCommand[]; bare?: AnyCommand }): GroupDef {
   return { kind: "group", ...def };
 }
 

@@ -4,9 +4,12 @@ export * from "./schema.js";
 export * from "./policy.js";
 export * from "./secrets.js";
 export * from "./duration.js";
+export { SETTINGS, autoApproveCidrs, canonicalSetting, settingDefinition, type SettingDefinition, type ShownSetting } from "./settings.js";
+export { normalizeSenderId } from "./sender-ids.js";
 export * from "./setup-code.js";
 export * from "./feed.js";
 export * from "./events.js";
+export { eventsSince, lastEventSeq, type PairingEventFilter } from "./pairing-events.js";
 export type { StoreBackend } from "./backend.js";
 export { PairingStore, defaultStorePath, resolveStoreFile, type StoreOptions, type Pending } from "./store.js";
 export * from "./queries.js";
@@ -19,3 +22,5 @@ export type { SenderImport, ImportRefusal, AllowlistImportResult, PendingDmImpor
 export { openStore, openBackend, storeLocation, locationOf, describeLocation, isPostgresUrl, readWholeStore, writeWholeStore, type StoreLocation, type OpenStoreOptions } from "./open.js";
 export { PgBackend, type PgBackendOptions } from "./pg-backend.js";
 export { copyStore, storeCounts } from "./copy.js";
+export { refusalKey, refusalsToAlert, REFUSAL_SUMMARY_LIFETIME_MS, MAX_REFUSAL_SUMMARIES, type RefusalInput } from "./refusals.js";
+export { timeZone as checkTimeZone } from "./validate.js";

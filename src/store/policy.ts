@@ -1,9 +1,12 @@
 import type { RandomSource } from "./clock.js";
 import { iso } from "./clock.js";
 import { applyEffect, replacedParts, restoreParts, type Effect } from "./effects.js";
-import type { AllowEntry, AuditAction, BootstrapToken, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, SentNotification, StoreDoc } from "./schema.js";
+import type { AllowEntry, AuditAction, BootstrapToken, DeviceRequest, DmBlock, DmRequest, OwnerSettings, PairedDevice, PairingEvent, PairingEventType, RefusalSummary, SentNotification, StoreDoc } from "./schema.js";
 
-/** The numbers behind the rules. Defaults follow the reference system; each can be set per store. */
+/**
+ * The numbers behind the rules. Defaults follow the reference system; the store's settings
+ * (src/store/settings.ts) replace some of them, and a process may set any for itself.
+ */
 export interface Policy {
   dmTtlMs: number;
   /** Pending DM requests that may stand per channel and account, per channel across its accounts, and in all. */
@@ -12,10 +15,15 @@ export interface Policy {
   maxPendingTotal: number;
   bootstrapTtlMs: number;
   deviceRequestTtlMs: number;
+  /** After a plain deny, how long the same sender gets no new code or alert; 0 for never. */
+  denyCooldownMs: number;
   /** Wrong approval codes one actor may enter within the window before approving by code is paused. */
   codeFailureLimit: number;
   codeFailureWindowMs: number;
   auditLimit: number;
+  /** Pairing events kept: at most this many, and none older than the retention before the newest. */
+  eventLimit: number;
+  eventRetentionMs: number;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -25,10 +33,16 @@ export const DEFAULT_POLICY: Policy = {
   maxPendingTotal: 50,
   bootstrapTtlMs: 10 * 60_000,
   deviceRequestTtlMs: 10 * 60_000,
+  denyCooldownMs: 24 * 60 * 60_000,
   codeFailureLimit: 10,
   codeFailureWindowMs: 15 * 60_000,
   auditLimit: 5000,
+  eventLimit: 10_000,
+  eventRetentionMs: 7 * 86_400_000,
 };
+
+/** What an event says besides its sequence number, type and time; fields left undefined are left out. */
+export type PairingEventFields = { [K in keyof Omit<PairingEvent, "seq" | "type" | "at">]?: PairingEvent[K] | undefined };
 
 /**
  * One change to the store: the current document, the time, and the effects a rule makes. Rules read
@@ -90,6 +104,21 @@ export class Tx {
     const senders = this.doc.dm.allowlist[channel]?.[account];
     return senders && Object.hasOwn(senders, senderId) ? senders[senderId] : undefined;
   }
+  putBlock(block: DmBlock): void {
+    this.apply({ t: "block", put: block });
+  }
+  removeBlock(channel: string, account: string, senderId: string): void {
+    this.apply({ t: "block", del: [channel, account, senderId] });
+  }
+  putSetting(name: string, value: string): void {
+    this.apply({ t: "setting", put: [name, value] });
+  }
+  removeSetting(name: string): void {
+    this.apply({ t: "setting", del: name });
+  }
+  setIdForm(form: number): void {
+    this.apply({ t: "idForm", put: form });
+  }
   putBootstrapToken(token: BootstrapToken): void {
     this.apply({ t: "token", put: token });
   }
@@ -122,6 +151,21 @@ export class Tx {
   }
   removeCodeFailures(actor: string): void {
     this.apply({ t: "codeFailure", del: actor });
+  }
+
+  putRefusals(summary: RefusalSummary): void {
+    this.apply({ t: "refusal", put: summary });
+  }
+  removeRefusals(id: string): void {
+    this.apply({ t: "refusal", del: id });
+  }
+
+  /** Appends a pairing event with the next sequence number (the newest event is never dropped, so it is never reused). */
+  event(type: PairingEventType, fields: PairingEventFields): PairingEvent {
+    const event = { seq: (this.doc.events.at(-1)?.seq ?? 0) + 1, type, at: this.nowIso } as PairingEvent;
+    for (const [key, value] of Object.entries(fields)) if (value !== undefined) (event as Record<string, unknown>)[key] = value;
+    this.apply({ t: "event", add: event, keep: this.policy.eventLimit, keepMs: this.policy.eventRetentionMs });
+    return event;
   }
 
   audit(action: AuditAction, actor: string, subject: string, requestId?: string, code?: string): void {

@@ -7,7 +7,7 @@ import type { AllowEntry, AuditEntry, BootstrapToken, DeviceRequest, DmRequest, 
 export type RequestCard = { kind: "dm"; request: DmRequest } | { kind: "device"; request: DeviceRequest };
 
 /** Key under which notifications about a request or a setup code are recorded. */
-export type RequestKey = `dm:${string}` | `device:${string}` | `setup:${string}`;
+export type RequestKey = `dm:${string}` | `device:${string}` | `setup:${string}` | `refusals:${string}`;
 
 export const requestKey = {
   setup: (tokenId: string): RequestKey => `setup:${tokenId}`,
@@ -72,23 +72,25 @@ export const openSetupCodes = (doc: StoreDoc): ShownSetupCode[] => doc.devices.b
 
 export type AllowlistEntry = { channel: string; account: string; senderId: string } & AllowEntry;
 
-/** The allowlist as flat rows in a stable order, optionally of one channel and account. */
-export function allowlistEntries(doc: StoreDoc, filter: { channel?: string | undefined; account?: string | undefined } = {}): AllowlistEntry[] {
+const current = (entry: AllowEntry, now: number): boolean => entry.until === undefined || Date.parse(entry.until) > now;
+
+/** The allowlist as flat rows in a stable order, optionally of one channel and account; temporary access that ended is left out. */
+export function allowlistEntries(doc: StoreDoc, now: number, filter: { channel?: string | undefined; account?: string | undefined } = {}): AllowlistEntry[] {
   const entries: AllowlistEntry[] = [];
   for (const [channel, accounts] of Object.entries(doc.dm.allowlist)) {
     if (filter.channel !== undefined && channel !== filter.channel) continue;
     for (const [account, senders] of Object.entries(accounts)) {
       if (filter.account !== undefined && account !== filter.account) continue;
-      for (const [senderId, entry] of Object.entries(senders)) entries.push({ channel, account, senderId, ...entry });
+      for (const [senderId, entry] of Object.entries(senders)) if (current(entry, now)) entries.push({ channel, account, senderId, ...entry });
     }
   }
   const key = (e: AllowlistEntry) => `${e.channel}\u0000${e.account}\u0000${e.senderId}`;
   return entries.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
-/** The accounts of a channel on which a sender is allowed. */
-export const accountsAllowing = (doc: StoreDoc, channel: string, senderId: string): string[] =>
-  Object.entries(doc.dm.allowlist[channel] ?? {}).filter(([, senders]) => Object.hasOwn(senders, senderId)).map(([account]) => account);
+/** The accounts of a channel on which a sender (its id in the one form) is allowed at `now`. */
+export const accountsAllowing = (doc: StoreDoc, channel: string, senderId: string, now: number): string[] =>
+  Object.entries(doc.dm.allowlist[channel] ?? {}).filter(([, senders]) => Object.hasOwn(senders, senderId) && current(senders[senderId]!, now)).map(([account]) => account);
 
 export const ownerSettings = (doc: StoreDoc, ownerId: number): OwnerSettings => doc.owners[String(ownerId)] ?? { notify: true };
 
@@ -129,4 +131,28 @@ export function nextExpiry(doc: StoreDoc): number | undefined {
     ...doc.devices.bootstrapTokens.filter((t) => t.boundKey === undefined).map((t) => t.expiresAt),
   ].map((t) => Date.parse(t));
   return times.length > 0 ? Math.min(...times) : undefined;
+}
+
+/** A message the bot sent an owner about requests (an alert, or a digest of several), request by request. */
+export interface SentMessage {
+  chatId: number;
+  messageId: number;
+  sentAt: string;
+  requests: { key: RequestKey; kind: "dm" | "device"; id: string; pending: RequestCard | undefined; outcome: AuditEntry | undefined }[];
+}
+
+/** The messages about requests recorded for an owner, oldest first, each with where its requests stand now. */
+export function sentMessages(doc: StoreDoc, ownerId: number): SentMessage[] {
+  const byMessage = new Map<number, SentMessage>();
+  for (const [key, byOwner] of Object.entries(doc.notifications)) {
+    const sent = byOwner[String(ownerId)];
+    const parsed = requestKey.parse(key);
+    if (!sent || !parsed || parsed.kind === "setup") continue;
+    const { kind, id } = parsed;
+    const message = byMessage.get(sent.messageId) ?? { ...sent, requests: [] };
+    const pending = findCard(doc, kind, id);
+    message.requests.push({ key: key as RequestKey, kind, id, pending, outcome: pending ? undefined : outcomeOf(doc, id) });
+    byMessage.set(sent.messageId, message);
+  }
+  return [...byMessage.values()].sort((a, b) => a.messageId - b.messageId);
 }

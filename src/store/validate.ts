@@ -1,4 +1,5 @@
 import { invalidInput } from "./errors.js";
+import { normalizeSenderId } from "./sender-ids.js";
 
 export const LIMITS = {
   channel: 32,
@@ -10,6 +11,7 @@ export const LIMITS = {
   deviceName: 64,
   platform: 32,
   remoteAddress: 64,
+  heldMessage: 1000,
 } as const;
 
 const SLUG = /^[a-z0-9_-]+$/;
@@ -51,9 +53,34 @@ export function cleanText(field: string, value: unknown, max: number): string {
 
 export const senderId = (value: unknown): string => notReserved("sender id", cleanText("sender id", value, LIMITS.senderId), RESERVED_SENDER_IDS);
 
+/** A sender id in the one form its channel keeps (src/store/sender-ids.ts): what every door stores and looks up. */
+export const senderIdOn = (channel: string, value: unknown): string =>
+  notReserved("sender id", normalizeSenderId(channel, senderId(value)), RESERVED_SENDER_IDS);
+
+/**
+ * A stranger's message held for the owner: line breaks and tabs become spaces, control and bidi
+ * characters go, and it is cut to 1,000 characters (a long message is still worth its start).
+ */
+export function heldMessage(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const clean = value.replace(/[\t\n\r\v\f]/g, " ").replace(LINE_BREAK, " ").replace(CONTROL, "").trim();
+  if (clean.length === 0) return undefined;
+  const chars = [...clean];
+  return chars.length > LIMITS.heldMessage ? chars.slice(0, LIMITS.heldMessage).join("").trimEnd() : clean;
+}
+
 export function optionalText(field: string, value: unknown, max: number): string | undefined {
   if (value === undefined || value === null || value === "") return undefined;
   return cleanText(field, value, max);
+}
+
+const LANGUAGE_TAG = /^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8}){0,4}$/;
+
+/** A sender's language tag ("de", "pt-BR"); anything else is left out: a message is worth more than its language. */
+export function locale(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const tag = value.trim();
+  return tag.length <= 35 && LANGUAGE_TAG.test(tag) ? tag : undefined;
 }
 
 export type Meta = Record<string, string | number | boolean | null>;
@@ -75,4 +102,15 @@ export function meta(value: unknown): Meta | undefined {
     throw invalidInput("meta", `it is larger than ${LIMITS.metaBytes} bytes of JSON`);
   }
   return out;
+}
+
+/** An IANA time zone name in its canonical spelling ("europe/berlin" -> "Europe/Berlin"). */
+export function timeZone(value: unknown): string {
+  const name = typeof value === "string" ? value.trim() : "";
+  try {
+    if (name !== "") return new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    // RangeError: a zone this Node does not know
+  }
+  throw invalidInput("time zone", `"${name.slice(0, 40)}" is not an IANA time zone name; use Area/City, like Europe/Berlin, America/New_York or UTC`);
 }

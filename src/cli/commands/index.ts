@@ -9,6 +9,7 @@ import { gatewayCommand } from "./gateway.js";
 import { importGroup } from "./import-openclaw.js";
 import { nodeGroup } from "./node.js";
 import { pairingGroup } from "./pairing.js";
+import { settingsGroup } from "./settings.js";
 import { setupCodeCommand } from "./setup-code.js";
 import { storeGroup } from "./store.js";
 
@@ -19,6 +20,7 @@ import { storeGroup } from "./store.js";
 export const SECTIONS: readonly Section[] = [
   { title: "DM pairing (who may message the assistant)", entries: [dmGroup, pairingGroup, allowlistGroup, allowedCommand, importGroup] },
   { title: "Device pairing (which devices may join the gateway)", entries: [setupCodeCommand, devicesGroup] },
+  { title: "Settings (shared by every process on the store)", entries: [settingsGroup] },
   { title: "Log, store and setup", entries: [auditCommand, storeGroup, doctorCommand] },
   { title: "Running the bot, the reference gateway and a device", entries: [botCommand, gatewayCommand, nodeGroup] },
 ];
