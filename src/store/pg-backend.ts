@@ -413,7 +413,8 @@ export class PgBackend implements StoreBackend {
         client.on("end", () => resolve(undefined));
         this.stopListener = () => resolve("stopped");
       });
-      client.on("notification", () => {
+      client.on("notification", (n) => {
+        if (Number(n.payload) <= this.seq) return; // this process has it already (its own commit, or an earlier catch-up)
         for (const wake of this.wakes) wake();
       });
       let why: unknown;
