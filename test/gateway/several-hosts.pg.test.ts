@@ -85,23 +85,24 @@ describe.skipIf(unavailable)("several hosts share one PostgreSQL store", () => {
     world = await startSeveralHosts();
     const { owner, hosts, say, pg: cables } = world;
 
-    // Two writer processes on this host, through a cable of their own, one change every few milliseconds.
-    const server = new URL(world.store);
-    const writerCable = await TcpProxy.start("127.0.0.1", { host: server.hostname, port: Number(server.port || 5432) });
-    cleanup.push(() => writerCable.close());
-    const writerUrl = new URL(world.store);
-    writerUrl.port = String(writerCable.address.port);
-    const writers = [0, 1].map((i) => new LineProcess(writerScript(), [writerUrl.toString(), `w${i}`, "300", "allow", "5"]));
-    cleanup.push(() => writers.forEach((w) => w.kill()));
-    await Promise.all(writers.map((w) => w.ready));
-    writers.forEach((w) => w.go());
-
     // A device asks through gateway A and waits for the owner.
     owner.sends("/pair");
     const code = await owner.sees((m) => /^[A-Za-z0-9_-]{40,}$/.test(m.text ?? ""));
     const pairing = pairDevice({ setupCode: code.text!, stateFile: path.join(world.dir, "phone.json"), name: "Hall phone", platform: "android" });
     pairing.catch(() => undefined);
     const alert = await owner.sees(approveButton("Hall phone"));
+
+    // Two writer processes on this host, through a cable of their own, one change every few milliseconds.
+    const server = new URL(world.store);
+    const writerCable = await TcpProxy.start("127.0.0.1", { host: server.hostname, port: Number(server.port || 5432) });
+    cleanup.push(() => writerCable.close());
+    const writerUrl = new URL(world.store);
+    writerUrl.port = String(writerCable.address.port);
+    const writers = [0, 1].map((i) => new LineProcess(writerScript(), [writerUrl.toString(), `w${i}`, "400", "allow", "5"]));
+    cleanup.push(() => writers.forEach((w) => w.kill()));
+    await Promise.all(writers.map((w) => w.ready));
+    writers.forEach((w) => w.go());
+
     await Promise.all(writers.map((w) => w.until((p) => p.acks.length >= 10)));
 
     // The outage: every cable cut and every server connection ended; a sender writes to gateway B meanwhile.
@@ -128,7 +129,7 @@ describe.skipIf(unavailable)("several hosts share one PostgreSQL store", () => {
     exits.forEach((exit, i) => expect(exit, writers[i]!.stderr).toEqual({ code: 0, signal: null }));
     for (const w of writers) expect(w.stderr).toMatch(/reconnecting with backoff/);
     const acknowledged = writers.flatMap((w) => w.acks.map((a) => a.key));
-    expect(acknowledged).toHaveLength(600);
+    expect(acknowledged).toHaveLength(800);
     const saved = (await readWholeStore(world.store)).dm.allowlist.stress?.default ?? {};
     expect(acknowledged.filter((key) => !Object.hasOwn(saved, key))).toEqual([]);
 
