@@ -115,7 +115,7 @@ export class PgBackend implements StoreBackend {
       connectionTimeoutMillis: this.options.connectTimeoutMs,
       statement_timeout: this.options.statementTimeoutMs,
       idle_in_transaction_session_timeout: Math.max(10_000, this.options.statementTimeoutMs * 2),
-      application_name: "pairbot",
+      application_name: this.channel, // "pairbot.<schema>": which store a server connection serves
     };
   }
 

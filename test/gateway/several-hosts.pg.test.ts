@@ -1,11 +1,11 @@
 import path from "node:path";
-import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { readWholeStore } from "../../src/store/index.js";
 import { connectToGateway } from "../../src/node/client.js";
 import { pairDevice } from "../../src/node/pairing.js";
 import { loadNodeState } from "../../src/node/state.js";
 import { netnsUnavailable } from "../support/netns.js";
+import { terminateStoreConnections } from "../support/postgres-admin.js";
 import { startSeveralHosts, until, type SeveralHosts } from "../support/several-hosts.js";
 import { LineProcess, writerScript } from "../support/stress-processes.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
@@ -21,17 +21,6 @@ afterEach(async () => {
   await world?.stop();
   world = undefined;
 });
-
-/** Ends every connection to the test database but the caller's, as a server restart does. */
-async function terminateConnections(url: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: process.env.PAIRBOT_TEST_DATABASE_URL });
-  await admin.connect();
-  try {
-    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [new URL(url).pathname.slice(1)]);
-  } finally {
-    await admin.end();
-  }
-}
 
 const approveButton = (text: string) => (m: { text?: string; buttons: Array<{ text: string }> }) => (m.text ?? "").includes(text) && m.buttons.some((b) => b.text === "Approve");
 
@@ -107,8 +96,8 @@ describe.skipIf(unavailable)("several hosts share one PostgreSQL store", () => {
 
     // The outage: every cable cut and every server connection ended; a sender writes to gateway B meanwhile.
     const all = [...Object.values(cables), writerCable];
+    expect(await terminateStoreConnections(world.store)).toBeGreaterThan(0);
     all.forEach((c) => c.cut());
-    await terminateConnections(world.store);
     const during = say(hosts.gwb, "+491709998877", "are you there?");
     await new Promise((resolve) => setTimeout(resolve, 2000));
     all.forEach((c) => c.restore());
