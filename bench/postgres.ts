@@ -167,10 +167,12 @@ function approveNote(c: SizeCosts): string {
 
 function throughputNote(loadAverage: number): string {
   return (
-    `load average ${loadAverage.toFixed(1)} on 2 cores while measured. Each change costs ~0.9 ms of CPU in its writer (node-postgres, the rules, the audit copy, GC) plus ~0.05 ms in each of the 7 " +
+    `load average ${loadAverage.toFixed(1)} on 2 cores while measured. Each change costs ~0.9 ms of CPU in its writer ` +
+    "(node-postgres, the rules, the audit copy, GC) plus ~0.05 ms in each of the 7 " +
     "other writers, which apply it at their next commit, plus the server's two commits, and the lock is held from the server's " +
     "answer to the first round trip until the writer's second one arrives: a writer that waits for a CPU in between holds up the " +
-    "other seven (8 writers in one process made 397-553/s in the same conditions, docs/store.md). The database alone does it: 8 connections committing what a pairbot commit sends (lock, catch-up " +
+    "other seven (8 writers in one process made 397-553/s in the same conditions, docs/store.md). The database alone does it: " +
+    "8 connections committing what a pairbot commit sends (lock, catch-up " +
     "query, insert, NOTIFY, commit without waiting, then a flushed one-row write) made 1,450-1,534 commits/s here, against 409-930/s " +
     "with the lock held through a synchronous commit (pairbot before the change; docs/store.md, Locking). With 8 changes in flight per " +
     "writer, group commit saves several in one record."
