@@ -173,6 +173,18 @@ digest-line-ended = { $n }. { $summary }: { $outcome }
 button-approve-n = Approve { $n }
 button-deny-n = Deny { $n }
 
+## A flood of refused requests, summed up once per channel and window (the gateway records it)
+refusals-summary = ⚠️ { $refused ->
+        [one] 1 more request
+       *[other] { $refused } more requests
+    } on { $channel } { $refused ->
+        [one] was
+       *[other] were
+    } refused in the last { $minutes ->
+        [one] minute
+       *[other] { $minutes } minutes
+    }: too many people were already waiting. Nothing was stored for them, and no alert follows for each.
+
 ## /pair devices cards
 device-revoked-line = Access revoked by you at { $time }.
 device-gone = This device (<code>{ $id }</code>) is no longer paired. /pair devices lists the paired ones.

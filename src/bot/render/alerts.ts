@@ -1,7 +1,7 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
-import type { AuditEntry, RequestCard } from "../../store/index.js";
+import type { AuditEntry, RefusalSummary, RequestCard } from "../../store/index.js";
 import type { Speaker } from "../bot-texts.js";
-import { TEXT_LIMIT } from "../telegram-html.js";
+import { TEXT_LIMIT, escapeHtml } from "../telegram-html.js";
 import { renderCard, renderEnded, renderOutcomeLine, renderSummary, type OwnerNames, type ShownRequest } from "./cards.js";
 import { decisionRow } from "./decision-keyboard.js";
 
@@ -57,3 +57,12 @@ export function firstDigest(s: Speaker, cards: readonly RequestCard[], ownerId: 
   }
   return { cards: taken, message };
 }
+
+/** Flood summaries, a line each: "27 more requests on whatsapp were refused in the last minute: ...". */
+export const renderFloodSummary = (s: Speaker, floods: readonly RefusalSummary[]): string =>
+  floods
+    .map((r) => {
+      const minutes = Math.max(1, Math.round((Date.parse(r.windowEnd) - Date.parse(r.windowStart)) / 60_000));
+      return s.t("refusals-summary", { refused: r.refused, channel: escapeHtml(r.channel), minutes });
+    })
+    .join("\n");
