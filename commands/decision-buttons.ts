@@ -7,6 +7,9 @@ import { plainText } from "../src/bot/render/html.js";
 import { editPressed, storeErrorText } from "../src/bot/reply.js";
 import { startRevoke } from "./pair-devices.js";
 
+/** [Approve for 24 h]: the access it gives ends by itself after a day. */
+const DAY = 24 * 60 * 60_000;
+
 /** Telegram shows at most 200 characters in a callback answer. */
 const ANSWER_LIMIT = 200;
 
@@ -26,7 +29,8 @@ export function decisionButtons(deps: BotDeps, texts: NotificationTexts): Compos
     }
     let shown: string;
     try {
-      const decided = await decide(deps.store, action, action.decision, ctx.actor);
+      const variant = action.kind === "dm" ? action.variant : undefined;
+      const decided = await decide(deps.store, action, action.decision, ctx.actor, { forMs: variant === "forADay" ? DAY : undefined, block: variant === "block" });
       shown = texts.outcome(decided.card, decided.outcome, ctx.ownerId).text;
     } catch (e) {
       if (isGone(e)) return ctx.answerCallbackQuery({ text: ctx.t("already-handled") });

@@ -20,7 +20,7 @@ export function pairPendingCommand(deps: BotDeps): Composer<PairContext> {
     ];
     if (cards.length === 0) return replyHtml(ctx, ctx.t("pending-none"));
     await replyHtml(ctx, ctx.t("pending-header", { devices: pending.devices.length, dms: pending.dm.length }));
-    const labels = { approve: ctx.t("button-approve"), deny: ctx.t("button-deny") };
+    const labels = { approve: ctx.t("button-approve"), deny: ctx.t("button-deny"), approveForADay: ctx.t("button-approve-day"), denyAndBlock: ctx.t("button-deny-block") };
     for (const card of cards.slice(0, MAX_CARDS)) await replyHtml(ctx, renderCard(ctx.speaker, card), decisionKeyboard(card, labels));
     if (cards.length > MAX_CARDS) await replyHtml(ctx, ctx.t("pending-more", { more: cards.length - MAX_CARDS }));
   });

@@ -6,7 +6,7 @@ export const MAIN_USAGE = "pairbot [--store PATH|URL] [--json] <command> ...   (
 const entry = (c: { usage: string; summary: string }) => [`  pairbot ${c.usage}`, `      ${c.summary}`];
 
 const sections = (): [string, { usage: string; summary: string }[]][] => [
-  ["DM pairing (who may message the assistant)", [...GROUPS.get("dm")!.values(), ...GROUPS.get("pairing")!.values(), ...GROUPS.get("allowlist")!.values(), SINGLES.get("allowed")!, ...GROUPS.get("import")!.values()]],
+  ["DM pairing (who may message the assistant)", [...GROUPS.get("dm")!.values(), ...GROUPS.get("pairing")!.values(), ...GROUPS.get("allowlist")!.values(), SINGLES.get("allowed")!, SINGLES.get("block")!, SINGLES.get("unblock")!, ...GROUPS.get("import")!.values()]],
   ["Device pairing (which devices may join the gateway)", [SINGLES.get("setup-code")!, ...GROUPS.get("devices")!.values()]],
   ["Settings (shared by every process on the store)", [SINGLES.get("settings")!]],
   ["Log", [SINGLES.get("audit")!]],

@@ -32,6 +32,9 @@ export interface DmChannelDeps {
 export type ChannelAnswer =
   | { delivered: true }
   | { delivered: false; reason: "disabled" | "not_allowed" }
+  /** Blocked by the owner, or denied lately (`until`: the cool-down's end): no code, nothing filed. */
+  | { delivered: false; reason: "blocked" }
+  | { delivered: false; reason: "cooldown"; until: string }
   | { delivered: false; reason: "pairing"; reply: string; code: string; created: boolean; expiresAt: string }
   | { delivered: false; reason: "capped"; reply: string };
 
@@ -83,6 +86,8 @@ async function decide(deps: DmChannelDeps, channel: string, body: unknown, adapt
     channel, account, senderId: message.senderId, name: message.name, message: message.text, locale: message.locale, actor: adapter,
   });
   if (result.allowed) return { delivered: true };
+  if (result.blocked) return { delivered: false, reason: "blocked" };
+  if (result.cooldownUntil) return { delivered: false, reason: "cooldown", until: result.cooldownUntil };
   if (result.capped || result.code === null || result.expiresAt === null) {
     return { delivered: false, reason: "capped", reply: renderReply(deps.replies, message.locale, deps.defaultLocale, "capped") };
   }

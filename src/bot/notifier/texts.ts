@@ -40,18 +40,31 @@ export interface NotificationTexts {
   setupCodeGone(outcome: AuditEntry | undefined, ownerId: number): RenderedText;
 }
 
-/** The alert's Approve / Deny row; button data is an opaque id (see callback-data.ts). */
-export function decisionKeyboard(card: RequestCard, labels: { approve: string; deny: string }): InlineKeyboardMarkup {
+/** Labels of the decision buttons; the second row (DM requests only) when both of its labels are given. */
+export interface DecisionLabels {
+  approve: string;
+  deny: string;
+  approveForADay?: string;
+  denyAndBlock?: string;
+}
+
+/** The alert's Approve / Deny row, and for a DM request [Approve for 24 h] [Deny & block]; button data is an opaque id (see callback-data.ts). */
+export function decisionKeyboard(card: RequestCard, labels: DecisionLabels): InlineKeyboardMarkup {
   const kind = card.kind;
   const id = card.kind === "dm" ? card.request.id : card.request.requestId;
-  return {
-    inline_keyboard: [
-      [
-        { text: labels.approve, callback_data: encodeButton({ kind, decision: "approve", id }) },
-        { text: labels.deny, callback_data: encodeButton({ kind, decision: "deny", id }) },
-      ],
+  const rows = [
+    [
+      { text: labels.approve, callback_data: encodeButton({ kind, decision: "approve", id }) },
+      { text: labels.deny, callback_data: encodeButton({ kind, decision: "deny", id }) },
     ],
-  };
+  ];
+  if (kind === "dm" && labels.approveForADay && labels.denyAndBlock) {
+    rows.push([
+      { text: labels.approveForADay, callback_data: encodeButton({ kind, decision: "approve", id, variant: "forADay" }) },
+      { text: labels.denyAndBlock, callback_data: encodeButton({ kind, decision: "deny", id, variant: "block" }) },
+    ]);
+  }
+  return { inline_keyboard: rows };
 }
 
 /** The store key under which the alerts about a request are recorded. */

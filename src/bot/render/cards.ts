@@ -65,7 +65,7 @@ export function actorLabel(s: Speaker, actor: string, ownerId: number): string {
   return esc(actor);
 }
 
-const OUTCOMES = new Set(["approve", "allow", "deny", "reject", "expire", "supersede"]);
+const OUTCOMES = new Set(["approve", "allow", "deny", "block", "reject", "expire", "supersede"]);
 
 export function renderOutcomeLine(s: Speaker, outcome: AuditEntry | undefined, ownerId: number): string {
   if (!outcome || !OUTCOMES.has(outcome.action)) return s.t("outcome-unknown");

@@ -20,7 +20,7 @@ export function notificationTexts(deps: NotificationTextsDeps): NotificationText
       const s = speaker(ownerId);
       return {
         text: cutHtml(renderCard(s, card)),
-        reply_markup: decisionKeyboard(card, { approve: s.t("button-approve"), deny: s.t("button-deny") }),
+        reply_markup: decisionKeyboard(card, { approve: s.t("button-approve"), deny: s.t("button-deny"), approveForADay: s.t("button-approve-day"), denyAndBlock: s.t("button-deny-block") }),
       };
     },
     outcome(card, outcome, ownerId): RenderedText {

@@ -4,6 +4,7 @@ import { checkFilters } from "../filters.js";
 import { CLI_ACTOR, type Command } from "../command.js";
 import { count, json, printable, relativeTo, table, where } from "../format.js";
 import { parseSenderList, placeOf } from "../sender-list.js";
+import { accessFor } from "./pairing.js";
 
 /** The allowlist: who may message the assistant, per channel and account. */
 
@@ -25,21 +26,25 @@ const list: Command = {
       return 0;
     }
     const when = await relativeTo(store.clock());
-    const rows = entries.map((e) => [e.channel, e.account, e.senderId, e.name ?? "", when(e.addedAt), e.addedBy]);
-    for (const line of table(["CHANNEL", "ACCOUNT", "SENDER", "NAME", "ADDED", "BY"], rows)) ctx.out(line);
+    // Temporary access gets a column of its own only when there is some.
+    const temporary = entries.some((e) => e.until);
+    const rows = entries.map((e) => [e.channel, e.account, e.senderId, e.name ?? "", when(e.addedAt), e.addedBy, ...(temporary ? [e.until ? when(e.until) : ""] : [])]);
+    for (const line of table(["CHANNEL", "ACCOUNT", "SENDER", "NAME", "ADDED", "BY", ...(temporary ? ["UNTIL"] : [])], rows)) ctx.out(line);
     return 0;
   },
 };
 
 const add: Command = {
-  usage: "allowlist add <channel> <senderId> [--name N] [--account A]",
-  summary: "allow a sender without a pairing request",
+  usage: "allowlist add <channel> <senderId> [--name N] [--account A] [--for DURATION]",
+  summary: "allow a sender without a pairing request (with --for 7d, for that long)",
   args: ["channel", "senderId"],
-  options: ["name", "account"],
+  options: ["name", "account", "for"],
   async run({ args: [channel, senderId], flags }, ctx) {
-    const sender = { channel: channel!, account: flags.account ?? "default", senderId: senderId!, ...(flags.name ? { name: flags.name } : {}) };
-    await ctx.store().allowSender(sender, CLI_ACTOR);
-    ctx.out(ctx.json ? json(sender) : `Added ${sender.senderId} to the allowlist of ${where(sender.channel, sender.account)}.`);
+    const store = ctx.store();
+    const forMs = accessFor(flags.for);
+    const entry = await store.allowSender({ channel: channel!, account: flags.account, senderId: senderId!, name: flags.name, forMs }, CLI_ACTOR);
+    const until = entry.until ? ` until ${entry.until}` : "";
+    ctx.out(ctx.json ? json(entry) : `Added ${printable(entry.senderId)} to the allowlist of ${where(entry.channel, entry.account)}${until}.`);
     return 0;
   },
 };
@@ -50,9 +55,8 @@ const remove: Command = {
   args: ["channel", "senderId"],
   options: ["account"],
   async run({ args: [channel, senderId], flags }, ctx) {
-    const sender = { channel: channel!, account: flags.account ?? "default", senderId: senderId! };
-    await ctx.store().disallowSender(sender, CLI_ACTOR);
-    ctx.out(ctx.json ? json(sender) : `Removed ${sender.senderId} from the allowlist of ${where(sender.channel, sender.account)}.`);
+    const sender = await ctx.store().disallowSender({ channel: channel!, account: flags.account, senderId: senderId! }, CLI_ACTOR);
+    ctx.out(ctx.json ? json(sender) : `Removed ${printable(sender.senderId)} from the allowlist of ${where(sender.channel, sender.account)}.`);
     return 0;
   },
 };

@@ -1,6 +1,7 @@
 import type { Command } from "../command.js";
 import { allowedCommand, allowlistCommands } from "./allowlist.js";
 import { auditCommand } from "./audit.js";
+import { blockCommand, unblockCommand } from "./block.js";
 import { devicesCommands } from "./devices.js";
 import { importOpenClawCommand } from "./import-openclaw.js";
 import { dmRequestCommand } from "./dm-request.js";
@@ -22,6 +23,8 @@ export const GROUPS = new Map<string, Map<string, Command>>([
 /** Commands that stand alone ("audit"). */
 export const SINGLES = new Map<string, Command>([
   ["allowed", allowedCommand],
+  ["block", blockCommand],
+  ["unblock", unblockCommand],
   ["setup-code", setupCodeCommand],
   ["audit", auditCommand],
   ["settings", settingsCommand],

@@ -1,7 +1,7 @@
-import type { DmRequest } from "../../store/index.js";
+import { parseDuration, type DmRequest } from "../../store/index.js";
 import { checkFilters } from "../filters.js";
 import { CLI_ACTOR, type Command } from "../command.js";
-import { json, relativeTo, table, where, who } from "../format.js";
+import { json, printable, relativeTo, table, where, who } from "../format.js";
 
 /** DM pairing requests: list the pending ones, approve or deny one, revoke an approved sender. */
 
@@ -42,25 +42,33 @@ function report(ctx: Parameters<Command["run"]>[1], request: DmRequest, sentence
   return 0;
 }
 
+/** `--for 24h`: temporary access, in milliseconds; undefined without the option. */
+export const accessFor = (text: string | undefined): number | undefined => (text === undefined ? undefined : parseDuration(text, "--for"));
+
 const approve: Command = {
-  usage: "pairing approve <channel> <code|senderId> [--account A]",
-  summary: "let a sender message the assistant",
+  usage: "pairing approve <channel> <code|senderId> [--account A] [--for DURATION]",
+  summary: "let a sender message the assistant (with --for 24h, for that long)",
   args: ["channel", "code|senderId"],
-  options: ["account"],
+  options: ["account", "for"],
   async run({ args, flags }, ctx) {
-    const r = await ctx.store().approveDm(target(args, flags), CLI_ACTOR);
-    return report(ctx, r, `Approved ${who(r.senderId, r.name)} on ${where(r.channel, r.account)}: they can message the assistant now.`);
+    const forMs = accessFor(flags.for);
+    const r = await ctx.store().approveDm(target(args, flags), CLI_ACTOR, { forMs });
+    const until = flags.for === undefined ? "" : ` for ${flags.for.trim()}`;
+    return report(ctx, r, `Approved ${who(r.senderId, r.name)} on ${where(r.channel, r.account)}${until}: they can message the assistant now.`);
   },
 };
 
 const deny: Command = {
-  usage: "pairing deny <channel> <code|senderId> [--account A]",
-  summary: "drop a pending request",
+  usage: "pairing deny <channel> <code|senderId> [--account A] [--block]",
+  summary: "drop a pending request (with --block, and never hear from the sender again)",
   args: ["channel", "code|senderId"],
   options: ["account"],
+  switches: ["block"],
   async run({ args, flags }, ctx) {
-    const r = await ctx.store().denyDm(target(args, flags), CLI_ACTOR);
-    return report(ctx, r, `Denied the pairing request of ${who(r.senderId, r.name)} on ${where(r.channel, r.account)}.`);
+    const block = flags.block === "true";
+    const r = await ctx.store().denyDm(target(args, flags), CLI_ACTOR, { block });
+    const blocked = block ? " and blocked the sender: no more codes or alerts from them" : "";
+    return report(ctx, r, `Denied the pairing request of ${who(r.senderId, r.name)} on ${where(r.channel, r.account)}${blocked}.`);
   },
 };
 
@@ -70,9 +78,8 @@ const revoke: Command = {
   args: ["channel", "senderId"],
   options: ["account"],
   async run({ args: [channel, senderId], flags }, ctx) {
-    const sender = { channel: channel!, senderId: senderId!, account: flags.account ?? "default" };
-    await ctx.store().revokeSender(sender, CLI_ACTOR);
-    ctx.out(ctx.json ? json(sender) : `Revoked ${sender.senderId} on ${where(sender.channel, sender.account)}: they can no longer message the assistant.`);
+    const sender = await ctx.store().revokeSender({ channel: channel!, senderId: senderId!, account: flags.account }, CLI_ACTOR);
+    ctx.out(ctx.json ? json(sender) : `Revoked ${printable(sender.senderId)} on ${where(sender.channel, sender.account)}: they can no longer message the assistant.`);
     return 0;
   },
 };
