@@ -51,7 +51,7 @@ describe("a store that cannot be used", { timeout: SPAWNS_TIMEOUT }, () => {
 
     const newer = storeWith("newer", '{"version":99}');
     expect((await cliFor(newer)(["audit"])).stderr).toBe(
-      `The store ${newer} has version 99, written by a newer pairbot; this one reads up to version 2. Upgrade pairbot.\n`,
+      `The store ${newer} has version 99, written by a newer pairbot; this one reads up to version 3. Upgrade pairbot.\n`,
     );
   });
 });
@@ -78,7 +78,7 @@ describe("misuse", { timeout: SPAWNS_TIMEOUT }, () => {
     for (const usage of ["pairbot dm request <channel> <senderId>", "pairbot pairing approve", "pairbot allowed", "pairbot setup-code", "pairbot devices cleanup", "pairbot audit"]) {
       expect(all.stdout).toContain(usage);
     }
-    expect(await pairbot(["pairing", "approve", "--help"])).toMatchObject({ code: 0, stdout: "pairbot pairing approve <channel> <code|senderId> [--account A]\n" });
+    expect(await pairbot(["pairing", "approve", "--help"])).toMatchObject({ code: 0, stdout: "pairbot pairing approve <channel> <code|senderId> [--account A] [--for DURATION]\n" });
     expect((await pairbot(["help", "allowlist"])).stdout.split("\n")).toHaveLength(5); // list, add, remove, import
     expect(all.stdout).toContain("pairbot import openclaw [DIR] [--dry-run]");
     const bare = await pairbot([]);
