@@ -13,7 +13,7 @@ import { watchStore, type FeedOptions, type StoreFeed } from "./feed.js";
 import { FileBackend } from "./file-backend.js";
 import { normalizeStoredIds } from "./id-migration.js";
 import * as imports from "./import.js";
-import { eventCursor, eventsSince, type PairingEventFilter } from "./pairing-events.js";
+import { eventCursor, eventsSince, lastEventSeq, type PairingEventFilter } from "./pairing-events.js";
 import { DEFAULT_POLICY, Tx, type Policy } from "./policy.js";
 import { ID_FORM, type AuditEntry, type DmBlock, type DeviceRequest, type DmRequest, type OwnerSettings, type PairedDevice, type PairingEvent, type Role, type SentNotification, type StoreDoc } from "./schema.js";
 import { encodeSetupCode, gatewayUrl } from "./setup-code.js";
@@ -133,6 +133,11 @@ export class PairingStore {
    */
   async eventsSince(seq: number, filter?: PairingEventFilter): Promise<PairingEvent[]> {
     return eventsSince(await this.backend.current(), seq, filter);
+  }
+
+  /** The newest pairing event's number (0 before the first): where a follower that wants only what comes next starts. */
+  async lastEventSeq(): Promise<number> {
+    return lastEventSeq(await this.backend.current());
   }
 
   /**
