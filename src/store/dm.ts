@@ -3,6 +3,7 @@ import { PairbotError } from "./errors.js";
 import type { Tx } from "./policy.js";
 import type { AllowEntry, AuditAction, AuditEntry, DmRequest, StoreDoc } from "./schema.js";
 import { activeBlock, blockSender, coolDown, liftBlock, pruneBlocks } from "./blocks.js";
+import { pruneRefusals } from "./refusals.js";
 import { dmEventFields } from "./pairing-events.js";
 import { temporaryEntries } from "./temporary-access.js";
 import { newId, newPairingCode, pairingCodeOf } from "./secrets.js";
@@ -300,6 +301,7 @@ export function pruneAccess(tx: Tx): void {
 
 export function pruneDm(tx: Tx): void {
   pruneBlocks(tx);
+  pruneRefusals(tx);
   for (const [actor, f] of Object.entries(tx.doc.codeFailures)) {
     if (tx.now - ms(f.since) >= tx.policy.codeFailureWindowMs) tx.removeCodeFailures(actor);
   }
