@@ -97,6 +97,18 @@ describe("the open policy must be confirmed", () => {
 });
 
 describe("pairbot gateway, the shipped binary", { timeout: SPAWNS_TIMEOUT }, () => {
+  it("tells a blocked or lately denied sender nothing in any reply mode, and files nothing", async () => {
+    proc = await startGatewayProcess(["--replies", "whatsapp=full,signal=code-only,sms=silent"]);
+    for (const channel of ["whatsapp", "signal", "sms"]) {
+      await proc.owner.blockSender({ channel, senderId: "+4917000" }, "telegram:1");
+      expect(await post(proc.httpUrl, channel, "+4917000")).toEqual({ delivered: false, reason: "blocked" });
+      expect(await post(proc.httpUrl, channel, "+4917001")).toMatchObject({ reason: "pairing", created: true });
+      await proc.owner.denyDm({ channel, codeOrSender: "+4917001" }, "telegram:1");
+      expect(await post(proc.httpUrl, channel, "+4917001")).toEqual({ delivered: false, reason: "cooldown", until: expect.any(String) });
+    }
+    expect((await proc.owner.pending()).dm).toEqual([]);
+  });
+
   it("does not start with --policy whatsapp=open, nor with a broken replies file, and says why in one sentence", async () => {
     const open = await pairbot(["gateway", "--port", "0", "--policy", "whatsapp=open"], { env: { STORE_PATH: path.join(folder.dir, "s.json") } });
     expect(open.code).not.toBe(0);
