@@ -2,6 +2,7 @@ import { ms } from "./clock.js";
 import { PairbotError, invalidInput } from "./errors.js";
 import type { Policy, Tx } from "./policy.js";
 import { OPERATOR_SCOPES, RoleSchema, type BootstrapToken, type DeviceRequest, type PairedDevice, type Role, type Scope, type StoreDoc } from "./schema.js";
+import { deviceEventFields } from "./pairing-events.js";
 import { deviceIdFor, hashToken, newId, newToken, tokenMatches } from "./secrets.js";
 import * as valid from "./validate.js";
 
@@ -113,6 +114,7 @@ export function requestDevice(tx: Tx, input: DeviceRequestInput): DeviceRequestR
     // Never merge or edit: the owner judged what the old request showed; anything else is a new question.
     tx.removeDeviceRequest(existing.requestId);
     tx.audit("supersede", "gateway", `device ${deviceId}`, existing.requestId);
+    tx.event("device.expired", { ...deviceEventFields(existing), reason: "superseded" });
   }
   const request: DeviceRequest = {
     requestId: newId(tx.random),
@@ -130,6 +132,7 @@ export function requestDevice(tx: Tx, input: DeviceRequestInput): DeviceRequestR
     expiresAt: new Date(Math.min(tx.now + tx.policy.deviceRequestTtlMs, boundDeadline(bound, tx.policy))).toISOString(),
   };
   tx.putDeviceRequest(request);
+  tx.event("device.requested", deviceEventFields(request));
   return { status: "pending", requestId: request.requestId, deviceId, created: true, expiresAt: request.expiresAt };
 }
 
@@ -162,6 +165,7 @@ export function approveDevice(tx: Tx, requestId: string, actor: string): PairedD
   };
   tx.putPairedDevice(device);
   tx.audit("approve", actor, `device ${device.deviceId} (${device.name})`, request.requestId);
+  tx.event("device.approved", deviceEventFields(device));
   return device;
 }
 
@@ -169,6 +173,7 @@ export function rejectDevice(tx: Tx, requestId: string, actor: string): DeviceRe
   const request = takeRequest(tx, requestId);
   tx.removeBootstrapToken(request.tokenId);
   tx.audit("reject", actor, `device ${request.deviceId} (${request.name})`, request.requestId);
+  tx.event("device.denied", deviceEventFields(request));
   return request;
 }
 
@@ -205,6 +210,7 @@ export function revokeDevice(tx: Tx, deviceId: string, actor: string): PairedDev
   if (!device) throw new PairbotError("not_found", `No paired device found with id: ${deviceId}`);
   tx.removePairedDevice(device.deviceId);
   tx.audit("revoke", actor, `device ${deviceId} (${device.name})`);
+  tx.event("device.revoked", deviceEventFields(device));
   return device;
 }
 
@@ -217,6 +223,7 @@ export function cleanupBootstrapTokens(tx: Tx, actor: string): number {
   for (const r of tx.doc.devices.requests.filter((r) => removedIds.has(r.tokenId))) {
     tx.removeDeviceRequest(r.requestId);
     tx.audit("reject", actor, `device ${r.deviceId} (${r.name}): setup code cleaned up`, r.requestId);
+    tx.event("device.denied", { ...deviceEventFields(r), reason: "setup code cleaned up" });
   }
   for (const t of removed) tx.audit("cleanup", actor, `setup code ${t.id}`, t.id);
   return removed.length;
@@ -229,6 +236,7 @@ export function pruneDevices(tx: Tx): void {
   for (const r of d.requests.filter((r) => ms(r.expiresAt) <= tx.now || pastDeadline.has(r.tokenId))) {
     tx.removeDeviceRequest(r.requestId);
     tx.audit("expire", "clock", `device ${r.deviceId} (${r.name})`, r.requestId);
+    tx.event("device.expired", deviceEventFields(r));
   }
   // A token stays while it can still complete a pairing: unexpired and unbound, or bound to a live request or approval.
   const inUse = new Set([...d.requests.map((r) => r.tokenId), ...d.paired.filter((p) => !p.tokenHash).map((p) => p.tokenId)]);
