@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import type { gatewayCommand } from "../cli/commands/gateway.js";
 import type { CliContext } from "../cli/context.js";
 import { PairbotError } from "../store/index.js";
 import { parseTrustedProxies } from "./addresses.js";
@@ -9,45 +9,10 @@ import { parseDmPolicies } from "./dm-policy.js";
 import { gatewayLogger } from "./log.js";
 import { createGateway, isLoopback } from "./server.js";
 
-export const GATEWAY_USAGE =
-  "pairbot gateway [--host H] [--port P] [--cert FILE --key FILE] [--policy CHANNEL=POLICY,...] [--accounts CHANNEL=ACCOUNT,...] [--channel-token-file FILE] [--max-pending-per-channel N] [--max-pending N] [--max-connections N] [--max-connections-per-address N] [--trust-proxy ADDR,...] [--locale en|de|ru]";
+type GatewayInput = Parameters<typeof gatewayCommand.run>[0];
 
-/** `pairbot gateway`: runs the reference gateway until SIGINT or SIGTERM. */
-export async function gatewayCommand(args: string[], ctx: CliContext): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        host: { type: "string" },
-        port: { type: "string" },
-        cert: { type: "string" },
-        key: { type: "string" },
-        policy: { type: "string" },
-        accounts: { type: "string" },
-        "channel-token-file": { type: "string" },
-        "max-pending-per-channel": { type: "string" },
-        "max-pending": { type: "string" },
-        "max-connections": { type: "string" },
-        "max-connections-per-address": { type: "string" },
-        "trust-proxy": { type: "string" },
-        locale: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (e) {
-    ctx.err(`${(e as Error).message.split("\n")[0]}`);
-    ctx.err(`Usage: ${GATEWAY_USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    ctx.out(`Usage: ${GATEWAY_USAGE}`);
-    ctx.out("DM policies: pairing (default), allowlist, open, disabled; '*=POLICY' sets the default. Accounts: only 'default' unless --accounts names more.");
-    ctx.out("Env: GATEWAY_DM_POLICY, GATEWAY_ACCOUNTS, GATEWAY_CHANNEL_TOKEN_FILE, GATEWAY_TRUST_PROXY, GATEWAY_LOCALE. See docs/gateway-protocol.md.");
-    return 0;
-  }
+/** `pairbot gateway`, run with flags already checked against src/cli/commands/gateway.ts, until SIGINT or SIGTERM. */
+export async function runGateway({ flags: values }: GatewayInput, ctx: CliContext): Promise<number> {
   const host = values.host ?? "127.0.0.1";
   const port = parsePort(values.port ?? "18789");
   if ((values.cert === undefined) !== (values.key === undefined)) {
@@ -56,7 +21,7 @@ export async function gatewayCommand(args: string[], ctx: CliContext): Promise<n
   const tls = values.cert && values.key ? { cert: readPem(values.cert, "--cert"), key: readPem(values.key, "--key") } : undefined;
   const policies = new Map([...parseDmPolicies(ctx.env.GATEWAY_DM_POLICY ?? "", "GATEWAY_DM_POLICY"), ...parseDmPolicies(values.policy ?? "")]);
   const locale = values.locale ?? ctx.env.GATEWAY_LOCALE ?? "en";
-  if (!["en", "de", "ru"].includes(locale)) throw new PairbotError("config_invalid", `Unknown --locale "${locale}": use en, de or ru.`);
+  if (!["en", "de", "ru"].includes(locale)) throw new PairbotError("config_invalid", `Unknown GATEWAY_LOCALE "${locale}": use en, de or ru.`);
 
   const accounts = new Map([...parseChannelAccounts(ctx.env.GATEWAY_ACCOUNTS ?? "", "GATEWAY_ACCOUNTS"), ...parseChannelAccounts(values.accounts ?? "")]);
   const tokenFile = values["channel-token-file"] ?? ctx.env.GATEWAY_CHANNEL_TOKEN_FILE;
