@@ -8,7 +8,9 @@ import type { Socket } from "node:net";
 import type { ServerOptions as WsOptions } from "ws";
 import { addressGroup, clientAddress, plainAddress } from "./addresses.js";
 import type { AdapterToken } from "./channel-auth.js";
-import { handleChannelRequest, sendJson, type ChannelHttpDeps } from "./channel-http.js";
+import { storeEventFollower } from "./channel-events-feed.js";
+import { EventStreams, handleChannelEvents, type ChannelEventsDeps } from "./channel-events.js";
+import { handleChannelRequest, sendJson } from "./channel-http.js";
 import { ConnectionLimits, defaultConnectionLimits, type ConnectionLimitOptions } from "./connection-limits.js";
 import type { ChannelAccounts } from "./dm-accounts.js";
 import type { DmPolicies } from "./dm-policy.js";
@@ -48,6 +50,8 @@ export interface GatewayOptions {
   maxFrameBytes?: number;
   /** The window of the per-channel refusal summary (tests shorten it). */
   refusalWindowMs?: number;
+  /** How often an idle event stream gets a keep-alive comment (default 15 s). */
+  eventHeartbeatMs?: number;
 }
 
 export interface Gateway {
@@ -72,23 +76,31 @@ export function createGateway(options: GatewayOptions): Gateway {
   const helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
   const door = new DeviceDoor({ store, log, throttle, stats, helloTimeoutMs, maxHandshakesPerAddress: limitOptions.maxHandshakesPerAddress });
   const refusals = new RefusalCounter(log, options.refusalWindowMs);
-  const channels: ChannelHttpDeps = {
+  const replies = options.replies ?? loadReplies();
+  const defaultLocale = options.locale ?? "en";
+  const channels: ChannelEventsDeps = {
     store,
     policies: options.policies ?? new Map(),
     accounts: options.accounts ?? new Map(),
     adapterTokens: options.adapterTokens,
     trustedProxies,
-    replies: options.replies ?? loadReplies(),
-    defaultLocale: options.locale ?? "en",
+    replies,
+    defaultLocale,
     counts: stats.messages,
     refusals,
     log,
+    follow: storeEventFollower(store, replies, defaultLocale),
+    onStoreError: feedErrorReporter(log),
+    heartbeatMs: options.eventHeartbeatMs ?? 15_000,
   };
+  const streams = new EventStreams();
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    void handleChannelRequest(channels, req, res).then((handled) => {
-      if (!handled) sendJson(res, 404, { error: "Not found: devices connect over WebSocket; channels POST to /channels/<channel>/messages." });
-    });
+    void (async () => {
+      if (await handleChannelEvents(channels, streams, req, res)) return;
+      if (await handleChannelRequest(channels, req, res)) return;
+      sendJson(res, 404, { error: "Not found: devices connect over WebSocket; channels POST to /channels/<channel>/messages and GET /channels/<channel>/events." });
+    })();
   };
   // Slow or unfinished headers cost a socket each: give up on them within seconds, checked every second.
   const httpOptions: ServerOptions = { headersTimeout: options.headersTimeoutMs ?? 5_000, requestTimeout: options.requestTimeoutMs ?? 15_000, connectionsCheckingInterval: 1_000 };
@@ -140,6 +152,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     async close() {
       feed?.close();
+      streams.endAll(); // a clean end of each event stream; its client resumes from its last id
       refusals.stop();
       door.closeAll();
       for (const client of wss.clients) client.terminate();
@@ -147,6 +160,6 @@ export function createGateway(options: GatewayOptions): Gateway {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
-    stats: () => ({ ...structuredClone(stats), refusedRequests: { ...refusals.total }, refusedRequestsThisMinute: refusals.thisMinute() }),
+    stats: () => ({ ...structuredClone(stats), eventStreams: streams.count, refusedRequests: { ...refusals.total }, refusedRequestsThisMinute: refusals.thisMinute() }),
   };
 }

@@ -9,6 +9,7 @@ import { nodeGroup } from "./node.js";
 import { pairingGroup } from "./pairing.js";
 import { setupCodeCommand } from "./setup-code.js";
 import { storeGroup } from "./store.js";
+import { watchCommand } from "./watch.js";
 
 /**
  * Every `pairbot` command, in the order the overall help lists them. A command is found, parsed and
@@ -17,7 +18,7 @@ import { storeGroup } from "./store.js";
 export const SECTIONS: readonly Section[] = [
   { title: "DM pairing (who may message the assistant)", entries: [dmGroup, pairingGroup, allowlistGroup, allowedCommand, importGroup] },
   { title: "Device pairing (which devices may join the gateway)", entries: [setupCodeCommand, devicesGroup] },
-  { title: "Log and store", entries: [auditCommand, storeGroup] },
+  { title: "Log, events and store", entries: [auditCommand, watchCommand, storeGroup] },
   { title: "Reference gateway and device", entries: [gatewayCommand, nodeGroup] },
 ];
 
