@@ -16,6 +16,8 @@ export interface DmRequestInput {
   meta?: unknown;
   /** The sender's language, as the channel knows it ("de", "pt-BR"): outcome events carry it. */
   locale?: string | undefined;
+  /** What the sender wrote: held with the request for the owner, handed back on approval. */
+  message?: string | undefined;
   /** Who filed it, for the audit: the gateway's adapter (`adapter:whatsapp`), `cli:<user>`; else `unknown`. */
   actor?: string | undefined;
 }
@@ -51,27 +53,40 @@ export function requestDm(tx: Tx, input: DmRequestInput): DmRequestResult {
   const name = valid.optionalText("name", input.name, valid.LIMITS.name);
   const meta = valid.meta(input.meta);
   const locale = valid.locale(input.locale);
+  const message = valid.heldMessage(input.message);
   const none = { code: null, created: false, expiresAt: null, id: null };
   if (isAllowed(tx.doc, channel, senderId, account)) return { ...none, capped: false, allowed: true };
 
   const requests = tx.doc.dm.requests;
   const existing = requests.find((r) => r.channel === channel && r.account === account && r.senderId === senderId);
   if (existing) {
-    tx.putDmRequest({ ...existing, lastSeenAt: tx.nowIso, ...(name ? { name } : {}), ...(locale ? { locale } : {}) });
+    tx.putDmRequest(seenAgain(existing, tx.nowIso, { name, locale, message }));
     return { code: existing.code, created: false, capped: false, allowed: false, expiresAt: existing.expiresAt, id: existing.id };
   }
   if (isCapped(tx, channel, account)) return { ...none, capped: true, allowed: false };
 
   const code = newPairingCode(tx.random, new Set(requests.map((r) => r.code)));
-  const request = fileDmRequest(tx, { channel, account, senderId, name, meta, locale, code, createdAt: tx.now, lastSeenAt: tx.now });
+  const request = fileDmRequest(tx, { channel, account, senderId, name, meta, locale, message, code, createdAt: tx.now, lastSeenAt: tx.now });
   tx.audit("request", valid.optionalText("actor", input.actor, valid.LIMITS.name) ?? "unknown", subjectOf(request), request.id);
   return { code: request.code, created: true, capped: false, allowed: false, expiresAt: request.expiresAt, id: request.id };
+}
+
+/** A pending request asked again: seen now; the name and language as last given; the first message kept, the latest beside it. */
+function seenAgain(r: DmRequest, nowIso: string, given: { name: string | undefined; locale: string | undefined; message: string | undefined }): DmRequest {
+  const { lastMessage: _previous, ...rest } = r;
+  const updated: DmRequest = { ...rest, lastSeenAt: nowIso, ...(given.name ? { name: given.name } : {}), ...(given.locale ? { locale: given.locale } : {}) };
+  if (given.message === undefined) return r.lastMessage ? { ...updated, lastMessage: r.lastMessage } : updated;
+  if (updated.message === undefined) return { ...updated, message: given.message };
+  return given.message === updated.message ? updated : { ...updated, lastMessage: given.message };
 }
 
 /** Files a new pending request; it lives the DM TTL from when the sender first asked. */
 export function fileDmRequest(
   tx: Tx,
-  r: { channel: string; account: string; senderId: string; name: string | undefined; meta: valid.Meta | undefined; locale?: string | undefined; code: string; createdAt: number; lastSeenAt: number },
+  r: {
+    channel: string; account: string; senderId: string; name: string | undefined; meta: valid.Meta | undefined;
+    locale?: string | undefined; message?: string | undefined; code: string; createdAt: number; lastSeenAt: number;
+  },
 ): DmRequest {
   const request: DmRequest = {
     id: newId(tx.random),
@@ -85,6 +100,7 @@ export function fileDmRequest(
     lastSeenAt: new Date(r.lastSeenAt).toISOString(),
     expiresAt: new Date(r.createdAt + tx.policy.dmTtlMs).toISOString(),
     ...(r.locale ? { locale: r.locale } : {}),
+    ...(r.message ? { message: r.message } : {}),
   };
   tx.putDmRequest(request);
   tx.event("dm.requested", dmEventFields(request));

@@ -37,7 +37,16 @@ export function deviceVars(s: Speaker, r: DeviceRequest) {
 }
 
 export function renderCard(s: Speaker, card: RequestCard): string {
-  return card.kind === "dm" ? s.t("card-dm", dmVars(s, card.request)) : s.t("card-device", deviceVars(s, card.request));
+  return card.kind === "dm" ? s.t("card-dm", dmVars(s, card.request)) + heldMessages(s, card.request) : s.t("card-device", deviceVars(s, card.request));
+}
+
+/** What the sender wrote, escaped, so the owner has something to judge by. */
+function heldMessages(s: Speaker, r: DmRequest): string {
+  const lines = [
+    ...(r.message ? [s.t("card-dm-message", { message: esc(r.message) })] : []),
+    ...(r.lastMessage ? [s.t("card-dm-last-message", { message: esc(r.lastMessage) })] : []),
+  ];
+  return lines.map((line) => `\n${line}`).join("");
 }
 
 /** One line for a choice button or a confirmation. */

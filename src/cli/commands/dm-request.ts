@@ -13,6 +13,8 @@ const request = defineCommand({
   flags: {
     account: ACCOUNT_FLAG,
     name: { type: "string", value: "N", description: "the sender's display name, shown to the owner" },
+    message: { type: "string", value: "TEXT", description: "the sender's message, held with the request and shown to the owner" },
+    locale: { type: "string", value: "L", description: "the sender's language (de, pt-BR), for the notice of the outcome" },
     meta: { type: "string", value: "JSON", description: "a JSON object kept with the request, like '{\"chat\":\"private\"}'" },
   },
   notes: ["Always prints JSON: the code to send back, created (false for a repeat), capped (true, with no code, when the channel has its maximum of pending requests)."],
@@ -23,6 +25,8 @@ const request = defineCommand({
       senderId,
       account: flags.account,
       name: flags.name,
+      message: flags.message,
+      locale: flags.locale,
       meta: flags.meta === undefined ? undefined : parseMeta(flags.meta, usageLine(["dm", "request"], request)),
       actor: CLI_ACTOR,
     });
