@@ -46,16 +46,16 @@ async function until(condition: () => boolean, proc: LineProcess, timeoutMs = 20
 }
 
 describe("pairbot watch", { timeout: SPAWNS_TIMEOUT }, () => {
-  it("--json prints one object a line as events happen: the approval with its notice", async () => {
+  it("--json prints one object a line as events happen: the approval with its notice and the held message", async () => {
     const { file, store } = newStore();
     const proc = watch(file, ["--json"]);
     await started(proc);
-    const asked = await store.requestDmPairing({ channel: "whatsapp", senderId: "+491701234567", name: "Ann", locale: "de", actor: "adapter:loopback" });
+    const asked = await store.requestDmPairing({ channel: "whatsapp", senderId: "+491701234567", name: "Ann", message: "Hello, it's Ann", locale: "de", actor: "adapter:loopback" });
     await store.approveDm({ channel: "whatsapp", codeOrSender: asked.code! }, "cli:test");
     await until(() => proc.lines.length >= 2, proc);
     const [requested, approved] = proc.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(requested).toMatchObject({ seq: 1, type: "dm.requested", channel: "whatsapp", account: "default", senderId: "+491701234567", at: expect.any(String) });
-    expect(approved).toMatchObject({ seq: 2, type: "dm.approved", senderId: "+491701234567", notice: expect.stringMatching(/^Du bist drin/) });
+    expect(approved).toMatchObject({ seq: 2, type: "dm.approved", senderId: "+491701234567", message: "Hello, it's Ann", notice: expect.stringMatching(/^Du bist drin/) });
     expect(requested).not.toHaveProperty("notice");
 
     proc.kill("SIGTERM");
@@ -77,15 +77,15 @@ describe("pairbot watch", { timeout: SPAWNS_TIMEOUT }, () => {
     expect((await proc.exited).code).toBe(0);
   });
 
-  it("prints a readable line per event without --json, the sender's id and name, and the notice", async () => {
+  it("prints a readable line per event without --json: the sender, the notice, the held message on one line", async () => {
     const { file, store } = newStore();
     const proc = watch(file, []);
     await started(proc);
-    await store.requestDmPairing({ channel: "whatsapp", senderId: "+491701234567", name: "Ann", actor: "adapter:loopback" });
-    await store.denyDm({ channel: "whatsapp", codeOrSender: "+491701234567" }, "cli:test");
+    await store.requestDmPairing({ channel: "whatsapp", senderId: "+491701234567", name: "Ann", message: 'Hi, I am "Ann"', actor: "adapter:loopback" });
+    await store.approveDm({ channel: "whatsapp", codeOrSender: "+491701234567" }, "cli:test");
     await until(() => proc.lines.length >= 2, proc);
-    expect(proc.lines[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d  #1  dm\.requested  whatsapp  Ann \(\+491701234567\)/);
-    expect(proc.lines[1]).toMatch(/#2  dm\.denied  whatsapp  Ann \(\+491701234567\)  notice: "The owner declined your request to message this assistant\."$/);
+    expect(proc.lines[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d  #1  dm\.requested  whatsapp  Ann \(\+491701234567\)$/);
+    expect(proc.lines[1]).toMatch(/#2  dm\.approved  whatsapp  Ann \(\+491701234567\)  notice: "You're in: the owner approved you, and the assistant on whatsapp answers you from now on\."  message: "Hi, I am \\"Ann\\""$/);
   });
 
   it("refuses a --since older than what the store keeps with one sentence, and a bad one as misuse", async () => {

@@ -29,17 +29,17 @@ const post = async (channel: string, body: Record<string, unknown>) => {
 };
 
 describe("the channel event stream", () => {
-  it("streams the channel's request and its approval, with the notice for the sender", async () => {
+  it("streams the channel's request and its approval, with the notice in the sender's language and the held message", async () => {
     gw = await startGateway();
     const stream = await follow("whatsapp");
     expect(stream.status).toBe(200);
-    const asked = await post("whatsapp", { senderId: "+491701234567", name: "Ann", text: "Hello, it's Ann" });
+    const asked = await post("whatsapp", { senderId: "+491701234567", name: "Ann", text: "Hello, it's Ann", locale: "de-AT" });
     await post("signal", { senderId: "+15550001", text: "not on whatsapp" });
     await gw.owner.approveDm({ channel: "whatsapp", codeOrSender: asked.code as string }, "telegram:1");
 
     const approved = await stream.waitFor((e) => e.event === "dm.approved");
-    expect(approved.data).toMatchObject({ type: "dm.approved", channel: "whatsapp", account: "default", senderId: "+491701234567", name: "Ann" });
-    expect(approved.data.notice).toBe("You're in: the owner approved you, and the assistant on whatsapp answers you from now on.");
+    expect(approved.data).toMatchObject({ type: "dm.approved", channel: "whatsapp", account: "default", senderId: "+491701234567", name: "Ann", locale: "de-AT", message: "Hello, it's Ann" });
+    expect(approved.data.notice).toBe("Du bist drin: Der Besitzer hat dich freigegeben, der Assistent auf whatsapp antwortet dir ab jetzt.");
     expect(approved.id).toBe(String(approved.data.seq));
     expect(stream.events.map((e) => e.event)).toEqual(["dm.requested", "dm.approved"]);
     expect(stream.events.every((e) => e.data.channel === "whatsapp")).toBe(true);
