@@ -2,7 +2,7 @@ import { createConversation } from "@grammyjs/conversations";
 import { Composer } from "grammy";
 import { ask, settle, type Option, type PairConversation } from "../src/bot/ask.js";
 import type { BotDeps, PairContext, PairConversationContext } from "../src/bot/context.js";
-import { decide, decideByArgs, isGone } from "../src/bot/decide.js";
+import { decide, decideByArgs, fitsDecision, isGone } from "../src/bot/decide.js";
 import { decisionText } from "../src/bot/decision-texts.js";
 import { pairSubcommand } from "../src/bot/pair-args.js";
 import { renderSummary } from "../src/bot/render/cards.js";
@@ -65,7 +65,7 @@ export function pairApproveCommand(deps: BotDeps, plugins: ConversationPlugins):
       await ctx.conversation.exitAll(); // a new dialog replaces an unanswered one
       return ctx.conversation.enter("approve");
     }
-    if (args.length > 2) return replyHtml(ctx, ctx.t("usage-approve"));
+    if (!fitsDecision(args)) return replyHtml(ctx, ctx.t("usage-approve"));
     try {
       const card = await decideByArgs(deps.store, args, "approve", ctx.actor);
       return replyHtml(ctx, decisionText(ctx.speaker, card, "approve"));

@@ -3,7 +3,7 @@ import { PairbotError } from "./errors.js";
 import type { Tx } from "./policy.js";
 import type { AllowEntry, AuditAction, AuditEntry, DmRequest, StoreDoc } from "./schema.js";
 import { dmEventFields } from "./pairing-events.js";
-import { looksLikePairingCode, newId, newPairingCode } from "./secrets.js";
+import { newId, newPairingCode, pairingCodeOf } from "./secrets.js";
 import * as valid from "./validate.js";
 
 /** DM pairing: who may message the assistant on each channel and account. */
@@ -42,20 +42,23 @@ export interface DmTarget {
 export const subjectOf = (r: { channel: string; account: string; senderId: string }): string =>
   `${r.channel}/${r.account}/${r.senderId}`;
 
-export function isAllowed(doc: StoreDoc, channel: string, senderId: string, account = "default"): boolean {
-  return Object.hasOwn(doc.dm.allowlist[channel]?.[account] ?? {}, senderId);
+/** Whether a sender (its id in the one form) is on the allowlist at `now`: temporary access counts until it ends. */
+export function isAllowed(doc: StoreDoc, channel: string, senderId: string, account: string, now: number): boolean {
+  const senders = doc.dm.allowlist[channel]?.[account];
+  const entry = senders && Object.hasOwn(senders, senderId) ? senders[senderId] : undefined;
+  return entry !== undefined && (entry.until === undefined || ms(entry.until) > now);
 }
 
 export function requestDm(tx: Tx, input: DmRequestInput): DmRequestResult {
   const channel = valid.channelName(input.channel);
   const account = valid.accountName(input.account);
-  const senderId = valid.senderId(input.senderId);
+  const senderId = valid.senderIdOn(channel, input.senderId);
   const name = valid.optionalText("name", input.name, valid.LIMITS.name);
   const meta = valid.meta(input.meta);
   const locale = valid.locale(input.locale);
   const message = valid.heldMessage(input.message);
   const none = { code: null, created: false, expiresAt: null, id: null };
-  if (isAllowed(tx.doc, channel, senderId, account)) return { ...none, capped: false, allowed: true };
+  if (isAllowed(tx.doc, channel, senderId, account, tx.now)) return { ...none, capped: false, allowed: true };
 
   const requests = tx.doc.dm.requests;
   const existing = requests.find((r) => r.channel === channel && r.account === account && r.senderId === senderId);
@@ -123,23 +126,24 @@ function findRequest(tx: Tx, target: DmTarget, actor: string): DmRequest {
   const raw = valid.cleanText("code or sender id", target.codeOrSender, valid.LIMITS.senderId);
   const inScope = (r: DmRequest) => (!channel || r.channel === channel) && (!account || r.account === account);
   const requests = tx.doc.dm.requests;
+  const code = pairingCodeOf(raw);
 
-  if (looksLikePairingCode(raw)) {
-    const code = raw.toUpperCase();
+  if (code) {
     const byCode = requests.find((r) => r.code === code && inScope(r));
     if (byCode) return byCode;
     if (!channel) unknownCode(tx, code, actor);
   } else if (!channel) {
     throw new PairbotError("invalid_input", `"${raw}" is not a pairing code (8 letters and digits); to use a sender id, name the channel too`);
   }
-  const bySender = requests.filter((r) => r.senderId === raw && inScope(r));
+  const sender = valid.senderIdOn(channel!, raw);
+  const bySender = requests.filter((r) => r.senderId === sender && inScope(r));
   if (bySender.length === 1) return bySender[0]!;
   if (bySender.length > 1) {
     const accounts = bySender.map((r) => r.account);
-    throw new PairbotError("ambiguous_account", `Sender ${raw} has pending requests on several accounts of ${channel} (${accounts.join(", ")}); name the account.`, { senderId: raw, channel: channel!, accounts });
+    throw new PairbotError("ambiguous_account", `Sender ${sender} has pending requests on several accounts of ${channel} (${accounts.join(", ")}); name the account.`, { senderId: sender, channel: channel!, accounts });
   }
-  if (looksLikePairingCode(raw)) unknownCode(tx, raw.toUpperCase(), actor);
-  throw new PairbotError("not_found", `No pending pairing request from sender ${raw} on ${channel}`);
+  if (code) unknownCode(tx, code, actor);
+  throw new PairbotError("not_found", `No pending pairing request from sender ${sender} on ${channel}`);
 }
 
 const HANDLED: Partial<Record<AuditAction, string>> = { approve: "approved", allow: "approved", deny: "denied", expire: "expired" };
@@ -198,7 +202,7 @@ const addToAllowlist = (tx: Tx, channel: string, account: string, senderId: stri
 
 /** Approves: the sender joins the allowlist and the request goes, in the same write. */
 export function approveDm(tx: Tx, target: DmTarget, actor: string): DmRequest {
-  if (looksLikePairingCode(target.codeOrSender)) checkNotThrottled(tx, actor);
+  if (pairingCodeOf(target.codeOrSender)) checkNotThrottled(tx, actor);
   const request = findRequest(tx, target, actor);
   const entry = { ...(request.name ? { name: request.name } : {}), addedAt: tx.nowIso, addedBy: actor };
   addToAllowlist(tx, request.channel, request.account, request.senderId, entry);
@@ -209,7 +213,7 @@ export function approveDm(tx: Tx, target: DmTarget, actor: string): DmRequest {
 }
 
 export function denyDm(tx: Tx, target: DmTarget, actor: string): DmRequest {
-  if (looksLikePairingCode(target.codeOrSender)) checkNotThrottled(tx, actor);
+  if (pairingCodeOf(target.codeOrSender)) checkNotThrottled(tx, actor);
   const request = findRequest(tx, target, actor);
   removeRequest(tx, request);
   tx.audit("deny", actor, subjectOf(request), request.id, request.code);
@@ -220,7 +224,7 @@ export function denyDm(tx: Tx, target: DmTarget, actor: string): DmRequest {
 export function allowSender(tx: Tx, input: { channel: string; account?: string | undefined; senderId: string; name?: string | undefined }, actor: string): void {
   const channel = valid.channelName(input.channel);
   const account = valid.accountName(input.account);
-  const senderId = valid.senderId(input.senderId);
+  const senderId = valid.senderIdOn(channel, input.senderId);
   const name = valid.optionalText("name", input.name, valid.LIMITS.name);
   addToAllowlist(tx, channel, account, senderId, { ...(name ? { name } : {}), addedAt: tx.nowIso, addedBy: actor });
   const pending = tx.doc.dm.requests.find((r) => r.channel === channel && r.account === account && r.senderId === senderId);
@@ -233,7 +237,7 @@ export function allowSender(tx: Tx, input: { channel: string; account?: string |
 export function removeSender(tx: Tx, input: { channel: string; account?: string | undefined; senderId: string }, actor: string, action: "revoke" | "disallow"): void {
   const channel = valid.channelName(input.channel);
   const account = valid.accountName(input.account);
-  const senderId = valid.senderId(input.senderId);
+  const senderId = valid.senderIdOn(channel, input.senderId);
   if (!tx.allowEntry(channel, account, senderId)) {
     throw new PairbotError("not_found", `Sender ${senderId} is not on the allowlist of ${channel}${account === "default" ? "" : ` (account ${account})`}`);
   }

@@ -1,7 +1,7 @@
 import type { RandomSource } from "./clock.js";
 import { iso } from "./clock.js";
 import { applyEffect, replacedParts, restoreParts, type Effect } from "./effects.js";
-import type { AllowEntry, AuditAction, BootstrapToken, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, PairingEvent, PairingEventType, SentNotification, StoreDoc } from "./schema.js";
+import type { AllowEntry, AuditAction, BootstrapToken, DeviceRequest, DmBlock, DmRequest, OwnerSettings, PairedDevice, PairingEvent, PairingEventType, SentNotification, StoreDoc } from "./schema.js";
 
 /** The numbers behind the rules. Defaults follow the reference system; each can be set per store. */
 export interface Policy {
@@ -97,6 +97,21 @@ export class Tx {
   allowEntry(channel: string, account: string, senderId: string): AllowEntry | undefined {
     const senders = this.doc.dm.allowlist[channel]?.[account];
     return senders && Object.hasOwn(senders, senderId) ? senders[senderId] : undefined;
+  }
+  putBlock(block: DmBlock): void {
+    this.apply({ t: "block", put: block });
+  }
+  removeBlock(channel: string, account: string, senderId: string): void {
+    this.apply({ t: "block", del: [channel, account, senderId] });
+  }
+  putSetting(name: string, value: string): void {
+    this.apply({ t: "setting", put: [name, value] });
+  }
+  removeSetting(name: string): void {
+    this.apply({ t: "setting", del: name });
+  }
+  setIdForm(form: number): void {
+    this.apply({ t: "idForm", put: form });
   }
   putBootstrapToken(token: BootstrapToken): void {
     this.apply({ t: "token", put: token });

@@ -10,10 +10,11 @@ import { PairbotError } from "./errors.js";
 import { outcomeOf, type StoreEvent } from "./events.js";
 import { watchStore, type FeedOptions, type StoreFeed } from "./feed.js";
 import { FileBackend } from "./file-backend.js";
+import { normalizeStoredIds } from "./id-migration.js";
 import * as imports from "./import.js";
 import { eventCursor, eventsSince, type PairingEventFilter } from "./pairing-events.js";
 import { DEFAULT_POLICY, Tx, type Policy } from "./policy.js";
-import type { AuditEntry, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, PairingEvent, Role, SentNotification, StoreDoc } from "./schema.js";
+import { ID_FORM, type AuditEntry, type DeviceRequest, type DmRequest, type OwnerSettings, type PairedDevice, type PairingEvent, type Role, type SentNotification, type StoreDoc } from "./schema.js";
 import { encodeSetupCode, gatewayUrl } from "./setup-code.js";
 import * as valid from "./validate.js";
 import * as queries from "./queries.js";
@@ -174,6 +175,7 @@ export class PairingStore {
     for (const entry of batch) {
       const tx = new Tx(doc, this.clock(), this.random, this.policy);
       try {
+        normalizeStoredIds(tx);
         dm.pruneDm(tx);
         devices.pruneDevices(tx);
         outcomes.set(entry, { ok: true, value: entry.rule(tx) });
@@ -263,6 +265,7 @@ export class PairingStore {
     const tx = new Tx(view, this.clock(), this.random, this.policy);
     // Synchronous from here to undo(): the allowlist a view shares with the backend is restored before anyone looks.
     try {
+      normalizeStoredIds(tx);
       dm.pruneDm(tx);
       devices.pruneDevices(tx);
       return rule(tx);
@@ -271,10 +274,19 @@ export class PairingStore {
     }
   }
 
-  /** Whether a sender may message the assistant; the input is checked like any other (a gateway passes it on from strangers). */
+  /**
+   * Whether a sender may message the assistant, whatever form of its id is given; the input is checked
+   * like any other (a gateway passes it on from strangers).
+   */
   async isAllowed(channel: string, senderId: string, account = "default"): Promise<boolean> {
-    const query = [valid.channelName(channel), valid.senderId(senderId), valid.accountName(account)] as const;
-    return dm.isAllowed(await this.backend.current(), ...query);
+    const name = valid.channelName(channel);
+    const sender = valid.senderIdOn(name, senderId);
+    const accountName = valid.accountName(account);
+    const doc = await this.backend.current();
+    const now = this.clock();
+    if (dm.isAllowed(doc, name, sender, accountName, now)) return true;
+    // A store whose ids are not normalised yet (until its first change) holds them as written.
+    return doc.idForm < ID_FORM && dm.isAllowed(doc, name, valid.senderId(senderId), accountName, now);
   }
 
   async pending(): Promise<Pending> {
@@ -309,12 +321,13 @@ export class PairingStore {
   }
 
   async allowlist(filter: { channel?: string | undefined; account?: string | undefined } = {}): Promise<queries.AllowlistEntry[]> {
-    return queries.allowlistEntries(await this.backend.current(), filter);
+    return queries.allowlistEntries(await this.backend.current(), this.clock(), filter);
   }
 
   /** The accounts of a channel on which a sender is allowed (any account when the door does not know it). */
   async accountsAllowing(channel: string, senderId: string): Promise<string[]> {
-    return queries.accountsAllowing(await this.backend.current(), channel, senderId);
+    const name = valid.channelName(channel);
+    return queries.accountsAllowing(await this.backend.current(), name, valid.senderIdOn(name, senderId), this.clock());
   }
 
   async ownerSettings(ownerId: number): Promise<OwnerSettings> {

@@ -1,4 +1,5 @@
 import { invalidInput } from "./errors.js";
+import { normalizeSenderId } from "./sender-ids.js";
 
 export const LIMITS = {
   channel: 32,
@@ -51,6 +52,10 @@ export function cleanText(field: string, value: unknown, max: number): string {
 }
 
 export const senderId = (value: unknown): string => notReserved("sender id", cleanText("sender id", value, LIMITS.senderId), RESERVED_SENDER_IDS);
+
+/** A sender id in the one form its channel keeps (src/store/sender-ids.ts): what every door stores and looks up. */
+export const senderIdOn = (channel: string, value: unknown): string =>
+  notReserved("sender id", normalizeSenderId(channel, senderId(value)), RESERVED_SENDER_IDS);
 
 /**
  * A stranger's message held for the owner: line breaks and tabs become spaces, control and bidi
