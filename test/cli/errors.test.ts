@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newNodeState, saveNodeState } from "../../src/node/state.js";
-import { PairingStore } from "../../src/store/index.js";
+import { PairingStore, STORE_VERSION } from "../../src/store/index.js";
 import { tempDir } from "../support/temp-store.js";
 import { SPAWNS_TIMEOUT, assertBuilt, cliFor, pairbot } from "./run-pairbot.js";
 
@@ -52,7 +52,7 @@ describe("a store that cannot be used", { timeout: SPAWNS_TIMEOUT }, () => {
 
     const newer = storeWith("newer", '{"version":99}');
     expect((await cliFor(newer)(["audit"])).stderr).toBe(
-      `The store ${newer} has version 99, written by a newer pairbot; this one reads up to version 2. Upgrade pairbot.\n`,
+      `The store ${newer} has version 99, written by a newer pairbot; this one reads up to version ${STORE_VERSION}. Upgrade pairbot.\n`,
     );
   });
 });
