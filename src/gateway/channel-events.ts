@@ -20,19 +20,25 @@ const MAX_BACKLOG_BYTES = 1024 * 1024;
 
 /** The event streams open now, so the gateway can end them at shutdown. */
 export class EventStreams {
-  private readonly open = new Set<() => void>();
+  private readonly open = new Map<() => void, ServerResponse>();
 
   get count(): number {
     return this.open.size;
   }
 
-  add(end: () => void): () => void {
-    this.open.add(end);
+  add(end: () => void, res: ServerResponse): () => void {
+    this.open.set(end, res);
     return () => this.open.delete(end);
   }
 
-  endAll(): void {
-    for (const end of [...this.open]) end();
+  /** Ends every stream and waits (at most `graceMs`) until their last bytes are out, before sockets are cut. */
+  async endAll(graceMs = 1_000): Promise<void> {
+    const responses = [...this.open.values()];
+    for (const end of [...this.open.keys()]) end();
+    const flushed = responses.map((res) => (res.writableFinished || res.destroyed ? Promise.resolve() : new Promise<void>((resolve) => res.once("close", resolve).once("finish", resolve))));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(flushed), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
   }
 }
 
@@ -74,7 +80,7 @@ export async function handleChannelEvents(deps: ChannelEventsDeps, streams: Even
       forget();
       if (!res.writableEnded) res.end();
     };
-    const forget = streams.add(end);
+    const forget = streams.add(end, res);
     res.on("close", end);
     const send = (event: AdapterEvent) => {
       if (res.writableEnded) return;

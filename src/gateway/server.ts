@@ -152,7 +152,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     async close() {
       feed?.close();
-      streams.endAll(); // a clean end of each event stream; its client resumes from its last id
+      await streams.endAll(); // a clean end of each event stream; its client resumes from its last id
       refusals.stop();
       door.closeAll();
       for (const client of wss.clients) client.terminate();

@@ -93,5 +93,10 @@ describe("a stranger's outcome reaches them through the adapter's event stream",
     expect(seen.map((e) => `${e.event} ${e.data.senderId}`)).toEqual(["dm.requested +491701234567", "dm.approved +491701234567", "dm.requested +491709999999"]);
     expect(seen.map((e) => Number(e.id))).toEqual([1, 2, 3].map((n) => Number(first.events[0]!.id) + n - 1));
     expect(again.events[0]!.data).toMatchObject({ message: "Hello, it's Ann", notice: expect.stringMatching(/^You're in/) });
+
+    await gw!.stop(); // SIGTERM: the stream ends cleanly, and the adapter would reconnect with its last id
+    gw = undefined;
+    await again.until((c) => c.ended);
+    expect(again.completed).toBe(true);
   });
 });
