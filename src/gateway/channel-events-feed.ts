@@ -1,4 +1,4 @@
-import { isPairbotError, lastEventSeq, type PairbotError, type PairingEvent, type PairingStore } from "../store/index.js";
+import { isPairbotError, type PairbotError, type PairingEvent, type PairingStore } from "../store/index.js";
 import { renderNotice, type ReplyTemplates } from "./replies.js";
 
 /** One pairing event as adapters get it (`pairbot watch --json`, the gateway's event stream): the store's event, and for a DM outcome the notice for the sender. */
@@ -30,7 +30,7 @@ export function storeEventFollower(store: PairingStore, replies: Map<string, Rep
   return async (from, handlers) => {
     const filter = from.channel === undefined ? {} : { channel: from.channel };
     // Asking for what is kept refuses a resume point that is too old, before anything is sent.
-    const after = from.after === undefined ? lastEventSeq(await store.read()) : (await store.eventsSince(from.after, filter), from.after);
+    const after = from.after === undefined ? await store.lastEventSeq() : (await store.eventsSince(from.after, filter), from.after);
     const stop = store.followEvents(
       after,
       (event) => {

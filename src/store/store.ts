@@ -12,7 +12,7 @@ import { watchStore, type FeedOptions, type StoreFeed } from "./feed.js";
 import { FileBackend } from "./file-backend.js";
 import { normalizeStoredIds } from "./id-migration.js";
 import * as imports from "./import.js";
-import { eventCursor, eventsSince, type PairingEventFilter } from "./pairing-events.js";
+import { eventCursor, eventsSince, lastEventSeq, type PairingEventFilter } from "./pairing-events.js";
 import { DEFAULT_POLICY, Tx, type Policy } from "./policy.js";
 import { ID_FORM, type AuditEntry, type DeviceRequest, type DmRequest, type OwnerSettings, type PairedDevice, type PairingEvent, type Role, type SentNotification, type StoreDoc } from "./schema.js";
 import { encodeSetupCode, gatewayUrl } from "./setup-code.js";
@@ -119,6 +119,11 @@ export class PairingStore {
    */
   async eventsSince(seq: number, filter?: PairingEventFilter): Promise<PairingEvent[]> {
     return eventsSince(await this.backend.current(), seq, filter);
+  }
+
+  /** The seq of the newest saved event (0 before the first): where a follower "from now on" starts. */
+  async lastEventSeq(): Promise<number> {
+    return lastEventSeq(await this.backend.current());
   }
 
   /**

@@ -3,7 +3,8 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadAdapterTokens } from "../../src/gateway/channel-auth.js";
 import { EventStreamClient } from "../support/event-stream.js";
-import { tempDir, uncapped } from "../support/temp-store.js";
+import { createGateway } from "../../src/gateway/server.js";
+import { tempDir, tempStore, uncapped } from "../support/temp-store.js";
 import { startGateway, type TestGateway } from "./helpers.js";
 
 /** GET /channels/<channel>/events: what a channel adapter follows to tell senders the outcome. */
@@ -99,6 +100,27 @@ describe("the channel event stream", () => {
     const pruned = await follow("whatsapp", { lastEventId: "0" });
     expect(pruned.status).toBe(410);
     expect(JSON.parse(pruned.body)).toMatchObject({ code: "events_pruned", error: expect.stringMatching(/^Events after 0 are no longer all kept/) });
+  });
+
+  it("from now on starts after the newest saved event: an expiry that is saved later still arrives", async () => {
+    const temp = tempStore();
+    temp.clock.now = Date.now();
+    const gateway = createGateway({ store: temp.store, port: 0 });
+    try {
+      const base = (await gateway.listen()).replace(/^ws/, "http");
+      await temp.store.requestDmPairing({ channel: "whatsapp", senderId: "+4911", actor: "adapter:loopback" });
+      temp.clock.advance(2 * 3_600_000); // the code has expired; no change has pruned it yet
+      const stream = new EventStreamClient(`${base}/channels/whatsapp/events`);
+      clients.push(stream);
+      await stream.open();
+      expect(stream.comments).toContain("following whatsapp after event 1");
+      await temp.store.prune();
+      const expired = await stream.waitFor((e) => e.event === "dm.expired");
+      expect(expired.data).toMatchObject({ seq: 2, senderId: "+4911", notice: expect.stringMatching(/^Your pairing code expired/) });
+    } finally {
+      await gateway.close();
+      temp.remove();
+    }
   });
 
   it("refuses a bad Last-Event-ID or since with 400, and other methods with 405", async () => {
