@@ -53,6 +53,8 @@ export interface CommandDef<A extends readonly ArgDef[] = readonly ArgDef[], F e
   readonly examples: readonly string[];
   /** Sentences shown under the command's --help, before the examples. */
   readonly notes: readonly string[];
+  /** Prints JSON whether or not --json is given (what gateways call): no human lines around it. */
+  readonly alwaysJson: boolean;
   run(input: CommandInput<A, F>, ctx: CliContext): Promise<number>;
 }
 
@@ -62,6 +64,8 @@ export interface GroupDef {
   readonly name: string;
   readonly summary: string;
   readonly commands: readonly AnyCommand[];
+  /** What the group's word alone runs (`pairbot settings` lists them); without one it asks for a subcommand. */
+  readonly bare?: AnyCommand;
 }
 
 // `run` is checked where the command is defined; here any command's input will do.
@@ -75,12 +79,13 @@ export function defineCommand<const A extends readonly ArgDef[] = readonly [], c
   flags?: F;
   examples?: readonly string[];
   notes?: readonly string[];
+  alwaysJson?: boolean;
   run(input: CommandInput<A, F>, ctx: CliContext): Promise<number>;
 }): CommandDef<A, F> {
-  return { kind: "command", args: [] as unknown as A, flags: {} as F, examples: [], notes: [], ...def };
+  return { kind: "command", args: [] as unknown as A, flags: {} as F, examples: [], notes: [], alwaysJson: false, ...def };
 }
 
-export function defineGroup(def: { name: string; summary: string; commands: readonly AnyCommand[] }): GroupDef {
+export function defineGroup(def: { name: string; summary: string; commands: readonly AnyCommand[]; bare?: AnyCommand }): GroupDef {
   return { kind: "group", ...def };
 }
 

@@ -90,6 +90,7 @@ export function parseLine(argv: readonly string[], entries: readonly Entry[]): P
     target = next;
   }
 
+  if (target?.kind === "group" && target.bare && !globals.help) target = target.bare;
   if (target?.kind !== "command" || globals.help || globals.version) return { globals, path: words, target, input: undefined };
   return { globals, path: words, target, input: checkInput(target, positionals, flags, usage()) };
 }

@@ -1,6 +1,7 @@
 import { isPairbotError } from "../store/errors.js";
 import { ENTRIES, SECTIONS } from "./commands/index.js";
 import { cliContext, type CliContext } from "./context.js";
+import { storeLine } from "./store-source.js";
 import { commandHelp, fullHelp, groupHelp, groupUsage } from "./help.js";
 import { UsageError, parseLine, type Globals, type ParsedLine } from "./parse.js";
 
@@ -31,20 +32,19 @@ async function dispatch({ globals, path, target, input }: ParsedLine, ctx: CliCo
   if (target === undefined) {
     // A bare `pairbot` prints the help as a usage error would.
     if (!globals.help) {
-      for (const line of fullHelp(SECTIONS, storeLine(ctx))) ctx.err(line);
+      for (const line of fullHelp(SECTIONS, storeLine(ctx.storeChoice))) ctx.err(line);
       return 2;
     }
-    return print(fullHelp(SECTIONS, storeLine(ctx)), ctx);
+    return print(fullHelp(SECTIONS, storeLine(ctx.storeChoice)), ctx);
   }
   if (target.kind === "group") {
     if (globals.help) return print(groupHelp(path, target), ctx);
     throw new UsageError(`"${path.join(" ")}" needs a subcommand: ${target.commands.map((c) => c.name).join(", ")}.`, groupUsage(path, target));
   }
   if (globals.help) return print(commandHelp(path, target), ctx);
+  if (target.alwaysJson) ctx.json = true;
   return target.run(input!, ctx);
 }
-
-const storeLine = (ctx: CliContext): string => `Store: ${ctx.storeName}`;
 
 function print(lines: string[], ctx: CliContext): number {
   for (const line of lines) ctx.out(line);

@@ -17,6 +17,7 @@ import { DEFAULT_POLICY, Tx, type Policy } from "./policy.js";
 import { ID_FORM, type AuditEntry, type DeviceRequest, type DmRequest, type OwnerSettings, type PairedDevice, type PairingEvent, type Role, type SentNotification, type StoreDoc } from "./schema.js";
 import { encodeSetupCode, gatewayUrl } from "./setup-code.js";
 import * as valid from "./validate.js";
+import { canonicalSetting, policyFromSettings, settingDefinition, shownSettings, type ShownSetting } from "./settings.js";
 import * as queries from "./queries.js";
 import type { RequestCard, RequestKey } from "./queries.js";
 
@@ -74,7 +75,10 @@ function fileBackendFor(file: string): FileBackend {
 export class PairingStore {
   readonly file: string;
   readonly clock: Clock;
+  /** This process's numbers before the store's settings apply (the defaults and what it was given). */
   readonly policy: Policy;
+  private readonly explicitPolicy: Partial<Policy>;
+  private settingsPolicy: { settings: StoreDoc["settings"]; policy: Policy } | undefined;
   private readonly random: RandomSource;
   private readonly backend: StoreBackend;
   private readonly queue: QueuedRule[] = [];
@@ -86,7 +90,16 @@ export class PairingStore {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? cryptoRandom;
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
+    this.explicitPolicy = { ...options.policy };
     this.backend = options.backend ?? fileBackendFor(this.file);
+  }
+
+  /** The numbers the rules use on this state: the defaults, then the store's settings, then what this process was given. */
+  private policyOf(doc: StoreDoc): Policy {
+    if (this.settingsPolicy?.settings !== doc.settings) {
+      this.settingsPolicy = { settings: doc.settings, policy: { ...DEFAULT_POLICY, ...policyFromSettings(doc.settings), ...this.explicitPolicy } };
+    }
+    return this.settingsPolicy.policy;
   }
 
   /** What to name in messages: the file, or the database URL without its password. */
@@ -102,7 +115,7 @@ export class PairingStore {
   /** A snapshot of the whole store, pruned of what expired (in memory only). Read-only. */
   async read(): Promise<StoreDoc> {
     const view = viewOf(await this.backend.current());
-    const tx = new Tx(view, this.clock(), this.random, this.policy);
+    const tx = new Tx(view, this.clock(), this.random, this.policyOf(view));
     dm.pruneDm(tx);
     devices.pruneDevices(tx);
     return view;
@@ -178,7 +191,7 @@ export class PairingStore {
     outcomes.clear();
     const done: Tx[] = [];
     for (const entry of batch) {
-      const tx = new Tx(doc, this.clock(), this.random, this.policy);
+      const tx = new Tx(doc, this.clock(), this.random, this.policyOf(doc));
       try {
         normalizeStoredIds(tx);
         dm.pruneDm(tx);
@@ -267,7 +280,7 @@ export class PairingStore {
   /** Runs a rule on the current state as `change` would, then takes every effect back: nothing is saved. */
   async preview<T>(rule: (tx: Tx) => T): Promise<T> {
     const view = viewOf(await this.backend.current());
-    const tx = new Tx(view, this.clock(), this.random, this.policy);
+    const tx = new Tx(view, this.clock(), this.random, this.policyOf(view));
     // Synchronous from here to undo(): the allowlist a view shares with the backend is restored before anyone looks.
     try {
       normalizeStoredIds(tx);
@@ -407,6 +420,25 @@ export class PairingStore {
     return this.change((tx) => {
       const sent = tx.doc.notifications[key];
       if (sent && Object.hasOwn(sent, String(ownerId))) tx.removeNotification(key, String(ownerId));
+    });
+  }
+
+  // Settings every process shares
+
+  async settings(): Promise<ShownSetting[]> {
+    return shownSettings((await this.backend.current()).settings);
+  }
+
+  /** Sets one setting (its value checked against what it allows), with an audit entry; returns it as listed. */
+  setSetting(name: string, value: string, actor: string): Promise<ShownSetting> {
+    return this.change((tx) => {
+      const definition = settingDefinition(name);
+      const canonical = canonicalSetting(definition.name, value);
+      if (tx.doc.settings[definition.name] !== canonical) {
+        tx.putSetting(definition.name, canonical);
+        tx.audit("setting", actor, `${definition.name} = ${canonical === "" ? "(none)" : canonical}`);
+      }
+      return shownSettings(tx.doc.settings).find((s) => s.name === definition.name)!;
     });
   }
 

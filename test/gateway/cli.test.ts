@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CliContext } from "../../src/cli/context.js";
 import { runCli } from "../../src/cli/run.js";
+import { storeChoice } from "../../src/cli/store-source.js";
 import { connectDevice, pairDevice } from "../../src/node/pairing.js";
 import { createGateway } from "../../src/gateway/server.js";
 import { encodeSetupCode } from "../../src/store/index.js";
@@ -19,7 +20,9 @@ function captureCtx(onOut: (line: string) => void = () => undefined) {
   const ctx: CliContext = {
     storePath: gw?.file ?? "/nonexistent/store.json",
     storeName: gw?.file ?? "/nonexistent/store.json",
+    storeChoice: storeChoice(gw?.file ?? "/nonexistent/store.json", {}),
     json: false,
+    interactive: false,
     env: {},
     out: (line) => {
       out.push(line);

@@ -13,12 +13,13 @@ const request = defineCommand({
   flags: {
     account: ACCOUNT_FLAG,
     name: { type: "string", value: "N", description: "the sender's display name, shown to the owner" },
-    message: { type: "string", value: "TEXT", description: "the sender's message, held with the request and shown to the owner" },
-    locale: { type: "string", value: "L", description: "the sender's language (de, pt-BR), for the notice of the outcome" },
+    message: { type: "string", value: "TEXT", description: "what the sender wrote: held until the owner decides, shown in the alert" },
+    locale: { type: "string", value: "L", description: "the sender's language (de, ru-RU), for the notice of the outcome" },
     meta: { type: "string", value: "JSON", description: "a JSON object kept with the request, like '{\"chat\":\"private\"}'" },
   },
+  alwaysJson: true,
   notes: ["Always prints JSON: the code to send back, created (false for a repeat), capped (true, with no code, when the channel has its maximum of pending requests)."],
-  examples: [`pairbot dm request whatsapp +491701234567 --name Ann --meta '{"chat":"private"}'`],
+  examples: [`pairbot dm request whatsapp +491701234567 --name Ann --message "Hello, it's Ann" --meta '{"chat":"private"}'`],
   async run({ args: { channel, senderId }, flags }, ctx) {
     const result = await ctx.store().requestDmPairing({
       channel,

@@ -3,10 +3,12 @@ import { allowedCommand, allowlistGroup } from "./allowlist.js";
 import { auditCommand } from "./audit.js";
 import { devicesGroup } from "./devices.js";
 import { dmGroup } from "./dm-request.js";
+import { doctorCommand } from "./doctor.js";
 import { gatewayCommand } from "./gateway.js";
 import { importGroup } from "./import-openclaw.js";
 import { nodeGroup } from "./node.js";
 import { pairingGroup } from "./pairing.js";
+import { settingsGroup } from "./settings.js";
 import { setupCodeCommand } from "./setup-code.js";
 import { storeGroup } from "./store.js";
 import { watchCommand } from "./watch.js";
@@ -18,7 +20,8 @@ import { watchCommand } from "./watch.js";
 export const SECTIONS: readonly Section[] = [
   { title: "DM pairing (who may message the assistant)", entries: [dmGroup, pairingGroup, allowlistGroup, allowedCommand, importGroup] },
   { title: "Device pairing (which devices may join the gateway)", entries: [setupCodeCommand, devicesGroup] },
-  { title: "Log, events and store", entries: [auditCommand, watchCommand, storeGroup] },
+  { title: "Settings (shared by every process on the store)", entries: [settingsGroup] },
+  { title: "Log, events, store and setup", entries: [auditCommand, watchCommand, storeGroup, doctorCommand] },
   { title: "Reference gateway and device", entries: [gatewayCommand, nodeGroup] },
 ];
 
