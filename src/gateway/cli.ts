@@ -5,7 +5,9 @@ import { PairbotError } from "../store/index.js";
 import { parseTrustedProxies } from "./addresses.js";
 import { loadAdapterTokens } from "./channel-auth.js";
 import { describeAccounts, parseChannelAccounts } from "./dm-accounts.js";
-import { parseDmPolicies } from "./dm-policy.js";
+import { openChannels, parseDmPolicies } from "./dm-policy.js";
+import { loadReplies } from "./replies.js";
+import { parseReplyModes } from "./reply-modes.js";
 import { gatewayLogger } from "./log.js";
 import { createGateway, isLoopback } from "./server.js";
 
@@ -20,6 +22,8 @@ export async function runGateway({ flags: values }: GatewayInput, ctx: CliContex
   }
   const tls = values.cert && values.key ? { cert: readPem(values.cert, "--cert"), key: readPem(values.key, "--key") } : undefined;
   const policies = new Map([...parseDmPolicies(ctx.env.GATEWAY_DM_POLICY ?? "", "GATEWAY_DM_POLICY"), ...parseDmPolicies(values.policy ?? "")]);
+  const replyModes = new Map([...parseReplyModes(ctx.env.GATEWAY_REPLIES ?? "", "GATEWAY_REPLIES"), ...parseReplyModes(values.replies ?? "")]);
+  const replies = loadReplies(undefined, ctx.env.GATEWAY_REPLIES_FILE || undefined);
   const locale = values.locale ?? ctx.env.GATEWAY_LOCALE ?? "en";
   if (!["en", "de", "ru"].includes(locale)) throw new PairbotError("config_invalid", `Unknown GATEWAY_LOCALE "${locale}": use en, de or ru.`);
 
@@ -41,11 +45,14 @@ export async function runGateway({ flags: values }: GatewayInput, ctx: CliContex
   if (!tls && !isLoopback(host)) {
     ctx.err(`Warning: plain ws:// on ${host} sends device tokens unencrypted; use it only on a LAN you trust, or give --cert and --key for wss://.`);
   }
-  const options = { store: ctx.store(pendingCaps), host, port, policies, accounts, limits, trustedProxies, locale, log };
+  for (const channel of openChannels(policies)) {
+    ctx.err(`Warning: DM policy open on ${channel === "*" ? "every channel not named" : channel}: anyone who writes there reaches the assistant without your approval.`);
+  }
+  const options = { store: ctx.store(pendingCaps), host, port, policies, replyModes, replies, accounts, limits, trustedProxies, locale, log };
   const gateway = createGateway({ ...options, ...(tls ? { tls } : {}), ...(adapterTokens ? { adapterTokens } : {}) });
   const url = await gateway.listen();
   ctx.out(`Gateway listening on ${url} (store: ${ctx.storeName})`);
-  ctx.out(`DM channels: POST ${url.replace(/^ws/, "http")}/channels/<channel>/messages; policies: ${describePolicies(policies)}; accounts: ${describeAccounts(accounts)}`);
+  ctx.out(`DM channels: POST ${url.replace(/^ws/, "http")}/channels/<channel>/messages; policies: ${describePolicies(policies)}; replies: ${describeReplyModes(replyModes)}; accounts: ${describeAccounts(accounts)}`);
   ctx.out(
     adapterTokens
       ? `Channel adapters authenticate with ${adapterTokens.length} token(s) from ${tokenFile} (Authorization: Bearer).`
@@ -85,4 +92,9 @@ function readPem(file: string, flag: string): Buffer {
 function describePolicies(policies: ReadonlyMap<string, string>): string {
   const named = [...policies].filter(([c]) => c !== "*").map(([c, p]) => `${c}=${p}`);
   return [...named, `others=${policies.get("*") ?? "pairing"}`].join(", ");
+}
+
+function describeReplyModes(modes: ReadonlyMap<string, string>): string {
+  const named = [...modes].filter(([c]) => c !== "*").map(([c, m]) => `${c}=${m}`);
+  return [...named, `others=${modes.get("*") ?? "full"}`].join(", ");
 }

@@ -10,7 +10,8 @@ export const gatewayCommand = defineCommand({
     port: { type: "string", value: "P", description: "the port (default: 18789; 0 picks a free one)" },
     cert: { type: "string", value: "FILE", description: "a PEM certificate for wss:// (with --key)" },
     key: { type: "string", value: "FILE", description: "the PEM private key of --cert" },
-    policy: { type: "string", value: "CHANNEL=POLICY,...", description: "DM policy per channel: pairing (default), allowlist, open, disabled; *=POLICY for the rest" },
+    policy: { type: "string", value: "CHANNEL=POLICY,...", description: "DM policy per channel: pairing (default), allowlist, open! (anyone, unasked: the ! confirms it), disabled; *=POLICY for the rest" },
+    replies: { type: "string", value: "CHANNEL=MODE,...", description: "what strangers are sent back: full (default: the code and how the owner approves), code-only, silent (nothing; the request is still filed)" },
     accounts: { type: "string", value: "CHANNEL=ACCOUNT,...", description: "accounts a channel has besides default" },
     "channel-token-file": { type: "string", value: "FILE", description: "tokens channel adapters authenticate with (else only this machine may post)" },
     "max-pending-per-channel": { type: "string", value: "N", description: "pending DM requests a channel account may hold" },
@@ -21,7 +22,7 @@ export const gatewayCommand = defineCommand({
     locale: { type: "string", choices: ["en", "de", "ru"], description: "the language of replies to senders (default: en)" },
   },
   notes: [
-    "Environment: GATEWAY_DM_POLICY, GATEWAY_ACCOUNTS, GATEWAY_CHANNEL_TOKEN_FILE, GATEWAY_TRUST_PROXY, GATEWAY_LOCALE (flags win). See docs/gateway-protocol.md.",
+    "Environment: GATEWAY_DM_POLICY, GATEWAY_REPLIES, GATEWAY_REPLIES_FILE (texts per language), GATEWAY_ACCOUNTS, GATEWAY_CHANNEL_TOKEN_FILE, GATEWAY_TRUST_PROXY, GATEWAY_LOCALE (flags win). See docs/gateway-protocol.md.",
   ],
   examples: ["pairbot gateway", "pairbot gateway --host 0.0.0.0 --policy whatsapp=pairing,*=disabled"],
   async run(input, ctx): Promise<number> {

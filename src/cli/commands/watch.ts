@@ -18,13 +18,14 @@ export const watchCommand = defineCommand({
   },
   notes: [
     "Runs until Ctrl-C (SIGINT) or SIGTERM. With --json, one JSON object a line: seq, type, at, channel, account, senderId, ..., notice (DM outcomes), message (approvals).",
-    "Notices are in the sender's language, else $GATEWAY_LOCALE, else English. Every field: docs/gateway-protocol.md.",
+    "Notices are in the sender's language, else $GATEWAY_LOCALE, else English, from locales/gateway/ or $GATEWAY_REPLIES_FILE. Every field: docs/gateway-protocol.md.",
   ],
   examples: ["pairbot watch", "pairbot watch --json --since 42"],
   async run({ flags }, ctx) {
     const after = flags.since === undefined ? undefined : sinceOf(flags.since);
     const store = ctx.store();
-    const follower = storeEventFollower(store, loadReplies(), ctx.env.GATEWAY_LOCALE ?? "en");
+    // The same texts as the gateway on this machine: its replies file and default language.
+    const follower = storeEventFollower(store, loadReplies(undefined, ctx.env.GATEWAY_REPLIES_FILE || undefined), ctx.env.GATEWAY_LOCALE ?? "en");
     const print = ctx.json ? (event: AdapterEvent) => ctx.out(JSON.stringify(event)) : (event: AdapterEvent) => ctx.out(eventLine(event));
     const stopped = stopSignal();
     try {

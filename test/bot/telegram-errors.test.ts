@@ -1,58 +1,11 @@
 import { GrammyError, HttpError } from "grammy";
 import { describe, expect, it } from "vitest";
-import { ChatQueues, type Attempt } from "../../src/bot/notifier/chat-queues.js";
 import { classifyFailure, describeError } from "../../src/bot/notifier/telegram-errors.js";
 
-const FAST = { perChatGapMs: 0, globalGapMs: 0, backoffMs: 1, maxBackoffMs: 5 };
 const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0";
 
 const telegramError = (error_code: number, description: string, parameters = {}) =>
   new GrammyError("Call to 'sendMessage' failed!", { ok: false, error_code, description, parameters }, "sendMessage", {});
-
-describe("per-chat queues", () => {
-  it("delivers each chat's jobs in order, a retried job before the ones behind it, and never drops one", async () => {
-    const queues = new ChatQueues(FAST);
-    const delivered: string[] = [];
-    const failuresLeft = new Map([["a1", 2]]);
-    const all: Promise<void>[] = [];
-    for (const [chatId, name] of [[1, "a1"], [2, "b1"], [1, "a2"], [2, "b2"], [1, "a3"]] as const) {
-      all.push(
-        new Promise((settled) =>
-          queues.push({
-            chatId,
-            run: async (): Promise<Attempt> => {
-              const left = failuresLeft.get(name) ?? 0;
-              if (left > 0) {
-                failuresLeft.set(name, left - 1);
-                return { done: false, retryAfterMs: 1 };
-              }
-              delivered.push(name);
-              return { done: true };
-            },
-            settle: settled,
-          }),
-        ),
-      );
-    }
-    await Promise.all(all);
-    expect(delivered.filter((n) => n.startsWith("a"))).toEqual(["a1", "a2", "a3"]);
-    expect(delivered.filter((n) => n.startsWith("b"))).toEqual(["b1", "b2"]);
-  });
-
-  it("settles queued jobs unrun when stopped, and takes no new ones", async () => {
-    const queues = new ChatQueues({ ...FAST, perChatGapMs: 60_000 });
-    const ran: number[] = [];
-    const settled: number[] = [];
-    let firstRan!: () => void;
-    const first = new Promise<void>((resolve) => (firstRan = resolve));
-    for (const n of [1, 2, 3]) queues.push({ chatId: 7, run: async () => (ran.push(n), firstRan(), { done: true }), settle: () => settled.push(n) });
-    await first; // job 2 now waits a minute for its slot in the chat
-    await queues.stop();
-    queues.push({ chatId: 7, run: async () => (ran.push(4), { done: true }), settle: () => settled.push(4) });
-    expect(ran).toEqual([1]);
-    expect(settled.sort()).toEqual([1, 2, 3, 4]);
-  });
-});
 
 describe("Telegram failures", () => {
   it("sorts failures into retry, give up, and already done", () => {
