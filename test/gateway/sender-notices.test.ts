@@ -43,6 +43,17 @@ describe("notices to the sender", () => {
     }
   });
 
+  it("takes a notice from the replies file (GATEWAY_REPLIES_FILE) like any other reply", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "pairbot-replies-"));
+    const file = path.join(dir, "replies.json");
+    writeFileSync(file, JSON.stringify({ en: { approved: "Welcome, {name} ({identifier})!" } }));
+    const overridden = loadReplies(undefined, file);
+    expect(renderNotice(overridden, { type: "dm.approved", ...ann }, "en")).toBe("Welcome, Ann (+491701234567)!");
+    expect(renderNotice(overridden, { type: "dm.approved", ...ann, locale: "de" }, "en")).toMatch(/^Du bist drin/);
+    writeFileSync(file, JSON.stringify({ en: { denied: "No, {code}." } }));
+    expect(() => loadReplies(undefined, file)).toThrow(/"en\.denied" uses the unknown placeholder \{code\}; it may use \{channel\}, \{identifier\}, \{name\}\./);
+  });
+
   it("refuses a template with an unknown placeholder at start, naming the file and the key", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "pairbot-replies-"));
     for (const lang of ["en", "de", "ru"]) writeFileSync(path.join(dir, `${lang}.json`), readFileSync(path.join(localesDir(), `${lang}.json`)));
