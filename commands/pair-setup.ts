@@ -31,7 +31,7 @@ export function pairSetupCommands(deps: BotDeps): Composer<PairContext> {
     await ctx.reply(ctx.t("pair-instructions", code.vars));
     const copy = code.setupCode.length <= COPY_TEXT_LIMIT ? [[{ text: ctx.t("pair-copy"), copy_text: { text: code.setupCode } }]] : [];
     const sent = await ctx.reply(`<code>${escapeHtml(code.setupCode)}</code>`, { reply_markup: { inline_keyboard: copy } });
-    await record(ctx, code.tokenId, sent);
+    return record(ctx, code.tokenId, sent);
   });
 
   pairSubcommand(composer, "qr", async (ctx, args) => {
@@ -39,7 +39,7 @@ export function pairSetupCommands(deps: BotDeps): Composer<PairContext> {
     const code = await issue(ctx);
     const png = await QRCode.toBuffer(code.setupCode, { type: "png", errorCorrectionLevel: "M", margin: 2, width: 512 });
     const sent = await ctx.replyWithPhoto(new InputFile(png, "pairbot-setup-code.png"), { caption: ctx.t("pair-qr-caption", code.vars) });
-    await record(ctx, code.tokenId, sent);
+    return record(ctx, code.tokenId, sent);
   });
 
   pairSubcommand(composer, "cleanup", async (ctx, args) => {
