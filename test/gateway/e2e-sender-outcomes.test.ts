@@ -27,6 +27,7 @@ async function start() {
   h = await botHarness({ notifier: true });
   h.clock.now = Date.now(); // the bot's clock and the gateway's agree on when codes expire
   gw = await startGatewayProcess([], {}, { storeFile: h.store.file });
+  expect(gw.proc.lines.find((l) => l.startsWith("DM channels:"))).toContain("outcomes: GET .../channels/<channel>/events");
   const base = `${gw.httpUrl}/channels/whatsapp`;
   const adapter = {
     /** A message from a sender on WhatsApp, as the adapter posts it; resolves with the gateway's answer. */
@@ -73,6 +74,50 @@ describe("a stranger's outcome reaches them through the adapter's event stream",
     const denied = await events.waitFor((e) => e.event === "dm.denied");
     expect(denied.data).toMatchObject({ senderId: ANN.senderId, notice: "Der Besitzer hat deine Anfrage abgelehnt, diesem Assistenten zu schreiben." });
     expect(denied.data).not.toHaveProperty("message");
+  });
+
+  it("block: the stream delivers the notice, and the sender's next messages file nothing and alert no one", async () => {
+    const { h, adapter } = await start();
+    const events = await adapter.follows();
+    await adapter.posts({ ...ANN, text: "buy cheap followers" });
+    const alert = await h.owner.sees((m) => (m.text ?? "").includes("buy cheap followers") && m.buttons.some((b) => b.text === "Deny & block"));
+    await h.owner.taps(alert, "Deny & block");
+
+    const blocked = await events.waitFor((e) => e.event === "dm.blocked");
+    expect(blocked.data).toMatchObject({ senderId: ANN.senderId, notice: "The owner declined your request. This assistant will not answer you." });
+    await h.owner.sees((m) => m.message_id === alert.message_id && m.buttons.length === 0);
+    const alertsBefore = h.owner.messages().length;
+    expect(await adapter.posts({ ...ANN, text: "please?" })).toMatchObject({ delivered: false, reason: "blocked" });
+    expect(await adapter.posts({ ...ANN, text: "please!!" })).toMatchObject({ delivered: false, reason: "blocked" });
+
+    // Another stranger's request is the next thing the owner and the adapter hear of: nothing came between.
+    await adapter.posts({ senderId: "+491709999999", name: "Bob", text: "Bob here" });
+    await h.owner.sees((m) => (m.text ?? "").includes("Bob here"));
+    const since = h.owner.messages().slice(alertsBefore).map((m) => m.text ?? "");
+    expect(since).toEqual([expect.stringContaining("Bob here")]);
+    expect(since[0]).not.toContain("please");
+    const bob = await events.waitFor((e) => e.data.senderId === "+491709999999");
+    expect(events.events.slice(events.events.indexOf(blocked) + 1)).toEqual([bob]);
+  });
+
+  it("approve for 24 h: the notice says until when; when the time is up, access ends and dm.revoked reaches the adapter", async () => {
+    const { h, adapter } = await start();
+    const events = await adapter.follows();
+    await adapter.posts({ ...ANN, text: "Hello, it's Ann" });
+    const alert = await h.owner.sees((m) => (m.text ?? "").includes("Hello, it's Ann") && m.buttons.some((b) => b.text === "Approve for 24 h"));
+    await h.owner.taps(alert, "Approve for 24 h");
+
+    const approved = await events.waitFor((e) => e.event === "dm.approved");
+    const until = approved.data.until as string;
+    expect(Date.parse(until) - h.clock.now).toBeGreaterThan(23.9 * 3_600_000);
+    expect(approved.data).toMatchObject({ message: "Hello, it's Ann", notice: expect.stringMatching(/^You're in until \w{3} \d{1,2}, \d{4}, \d\d:\d\d UTC: the owner approved you/) });
+    expect(await adapter.posts({ ...ANN, text: "thanks!" })).toEqual({ delivered: true });
+
+    h.clock.advance(24 * 3_600_000 + 60_000);
+    await h.store.prune(); // what the bot's expiry timer does when the time is up
+    const revoked = await events.waitFor((e) => e.event === "dm.revoked");
+    expect(revoked.data).toMatchObject({ senderId: ANN.senderId, reason: "expired", notice: "Your access to this assistant on whatsapp has ended." });
+    expect(await adapter.posts({ ...ANN, text: "still there?" })).toMatchObject({ delivered: false });
   });
 
   it("an adapter that reconnects with Last-Event-ID gets what happened while it was away, nothing twice", async () => {
