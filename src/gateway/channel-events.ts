@@ -58,7 +58,7 @@ export async function handleChannelEvents(deps: ChannelEventsDeps, streams: Even
       throw new HttpError(405, "Follow a channel's events with GET.");
     }
     const channel = channelOfPath(match[1]!);
-    authenticate(deps, req, res, channel);
+    const adapter = authenticate(deps, req, res, channel);
     const after = resumePoint(req, url);
     // What arrives while the stream is being opened waits here, in order, until the headers are out.
     const early: Array<() => void> = [];
@@ -73,18 +73,25 @@ export async function handleChannelEvents(deps: ChannelEventsDeps, streams: Even
     res.writeHead(200, { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache", "X-Accel-Buffering": "no" });
     res.write(`retry: ${RETRY_MS}\n: following ${channel} after event ${follow.after}\n\n`);
     const opened = follow;
+    let sent = 0;
+    deps.log.info({ channel, adapter, after: opened.after }, "event stream opened");
     const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), deps.heartbeatMs);
+    let ended = false;
     const end = () => {
+      if (ended) return;
+      ended = true;
       clearInterval(heartbeat);
       opened.stop();
       forget();
       if (!res.writableEnded) res.end();
+      deps.log.info({ channel, adapter, sent }, "event stream closed");
     };
     const forget = streams.add(end, res);
     res.on("close", end);
     const send = (event: AdapterEvent) => {
       if (res.writableEnded) return;
       res.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+      sent += 1;
       if (res.writableLength > MAX_BACKLOG_BYTES) {
         deps.log.warn({ channel, backlog: res.writableLength }, "event stream closed: the client does not read");
         res.destroy();

@@ -158,13 +158,18 @@ describe("who may follow a channel's events", () => {
 });
 
 describe("event streams and the gateway's life", () => {
-  it("keeps an idle stream open with comments, counts it, and forgets it when the client leaves", async () => {
+  it("keeps an idle stream open with comments, counts it, logs it, and forgets it when the client leaves", async () => {
     gw = await startGateway({ eventHeartbeatMs: 50 });
     const stream = await follow("whatsapp");
     await stream.until((c) => c.comments.filter((line) => line === "keep-alive").length >= 2);
     expect(gw.gateway.stats().eventStreams).toBe(1);
     stream.close();
     await waitUntil(() => gw!.gateway.stats().eventStreams === 0);
+    const logged = gw.logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((l) => String(l.msg).startsWith("event stream"));
+    expect(logged).toEqual([
+      { channel: "whatsapp", adapter: "adapter:loopback", after: 0, msg: "event stream opened" },
+      { channel: "whatsapp", adapter: "adapter:loopback", sent: 0, msg: "event stream closed" },
+    ]);
   });
 
   it("ends every stream cleanly when the gateway stops", async () => {
