@@ -172,6 +172,14 @@ describe("event streams and the gateway's life", () => {
     ]);
   });
 
+  it("counts each open stream against the connection limits", async () => {
+    gw = await startGateway({ limits: { maxConnectionsPerAddress: 2 } });
+    await follow("whatsapp");
+    await follow("signal");
+    await expect(follow("slack")).rejects.toThrow(/socket hang up|ECONNRESET/);
+    expect(gw.gateway.stats().dropped.perAddress).toBe(1);
+  });
+
   it("ends every stream cleanly when the gateway stops", async () => {
     gw = await startGateway();
     const streams = [await follow("whatsapp"), await follow("signal")];
