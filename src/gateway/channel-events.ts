@@ -75,7 +75,8 @@ export async function handleChannelEvents(deps: ChannelEventsDeps, streams: Even
     const opened = follow;
     let sent = 0;
     deps.log.info({ channel, adapter, after: opened.after }, "event stream opened");
-    const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), deps.heartbeatMs);
+    const open = () => !res.writableEnded && !res.destroyed;
+    const heartbeat = setInterval(() => open() && res.write(": keep-alive\n\n"), deps.heartbeatMs);
     let ended = false;
     const end = () => {
       if (ended) return;
@@ -83,13 +84,13 @@ export async function handleChannelEvents(deps: ChannelEventsDeps, streams: Even
       clearInterval(heartbeat);
       opened.stop();
       forget();
-      if (!res.writableEnded) res.end();
+      if (open()) res.end();
       deps.log.info({ channel, adapter, sent }, "event stream closed");
     };
     const forget = streams.add(end, res);
     res.on("close", end);
     const send = (event: AdapterEvent) => {
-      if (res.writableEnded) return;
+      if (!open()) return;
       res.write(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
       sent += 1;
       if (res.writableLength > MAX_BACKLOG_BYTES) {
@@ -99,7 +100,7 @@ export async function handleChannelEvents(deps: ChannelEventsDeps, streams: Even
     };
     // Events were lost to this client: say so and end; its reconnect with the last id gets 410.
     const endWithGap = (error: PairbotError) => {
-      if (res.writableEnded) return;
+      if (!open()) return;
       res.write(`event: error\ndata: ${JSON.stringify({ error: error.message, code: error.code })}\n\n`);
       end();
     };
