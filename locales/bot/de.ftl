@@ -65,7 +65,7 @@ scopes-none = keine
 button-approve = Zulassen
 button-deny = Ablehnen
 button-approve-day = Für 24 h zulassen
-button-deny-block = Ablehnen & sperren
+button-deny-block = Ablehnen &amp; sperren
 button-revoke = Entziehen
 
 outcome-approve = ✅ Zugelassen von { $actor } um { $time }

@@ -68,7 +68,7 @@ scopes-none = none
 button-approve = Approve
 button-deny = Deny
 button-approve-day = Approve for 24 h
-button-deny-block = Deny & block
+button-deny-block = Deny &amp; block
 button-revoke = Revoke
 
 ## Outcomes, shown on a card once its request is no longer pending

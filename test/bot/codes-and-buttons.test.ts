@@ -34,7 +34,7 @@ describe("[Approve for 24 h] and [Deny & block] on a DM alert", () => {
     h = await botHarness({ notifier: true });
     const dm = await dmRequest();
     const alert = await h.owner.sees((m) => (m.text ?? "").includes(dm.code!));
-    expect(await h.owner.taps(alert, "Deny & block")).toMatch(/^⛔ Denied and blocked by you at \d\d:\d\d$/);
+    expect(await h.owner.taps(alert, "Deny & block")).toMatch(/^⛔ Denied and blocked by you at \d\d:\d\d/);
     await h.owner.sees((m) => m.message_id === alert.message_id && (m.text ?? "").includes("Denied and blocked"));
     expect(await dmRequest()).toMatchObject({ blocked: true, code: null });
     const other = await dmRequest("+499999999");
@@ -58,7 +58,8 @@ describe("[Approve for 24 h] and [Deny & block] on a DM alert", () => {
     const dm = await dmRequest();
     const alert = await h.owner.sees((m) => (m.text ?? "").includes(dm.code!));
     await h.store.approveDm({ codeOrSender: dm.code! }, "cli");
-    expect(await h.owner.taps(alert, "Deny & block")).toBe("Already handled or expired: nothing changed.");
+    // The notifier may have taken the buttons off already: press the old button's data, as a slow phone would.
+    expect(await h.owner.presses(alert, `dm:blk:${dm.id}`)).toBe("Already handled or expired: nothing changed.");
     expect(await h.store.isAllowed("whatsapp", "+491701234567")).toBe(true);
     expect(await h.owner.presses(alert, "dm:blk:../../x")).toBe("This button has expired: nothing changed.");
   });

@@ -1,6 +1,7 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
 import type { RequestCard } from "../../store/index.js";
 import { encodeButton } from "../callback-data.js";
+import { plainText } from "../telegram-html.js";
 
 export const requestIdOf = (card: RequestCard): string => (card.kind === "dm" ? card.request.id : card.request.requestId);
 
@@ -26,9 +27,10 @@ export function decisionRows(card: RequestCard, labels: DecisionLabels): InlineK
   const rows = [decisionRow(card, labels)];
   if (card.kind === "dm" && labels.approveForADay && labels.denyAndBlock) {
     const id = card.request.id;
+    // Labels come from the locale files as Telegram HTML ("Deny &amp; block"); a button shows plain text.
     rows.push([
-      { text: labels.approveForADay, callback_data: encodeButton({ kind: "dm", decision: "approve", id, variant: "forADay" }) },
-      { text: labels.denyAndBlock, callback_data: encodeButton({ kind: "dm", decision: "deny", id, variant: "block" }) },
+      { text: plainText(labels.approveForADay, 64), callback_data: encodeButton({ kind: "dm", decision: "approve", id, variant: "forADay" }) },
+      { text: plainText(labels.denyAndBlock, 64), callback_data: encodeButton({ kind: "dm", decision: "deny", id, variant: "block" }) },
     ]);
   }
   return rows;
