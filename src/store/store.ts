@@ -85,6 +85,8 @@ export class PairingStore {
   private readonly backend: StoreBackend;
   private readonly queue: QueuedRule[] = [];
   private draining = false;
+  /** The running drain, so close() lets changes already asked for finish first. */
+  private drained: Promise<void> = Promise.resolve();
 
   constructor(options: StoreOptions) {
     // A backend given (PostgreSQL) names the store itself; `file` is then only its description.
@@ -111,6 +113,7 @@ export class PairingStore {
 
   /** Releases what the backend holds (a PostgreSQL pool); a file store keeps its shared backend open. */
   async close(): Promise<void> {
+    await this.drained;
     if (!fileBackends.has(this.file) || fileBackends.get(this.file) !== this.backend) await this.backend.close();
   }
 
@@ -162,7 +165,7 @@ export class PairingStore {
   change<T>(rule: (tx: Tx) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ rule, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.draining) void this.drain();
+      if (!this.draining) this.drained = this.drain();
     });
   }
 

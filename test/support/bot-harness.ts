@@ -109,6 +109,8 @@ export async function botHarness(options: BotHarnessOptions = {}) {
       await bot.stop();
       await polling.catch(() => undefined);
       await telegram.close();
+      // A decision still being written when the test ends would fill the folder while it is removed.
+      await temp.store.close();
       temp.remove();
     },
   };
