@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import os from "node:os";
 import path from "node:path";
 import { repoRoot } from "../test/support/stress-processes.js";
+import { burst } from "./burst.js";
 import { costs } from "./costs.js";
 import { pollingBaseline } from "./latency.js";
 import { postgres } from "./postgres.js";
@@ -20,6 +21,7 @@ const SECTIONS: Record<string, (dir: string) => Promise<Row[]>> = {
   bot: botProcess,
   polling: pollingBaseline,
   postgres: () => postgres(),
+  burst,
 };
 
 async function main(): Promise<void> {

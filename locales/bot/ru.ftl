@@ -16,6 +16,7 @@ help-commands =
     /pair revoke &lt;deviceId&gt; | &lt;канал&gt; &lt;senderId&gt; — отозвать доступ
     /pair cleanup — аннулировать все неиспользованные коды настройки
     /pair notify on | off — push-уведомления
+    /pair timezone [Регион/Город] — часовой пояс для времени
     /help — этот список
 
 private = Это частный бот. (Ваш идентификатор в Telegram: { $userId }.)
@@ -124,10 +125,56 @@ revoked-sender = <code>{ $identifier }</code> удалён из списка р�
 revoke-cancelled = Ничего не отозвано.
 no-device = Нет сопряжённого устройства с ID <code>{ $id }</code>. См. /pair devices.
 
-usage-pair = Использование: /pair [qr | pending | approve | reject | deny | devices | revoke | cleanup | notify]. Подробнее: /help.
+usage-pair = Использование: /pair [qr | pending | approve | reject | deny | devices | revoke | cleanup | notify | timezone]. Подробнее: /help.
 usage-approve = Использование: /pair approve, /pair approve &lt;requestId | код&gt; или /pair approve &lt;канал&gt; &lt;код&gt;
 usage-reject = Использование: /pair reject &lt;requestId&gt;
 usage-deny = Использование: /pair deny &lt;код&gt; или /pair deny &lt;канал&gt; &lt;код | senderId&gt;
 usage-revoke = Использование: /pair revoke &lt;deviceId&gt; или /pair revoke &lt;канал&gt; &lt;senderId&gt; [аккаунт]
 usage-notify = Использование: /pair notify on или /pair notify off
 usage-simple = Использование: /pair { $sub } (без аргументов)
+
+ended-dm =
+    <b>Запрос на переписку</b>
+    Канал: { $channel }
+    Отправитель: <code>{ $identifier }</code>
+    Имя: { $name }
+ended-device =
+    <b>Запрос на сопряжение устройства</b>
+    Имя: { $name }
+    Платформа: { $platform }
+    Роль: { $role }
+    Адрес: { $address }
+ended-dm-short =
+    <b>Запрос на переписку</b>
+    Канал: { $channel }
+    Отправитель: <code>{ $identifier }</code>
+ended-device-short =
+    <b>Запрос на сопряжение устройства</b>
+    Имя: { $name }
+    ID устройства: <code>{ $identifier }</code>
+ended-unknown = Запрос <code>{ $id }</code>
+outcome-cleanup = ❌ Отозвано: { $actor }, { $time }: код настройки аннулирован (/pair cleanup)
+actor-owner-named = { $name }
+
+digest-title = <b>Новые запросы на сопряжение: { $count }</b>
+digest-line = { $n }. { $summary } · истекает { $expiresIn }
+digest-line-ended = { $n }. { $summary }: { $outcome }
+button-approve-n = Разрешить { $n }
+button-deny-n = Отклонить { $n }
+
+refusals-summary = ⚠️ На { $channel } отклонено ещё { $refused } { $refused ->
+        [one] запрос
+        [few] запроса
+       *[many] запросов
+    } за { $minutes ->
+        [one] последнюю минуту
+       *[other] последние { $minutes } мин.
+    }: ожидающих уже слишком много. Для них ничего не сохранено, и отдельных уведомлений не будет.
+
+device-revoked-line = Доступ отозван вами в { $time }.
+device-gone = Это устройство (<code>{ $id }</code>) больше не сопряжено. Список сопряжённых: /pair devices.
+
+timezone-current = Время показывается в поясе { $zone } (там сейчас { $time }). Изменить: /pair timezone Регион/Город, например /pair timezone Europe/Berlin.
+timezone-set = Теперь время показывается в поясе { $zone }: там сейчас { $time }.
+timezone-unknown = <code>{ $zone }</code> — не название часового пояса. Используйте Регион/Город, например Europe/Moscow, America/New_York или UTC.
+usage-timezone = Использование: /pair timezone или /pair timezone &lt;Регион/Город&gt;

@@ -12,9 +12,10 @@ import { watchStore, type FeedOptions, type StoreFeed } from "./feed.js";
 import { FileBackend } from "./file-backend.js";
 import { normalizeStoredIds } from "./id-migration.js";
 import * as imports from "./import.js";
+import * as refusals from "./refusals.js";
 import { eventCursor, eventsSince, type PairingEventFilter } from "./pairing-events.js";
 import { DEFAULT_POLICY, Tx, type Policy } from "./policy.js";
-import { ID_FORM, type AuditEntry, type DeviceRequest, type DmRequest, type OwnerSettings, type PairedDevice, type PairingEvent, type Role, type SentNotification, type StoreDoc } from "./schema.js";
+import { ID_FORM, type AuditEntry, type DeviceRequest, type DmRequest, type OwnerSettings, type PairedDevice, type PairingEvent, type RefusalSummary, type Role, type SentNotification, type StoreDoc } from "./schema.js";
 import { encodeSetupCode, gatewayUrl } from "./setup-code.js";
 import * as valid from "./validate.js";
 import { canonicalSetting, policyFromSettings, settingDefinition, shownSettings, type ShownSetting } from "./settings.js";
@@ -244,6 +245,16 @@ export class PairingStore {
     });
   }
 
+  /** A door's count of requests it refused on a channel in one window: the owner gets one alert for it. */
+  recordRefusals(input: refusals.RefusalInput): Promise<RefusalSummary> {
+    return this.change((tx) => refusals.recordRefusals(tx, input));
+  }
+
+  /** Flood summaries an owner has not been alerted to yet. */
+  async refusalsToAlert(ownerId: number): Promise<RefusalSummary[]> {
+    return refusals.refusalsToAlert(await this.read(), ownerId);
+  }
+
   allowSender(input: Parameters<typeof dm.allowSender>[1], actor: string): Promise<void> {
     return this.change((tx) => dm.allowSender(tx, input, actor));
   }
@@ -403,8 +414,18 @@ export class PairingStore {
     return this.change((tx) => {
       const owner = tx.doc.owners[String(ownerId)];
       if (owner?.locale === locale) return;
-      tx.putOwner(String(ownerId), { notify: owner?.notify ?? true, locale });
+      tx.putOwner(String(ownerId), { ...owner, notify: owner?.notify ?? true, locale });
     });
+  }
+
+  /** Keeps the zone an owner reads times in (an IANA name); returns its canonical spelling. */
+  async setOwnerTimeZone(ownerId: number, zone: string): Promise<string> {
+    const timeZone = valid.timeZone(zone);
+    await this.change((tx) => {
+      const owner = tx.doc.owners[String(ownerId)];
+      if (owner?.timeZone !== timeZone) tx.putOwner(String(ownerId), { ...owner, notify: owner?.notify ?? true, timeZone });
+    });
+    return timeZone;
   }
 
   recordNotification(key: RequestKey, ownerId: number, sent: SentNotification): Promise<void> {

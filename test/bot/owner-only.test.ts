@@ -48,7 +48,7 @@ describe("only the owner", () => {
     const help = await h.owner.sends("/help");
     expect(h.owner.messages().map((m) => m.message_id)).toEqual([help.message_id]);
     expect((await h.store.read()).devices.bootstrapTokens).toEqual([]);
-    expect(h.telegram.calls.filter((c) => c.method === "sendMessage" && c.params.chat_id !== h.owner.user.id)).toEqual([]);
+    expect(h.telegram.calls.filter((c) => c.method === "sendMessage" && c.params["chat_id"] !== h.owner.user.id)).toEqual([]);
   });
 
   it("escapes a display name full of <, > and & everywhere it shows", async () => {
@@ -60,17 +60,17 @@ describe("only the owner", () => {
     expect(card!.entities.filter((e) => e.type === "bold")).toHaveLength(1); // only pairbot's own title
     await h.owner.taps(card!, "Approve");
     const edited = await h.owner.sees((m) => m.message_id === card!.message_id && m.text!.includes("Approved"));
-    expect(edited.text).toContain(`${name} (<id>&1) on telegram`);
+    expect(edited.text).toContain(`Sender: <id>&1\nName: ${name}`);
     expect(dm.code).toBeTruthy();
   });
 
   it("sets the command menu for the owner's chat only (on /start if the chat was not open), and never logs the token", async () => {
     const { setOwnerCommandMenus } = await import("../../src/bot/command-menu.js");
-    await setOwnerCommandMenus(h.bot.api, h.bot.deps);
+    await setOwnerCommandMenus(h.bot.api, h.deps);
     expect(h.logText()).toContain("could not set the command menu for this owner");
     await h.owner.sends("/start");
     const chatScope = { type: "chat", chat_id: h.owner.user.id };
-    await h.telegram.waitForCall("setMyCommands", (c) => c.params.language_code === "ru");
+    await h.telegram.waitForCall("setMyCommands", (c) => c.params["language_code"] === "ru");
     expect(h.telegram.commands(chatScope)?.map((c) => c.command)).toEqual(["pair", "start", "help"]);
     expect(h.telegram.commands(chatScope, "de")?.[0]?.description).toBe("Einrichtungscode, offene Anfragen, Geräte");
     expect(h.telegram.commands()).toBeUndefined();
