@@ -15,6 +15,7 @@ export { PairingStore, defaultStorePath, resolveStoreFile, type StoreOptions, ty
 export * from "./queries.js";
 export type { DmRequestInput, DmRequestResult, DmTarget } from "./dm.js";
 export { isAllowed, subjectOf } from "./dm.js";
+export type { SenderRef } from "./blocks.js";
 export type { DeviceRequestInput, DeviceRequestResult } from "./devices.js";
 export { checkScopes, publicKeyOf } from "./devices.js";
 export { readStoreFiles, writeStoreFiles } from "./file-backend.js";
