@@ -459,10 +459,13 @@ export class PairingStore {
     return this.change((tx) => tx.putNotification(key, String(ownerId), sent));
   }
 
-  forgetNotification(key: RequestKey, ownerId: number): Promise<void> {
+  /** Forgets the alerts of one message at once: a message half forgotten would be edited to its rest. */
+  forgetNotification(keys: RequestKey | readonly RequestKey[], ownerId: number): Promise<void> {
     return this.change((tx) => {
-      const sent = tx.doc.notifications[key];
-      if (sent && Object.hasOwn(sent, String(ownerId))) tx.removeNotification(key, String(ownerId));
+      for (const key of typeof keys === "string" ? [keys] : keys) {
+        const sent = tx.doc.notifications[key];
+        if (sent && Object.hasOwn(sent, String(ownerId))) tx.removeNotification(key, String(ownerId));
+      }
     });
   }
 

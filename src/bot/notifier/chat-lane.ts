@@ -291,7 +291,7 @@ export class ChatLane {
     if (edit.type === "setup" || edit.final) {
       const keys = edit.type === "setup" ? [edit.key] : edit.keys;
       try {
-        await Promise.all(keys.map((key) => this.ctx.store.forgetNotification(key, this.ownerId)));
+        await this.ctx.store.forgetNotification(keys as RequestKey[], this.ownerId);
       } catch (error) {
         this.ctx.logger.error({ ownerId: this.ownerId, error: describeError(error) }, "could not forget an edited alert in the store; it is edited again after a restart");
       }
