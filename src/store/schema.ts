@@ -61,6 +61,8 @@ export const BootstrapTokenSchema = z.object({
   id: z.string().min(1),
   hash: z.string().regex(/^[0-9a-f]{64}$/),
   role: RoleSchema,
+  /** "limited" when a setup code's URLs include plain ws:// across a network: a node with no scopes only. Absent: full. */
+  access: z.enum(["full", "limited"]).optional(),
   createdAt: time,
   expiresAt: time,
   issuedBy: z.string(),

@@ -13,7 +13,7 @@ import { FileBackend } from "./file-backend.js";
 import * as imports from "./import.js";
 import { DEFAULT_POLICY, Tx, type Policy } from "./policy.js";
 import type { AuditEntry, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, Role, SentNotification, StoreDoc } from "./schema.js";
-import { encodeSetupCode, gatewayUrl } from "./setup-code.js";
+import { accessOf, encodeSetupCode, gatewayUrls, type Access } from "./setup-code.js";
 import * as valid from "./validate.js";
 import * as queries from "./queries.js";
 import type { RequestCard, RequestKey } from "./queries.js";
@@ -38,6 +38,19 @@ export interface StoreOptions {
   policy?: Partial<Policy>;
   /** Where the store is kept; by default the file backend this process shares for `file`. */
   backend?: StoreBackend;
+}
+
+export interface CreatedSetupCode {
+  setupCode: string;
+  /** The first of `urls`. */
+  url: string;
+  urls: string[];
+  access: Access;
+  role: Role;
+  /** An operator was asked for, but limited access allows only a node. */
+  downgraded: boolean;
+  expiresAt: string;
+  tokenId: string;
 }
 
 export interface Pending {
@@ -306,11 +319,22 @@ export class PairingStore {
 
   // Device pairing
 
-  /** Issues a bootstrap token and wraps it with the gateway URL into a setup code. */
-  async createSetupCode(input: { url: string; role?: Role }, actor: string): Promise<{ setupCode: string; url: string; expiresAt: string; tokenId: string }> {
-    const url = gatewayUrl(input.url);
-    const issued = await this.change((tx) => devices.issueBootstrapToken(tx, input.role ?? "node", actor));
-    return { setupCode: encodeSetupCode({ url, bootstrapToken: issued.token, expiresAt: issued.expiresAt }), url, expiresAt: issued.expiresAt, tokenId: issued.id };
+  /**
+   * Issues a bootstrap token and wraps it with the gateway's URLs (one, a list, or "a,b") into a setup
+   * code. URLs with plain ws:// across a network make it limited: a node with no scopes (`downgraded`
+   * when an operator was asked for).
+   */
+  async createSetupCode(input: { url: string | readonly string[]; role?: Role }, actor: string): Promise<CreatedSetupCode> {
+    const urls = gatewayUrls(input.url);
+    const access = accessOf(urls);
+    const issued = await this.change((tx) => devices.issueBootstrapToken(tx, input.role ?? "node", actor, access));
+    const setupCode = encodeSetupCode({ urls, bootstrapToken: issued.token, expiresAt: issued.expiresAt, access });
+    return { setupCode, url: urls[0]!, urls, access, role: issued.role, downgraded: issued.downgraded, expiresAt: issued.expiresAt, tokenId: issued.id };
+  }
+
+  /** Withdraws one unused setup code (and any request made with it), e.g. when its QR image may have leaked undelivered. */
+  withdrawSetupCode(tokenId: string, actor: string): Promise<void> {
+    return this.change((tx) => devices.withdrawBootstrapToken(tx, tokenId, actor));
   }
 
   requestDevicePairing(input: devices.DeviceRequestInput): Promise<devices.DeviceRequestResult> {

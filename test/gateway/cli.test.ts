@@ -65,7 +65,7 @@ describe("pairbot node", () => {
     gw = await startGateway();
     const state = gw.stateFile("x");
     await expect(pairDevice({ setupCode: "not-a-code!", stateFile: state })).rejects.toThrow(/setup code is damaged.*Copy it again/);
-    const expired = encodeSetupCode({ url: gw.url, bootstrapToken: "A".repeat(43), expiresAt: new Date(Date.now() - 1000).toISOString() });
+    const expired = encodeSetupCode({ urls: [gw.url], bootstrapToken: "A".repeat(43), expiresAt: new Date(Date.now() - 1000).toISOString() });
     await expect(pairDevice({ setupCode: expired, stateFile: state })).rejects.toThrow(/expired.*new one \(\/pair\)/);
   });
 
