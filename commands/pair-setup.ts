@@ -17,7 +17,7 @@ export function pairSetupCommands(deps: BotDeps): Composer<PairContext> {
   const composer = new Composer<PairContext>();
 
   const issue = async (ctx: PairContext) => {
-    const issued = await deps.store.createSetupCode({ url: deps.config.gatewayUrl }, ctx.actor);
+    const issued = await deps.store.createSetupCode({ url: deps.config.gatewayUrls }, ctx.actor);
     const minutes = Math.max(1, Math.round((ms(issued.expiresAt) - deps.clock()) / 60_000));
     return { ...issued, vars: { until: ctx.speaker.clockTime(issued.expiresAt), minutes } };
   };

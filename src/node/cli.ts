@@ -48,15 +48,16 @@ export async function nodeCommand(args: string[], ctx: CliContext): Promise<numb
         ...(values.role !== undefined ? { role: values.role } : {}),
         ...(values.scopes !== undefined ? { scopes: values.scopes.split(",").map((s) => s.trim()).filter(Boolean) } : {}),
         onPending: (requestId) => ctx.out(`Waiting for approval (request ${requestId})`),
+        onNoAnswer: (url) => ctx.out(`No answer from ${url}; trying the next address.`),
       });
       session.close();
-      ctx.out(`Paired as ${session.deviceId} (${session.role}); token saved in ${stateFile}`);
+      ctx.out(`Paired as ${session.deviceId} (${session.role}) through ${session.url}; token saved in ${stateFile}`);
       return 0;
     }
     if (sub === "connect") {
       if (positionals.length > 0) return usage(ctx, "node connect takes no arguments.");
-      const session = await connectDevice({ stateFile });
-      ctx.out(`Authenticated as ${session.deviceId} (${session.role})`);
+      const session = await connectDevice({ stateFile, onNoAnswer: (url) => ctx.out(`No answer from ${url}; trying the next address.`) });
+      ctx.out(`Authenticated as ${session.deviceId} (${session.role}) at ${session.url}`);
       if (!values.stay) {
         session.close();
         return 0;

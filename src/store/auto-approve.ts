@@ -3,8 +3,9 @@ import type { Role } from "./schema.js";
 
 /**
  * How the gateway learned a device's address: from the socket ("direct"), from X-Forwarded-For sent by
- * a proxy it trusts ("trusted-proxy"), or from a socket that sent X-Forwarded-For the gateway does not
- * believe ("untrusted-proxy": the socket may be a reverse proxy standing in for anyone).
+ * a proxy it trusts ("trusted-proxy"), or not the device's own ("untrusted-proxy": a socket that sent an
+ * X-Forwarded-For the gateway does not believe, or a trusted proxy that named no client; either may be a
+ * reverse proxy standing in for anyone).
  */
 export type AddressSource = "direct" | "trusted-proxy" | "untrusted-proxy";
 

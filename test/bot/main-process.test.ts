@@ -24,7 +24,7 @@ function run(env: Record<string, string>) {
 
 describe("npm start (dist/src/bot/main.js)", () => {
   it("stops at once with one sentence when a variable is wrong", async () => {
-    const p = run({ BOT_TOKEN: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", OWNER_IDS: "me", GATEWAY_URL: "ws://gw:1" });
+    const p = run({ BOT_TOKEN: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", OWNER_IDS: "me", GATEWAY_URL: "ws://gw.local:1" });
     expect(await p.exited).toBe(1);
     expect(p.output()).toMatch(/^pairbot: OWNER_IDS must be your numeric Telegram user id[^\n]*\n$/);
   });
@@ -34,7 +34,7 @@ describe("npm start (dist/src/bot/main.js)", () => {
     const temp = tempStore();
     cleanups.push(() => telegram.close(), () => temp.remove());
     telegram.userSends(OWNER, "/start");
-    const p = run({ BOT_TOKEN: telegram.token, OWNER_IDS: String(OWNER.id), GATEWAY_URL: "ws://gw:1", STORE_PATH: temp.file, TELEGRAM_API_ROOT: telegram.apiRoot, LOG_LEVEL: "debug" });
+    const p = run({ BOT_TOKEN: telegram.token, OWNER_IDS: String(OWNER.id), GATEWAY_URL: "ws://gw.local:1", STORE_PATH: temp.file, TELEGRAM_API_ROOT: telegram.apiRoot, LOG_LEVEL: "debug" });
     cleanups.push(() => void p.child.kill("SIGKILL"));
     expect((await telegram.waitForMessage(OWNER.id, () => true, 15_000)).text).toContain("pairing console");
     await telegram.waitForCall("setMyCommands", (c) => (c.params.scope as { type?: string } | undefined)?.type === "chat", 15_000);
@@ -48,7 +48,7 @@ describe("npm start (dist/src/bot/main.js)", () => {
     const telegram = await startFakeTelegram();
     const temp = tempStore();
     cleanups.push(() => telegram.close(), () => temp.remove());
-    const env = { BOT_TOKEN: telegram.token, OWNER_IDS: String(SECOND_OWNER.id), GATEWAY_URL: "ws://gw:1", STORE_PATH: temp.file, TELEGRAM_API_ROOT: telegram.apiRoot, DEFAULT_LOCALE: "en" };
+    const env = { BOT_TOKEN: telegram.token, OWNER_IDS: String(SECOND_OWNER.id), GATEWAY_URL: "ws://gw.local:1", STORE_PATH: temp.file, TELEGRAM_API_ROOT: telegram.apiRoot, DEFAULT_LOCALE: "en" };
     telegram.userSends(SECOND_OWNER, "/help");
     const first = run(env);
     cleanups.push(() => void first.child.kill("SIGKILL"));

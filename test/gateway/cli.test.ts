@@ -43,12 +43,12 @@ describe("pairbot node", () => {
     });
     expect(await nodeCommand(["pair", await gw.setupCode(), "--name", "Kitchen iPad", "--state", state], pair.ctx)).toBe(0);
     expect(pair.out[0]).toMatch(/^Waiting for approval \(request \S+\)$/);
-    expect(pair.out[1]).toMatch(/^Paired as \S+ \(node\); token saved in /);
+    expect(pair.out[1]).toBe(`Paired as ${(await gw.owner.read()).devices.paired[0]!.deviceId} (node) through ${gw.url}; token saved in ${state}`);
 
     const connect = captureCtx();
     expect(await nodeCommand(["connect", "--state", state], connect.ctx)).toBe(0);
     const deviceId = (await gw.owner.read()).devices.paired[0]!.deviceId;
-    expect(connect.out).toEqual([`Authenticated as ${deviceId} (node)`]);
+    expect(connect.out).toEqual([`Authenticated as ${deviceId} (node) at ${gw.url}`]);
   });
 
   it("exits non-zero with the reason when the owner rejects", async () => {
@@ -77,7 +77,7 @@ describe("pairbot node", () => {
     const setupCode = (await gw.owner.createSetupCode({ url: downUrl }, "cli")).setupCode;
     const run = captureCtx();
     expect(await nodeCommand(["pair", setupCode, "--state", gw.stateFile("y")], run.ctx)).toBe(1);
-    expect(run.err[0]).toMatch(/Cannot reach the gateway at ws:\/\/127\.0\.0\.1:\d+; is `pairbot gateway` running there\?/);
+    expect(run.err[0]).toMatch(/Cannot reach the gateway at ws:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\); is `pairbot gateway` running there\?/);
     await expect(connectDevice({ stateFile: gw.stateFile("never") })).rejects.toThrow(/holds no device token; pair first/);
   });
 
