@@ -4,6 +4,7 @@ import { createBot, type PairBot } from "../../src/bot/create-bot.js";
 import { createLogger } from "../../src/bot/logger.js";
 import { startNotifier, type Notifier } from "../../src/bot/notifier/index.js";
 import { startFakeTelegram, type BotMessage, type FakeTelegram, type TelegramUser } from "./fake-telegram/index.js";
+import { systemClock } from "../../src/store/index.js";
 import { tempStore } from "./temp-store.js";
 
 export const OWNER: TelegramUser = { id: 7_100_001, first_name: "Olga", language_code: "en" };
@@ -17,6 +18,8 @@ export interface BotHarnessOptions {
   env?: Record<string, string>;
   /** Runs the push notifications too (they come from the other helper's engine). */
   notifier?: boolean;
+  /** The store on the system clock, as processes started beside the bot (a gateway, the CLI) see it. */
+  realClock?: boolean;
 }
 
 /** A Telegram user talking to the bot through the fake server. */
@@ -42,7 +45,7 @@ export interface Person {
 export async function botHarness(options: BotHarnessOptions = {}) {
   const owners = options.owners ?? [OWNER];
   const telegram: FakeTelegram = await startFakeTelegram({ waitTimeoutMs: 8000 });
-  const temp = tempStore();
+  const temp = tempStore(options.realClock ? { clock: systemClock } : {});
   const logLines: string[] = [];
   const logs = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -59,11 +62,12 @@ export async function botHarness(options: BotHarnessOptions = {}) {
     ...options.env,
   });
   const logger = createLogger({ level: "debug", secrets: [config.botToken], destination: logs });
-  const bot: PairBot = createBot(config, { store: temp.store, logger, clock: temp.clock.fn });
+  const clock = options.realClock ? systemClock : temp.clock.fn;
+  const bot: PairBot = createBot(config, { store: temp.store, logger, clock });
   let notifier: Notifier | undefined;
   if (options.notifier) {
     for (const o of owners) telegram.userSends(o, "/start"); // an owner must have opened the chat
-    notifier = await startNotifier({ api: bot.api, store: temp.store, owners: config.ownerIds, texts: bot.notificationTexts, logger, clock: temp.clock.fn });
+    notifier = await startNotifier({ api: bot.api, store: temp.store, owners: config.ownerIds, texts: bot.notificationTexts, logger, clock });
   }
   const polling = bot.start({ drop_pending_updates: false });
   await telegram.waitForPoll();
