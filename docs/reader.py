@@ -15,7 +15,7 @@ every field.
 """
 import datetime, json, os, select, sys, time, zlib
 
-EMPTY = '{"version":2,"seq":0,"dm":{"requests":[],"allowlist":{}},"devices":{"bootstrapTokens":[],"requests":[],"paired":[]},"notifications":{},"owners":{},"codeFailures":{},"audit":[]}'
+EMPTY = '{"version":3,"seq":0,"dm":{"requests":[],"allowlist":{},"blocks":[]},"devices":{"bootstrapTokens":[],"requests":[],"paired":[]},"notifications":{},"owners":{},"codeFailures":{},"audit":[],"events":[],"settings":{},"idForm":1}'
 # effect kind -> where its array is and the field that keys it
 ARRAYS = {"dm": ("dm", "requests", "id"), "token": ("devices", "bootstrapTokens", "id"),
           "deviceRequest": ("devices", "requests", "requestId"), "device": ("devices", "paired", "deviceId")}
@@ -36,11 +36,23 @@ def load_snapshot(path):
     version = doc.get("version") if isinstance(doc, dict) else None
     if version == 1:
         doc["seq"] = 0  # not migrated yet: no journal
-    elif version != 2:
-        raise Damaged(f"The store {path} cannot be used: its version is {version!r}; this reader knows 1 and 2.")
+    if version in (1, 2):  # what version 3 added, as its migration adds it (ids not yet normalised: idForm 0)
+        doc["version"], doc["events"], doc["settings"], doc["idForm"] = 3, [], {}, 0
+        if isinstance(doc.get("dm"), dict):
+            doc["dm"]["blocks"] = []
+    elif version != 3:
+        raise Damaged(f"The store {path} cannot be used: its version is {version!r}; this reader knows 1 to 3.")
     if not isinstance(doc.get("seq"), int) or any(k not in doc for k in json.loads(EMPTY)):
         raise Damaged(f"The store {path} cannot be used: it does not match the store format.")
     return doc
+
+
+def block_key(b):
+    return (b["channel"], b["account"], b["senderId"]) if isinstance(b, dict) else tuple(b)
+
+
+def parse_time(text):
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def apply(doc, e):
@@ -73,6 +85,19 @@ def apply(doc, e):
         table.update({put[0]: put[1]}) if put is not None else table.pop(e["del"], None)
     elif t == "audit":
         doc["audit"] = (doc["audit"] + [e["add"]])[-e["keep"]:]
+    elif t == "event":  # kept: the newest `keep`, none older than `keepMs` before the new one
+        cutoff = parse_time(e["add"]["at"]) - datetime.timedelta(milliseconds=e["keepMs"])
+        kept = doc["events"][max(0, len(doc["events"]) + 1 - e["keep"]):]
+        doc["events"] = [x for x in kept if parse_time(x["at"]) >= cutoff] + [e["add"]]
+    elif t == "block":
+        gone = block_key(put if put is not None else e["del"])
+        kept = [b for b in doc["dm"]["blocks"] if block_key(b) != gone]
+        at = next((i for i, b in enumerate(doc["dm"]["blocks"]) if block_key(b) == gone), len(kept))
+        doc["dm"]["blocks"] = kept[:at] + [put] + kept[at:] if put is not None else kept
+    elif t == "setting":
+        doc["settings"].update({put[0]: put[1]}) if put is not None else doc["settings"].pop(e["del"], None)
+    elif t == "idForm":
+        doc["idForm"] = put
     else:
         raise ValueError(f"unknown effect {t!r}")
 

@@ -3,6 +3,7 @@ import { ms } from "./clock.js";
 import { PairbotError, invalidInput } from "./errors.js";
 import type { Policy, Tx } from "./policy.js";
 import { OPERATOR_SCOPES, RoleSchema, type BootstrapToken, type DeviceRequest, type PairedDevice, type Role, type Scope, type StoreDoc } from "./schema.js";
+import { deviceEventFields } from "./pairing-events.js";
 import { deviceIdFor, hashToken, newId, newToken, tokenMatches } from "./secrets.js";
 import type { Access } from "./setup-code.js";
 import * as valid from "./validate.js";
@@ -48,6 +49,7 @@ export function withdrawBootstrapToken(tx: Tx, tokenId: string, actor: string): 
   for (const r of tx.doc.devices.requests.filter((r) => r.tokenId === tokenId)) {
     tx.removeDeviceRequest(r.requestId);
     tx.audit("reject", actor, `device ${r.deviceId} (${r.name}): setup code withdrawn`, r.requestId);
+    tx.event("device.denied", { ...deviceEventFields(r), reason: "setup code withdrawn" });
   }
   tx.removeBootstrapToken(tokenId);
   tx.audit("cleanup", actor, `setup code ${tokenId}`, tokenId);
@@ -141,6 +143,7 @@ export function requestDevice(tx: Tx, input: DeviceRequestInput): DeviceRequestR
     // Never merge or edit: the owner judged what the old request showed; anything else is a new question.
     tx.removeDeviceRequest(existing.requestId);
     tx.audit("supersede", "gateway", `device ${deviceId}`, existing.requestId);
+    tx.event("device.expired", { ...deviceEventFields(existing), reason: "superseded" });
   }
   const request: DeviceRequest = {
     requestId: newId(tx.random),
@@ -158,6 +161,7 @@ export function requestDevice(tx: Tx, input: DeviceRequestInput): DeviceRequestR
     expiresAt: new Date(Math.min(tx.now + tx.policy.deviceRequestTtlMs, boundDeadline(bound, tx.policy))).toISOString(),
   };
   tx.putDeviceRequest(request);
+  tx.event("device.requested", deviceEventFields(request));
   return autoApproved(tx, request, input.via) ?? { status: "pending", requestId: request.requestId, deviceId, created: true, expiresAt: request.expiresAt };
 }
 
@@ -201,6 +205,7 @@ export function approveDevice(tx: Tx, requestId: string, actor: string): PairedD
   };
   tx.putPairedDevice(device);
   tx.audit("approve", actor, `device ${device.deviceId} (${device.name})`, request.requestId);
+  tx.event("device.approved", deviceEventFields(device));
   return device;
 }
 
@@ -208,6 +213,7 @@ export function rejectDevice(tx: Tx, requestId: string, actor: string): DeviceRe
   const request = takeRequest(tx, requestId);
   tx.removeBootstrapToken(request.tokenId);
   tx.audit("reject", actor, `device ${request.deviceId} (${request.name})`, request.requestId);
+  tx.event("device.denied", deviceEventFields(request));
   return request;
 }
 
@@ -244,6 +250,7 @@ export function revokeDevice(tx: Tx, deviceId: string, actor: string): PairedDev
   if (!device) throw new PairbotError("not_found", `No paired device found with id: ${deviceId}`);
   tx.removePairedDevice(device.deviceId);
   tx.audit("revoke", actor, `device ${deviceId} (${device.name})`);
+  tx.event("device.revoked", deviceEventFields(device));
   return device;
 }
 
@@ -256,6 +263,7 @@ export function cleanupBootstrapTokens(tx: Tx, actor: string): number {
   for (const r of tx.doc.devices.requests.filter((r) => removedIds.has(r.tokenId))) {
     tx.removeDeviceRequest(r.requestId);
     tx.audit("reject", actor, `device ${r.deviceId} (${r.name}): setup code cleaned up`, r.requestId);
+    tx.event("device.denied", { ...deviceEventFields(r), reason: "setup code cleaned up" });
   }
   for (const t of removed) tx.audit("cleanup", actor, `setup code ${t.id}`, t.id);
   return removed.length;
@@ -268,6 +276,7 @@ export function pruneDevices(tx: Tx): void {
   for (const r of d.requests.filter((r) => ms(r.expiresAt) <= tx.now || pastDeadline.has(r.tokenId))) {
     tx.removeDeviceRequest(r.requestId);
     tx.audit("expire", "clock", `device ${r.deviceId} (${r.name})`, r.requestId);
+    tx.event("device.expired", deviceEventFields(r));
   }
   // A token stays while it can still complete a pairing: unexpired and unbound, or bound to a live request or approval.
   const inUse = new Set([...d.requests.map((r) => r.tokenId), ...d.paired.filter((p) => !p.tokenHash).map((p) => p.tokenId)]);

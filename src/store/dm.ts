@@ -2,6 +2,7 @@ import { ms } from "./clock.js";
 import { PairbotError } from "./errors.js";
 import type { Tx } from "./policy.js";
 import type { AllowEntry, AuditAction, AuditEntry, DmRequest, StoreDoc } from "./schema.js";
+import { dmEventFields } from "./pairing-events.js";
 import { looksLikePairingCode, newId, newPairingCode } from "./secrets.js";
 import * as valid from "./validate.js";
 
@@ -13,6 +14,8 @@ export interface DmRequestInput {
   senderId: string;
   name?: string | undefined;
   meta?: unknown;
+  /** The sender's language, as the channel knows it ("de", "pt-BR"): outcome events carry it. */
+  locale?: string | undefined;
   /** Who filed it, for the audit: the gateway's adapter (`adapter:whatsapp`), `cli:<user>`; else `unknown`. */
   actor?: string | undefined;
 }
@@ -47,19 +50,20 @@ export function requestDm(tx: Tx, input: DmRequestInput): DmRequestResult {
   const senderId = valid.senderId(input.senderId);
   const name = valid.optionalText("name", input.name, valid.LIMITS.name);
   const meta = valid.meta(input.meta);
+  const locale = valid.locale(input.locale);
   const none = { code: null, created: false, expiresAt: null, id: null };
   if (isAllowed(tx.doc, channel, senderId, account)) return { ...none, capped: false, allowed: true };
 
   const requests = tx.doc.dm.requests;
   const existing = requests.find((r) => r.channel === channel && r.account === account && r.senderId === senderId);
   if (existing) {
-    tx.putDmRequest({ ...existing, lastSeenAt: tx.nowIso, ...(name ? { name } : {}) });
+    tx.putDmRequest({ ...existing, lastSeenAt: tx.nowIso, ...(name ? { name } : {}), ...(locale ? { locale } : {}) });
     return { code: existing.code, created: false, capped: false, allowed: false, expiresAt: existing.expiresAt, id: existing.id };
   }
   if (isCapped(tx, channel, account)) return { ...none, capped: true, allowed: false };
 
   const code = newPairingCode(tx.random, new Set(requests.map((r) => r.code)));
-  const request = fileDmRequest(tx, { channel, account, senderId, name, meta, code, createdAt: tx.now, lastSeenAt: tx.now });
+  const request = fileDmRequest(tx, { channel, account, senderId, name, meta, locale, code, createdAt: tx.now, lastSeenAt: tx.now });
   tx.audit("request", valid.optionalText("actor", input.actor, valid.LIMITS.name) ?? "unknown", subjectOf(request), request.id);
   return { code: request.code, created: true, capped: false, allowed: false, expiresAt: request.expiresAt, id: request.id };
 }
@@ -67,7 +71,7 @@ export function requestDm(tx: Tx, input: DmRequestInput): DmRequestResult {
 /** Files a new pending request; it lives the DM TTL from when the sender first asked. */
 export function fileDmRequest(
   tx: Tx,
-  r: { channel: string; account: string; senderId: string; name: string | undefined; meta: valid.Meta | undefined; code: string; createdAt: number; lastSeenAt: number },
+  r: { channel: string; account: string; senderId: string; name: string | undefined; meta: valid.Meta | undefined; locale?: string | undefined; code: string; createdAt: number; lastSeenAt: number },
 ): DmRequest {
   const request: DmRequest = {
     id: newId(tx.random),
@@ -80,8 +84,10 @@ export function fileDmRequest(
     createdAt: new Date(r.createdAt).toISOString(),
     lastSeenAt: new Date(r.lastSeenAt).toISOString(),
     expiresAt: new Date(r.createdAt + tx.policy.dmTtlMs).toISOString(),
+    ...(r.locale ? { locale: r.locale } : {}),
   };
   tx.putDmRequest(request);
+  tx.event("dm.requested", dmEventFields(request));
   return request;
 }
 
@@ -166,6 +172,11 @@ function checkNotThrottled(tx: Tx, actor: string): void {
 
 const removeRequest = (tx: Tx, request: DmRequest): void => tx.removeDmRequest(request.id);
 
+/** The sender of a pending request was let in: the event hands back the messages held for them. */
+export function approvedEvent(tx: Tx, request: DmRequest): void {
+  tx.event("dm.approved", { ...dmEventFields(request), message: request.message, lastMessage: request.lastMessage });
+}
+
 const addToAllowlist = (tx: Tx, channel: string, account: string, senderId: string, entry: AllowEntry): void =>
   tx.putAllowEntry(channel, account, senderId, entry);
 
@@ -177,6 +188,7 @@ export function approveDm(tx: Tx, target: DmTarget, actor: string): DmRequest {
   addToAllowlist(tx, request.channel, request.account, request.senderId, entry);
   removeRequest(tx, request);
   tx.audit("approve", actor, subjectOf(request), request.id, request.code);
+  approvedEvent(tx, request);
   return request;
 }
 
@@ -185,6 +197,7 @@ export function denyDm(tx: Tx, target: DmTarget, actor: string): DmRequest {
   const request = findRequest(tx, target, actor);
   removeRequest(tx, request);
   tx.audit("deny", actor, subjectOf(request), request.id, request.code);
+  tx.event("dm.denied", dmEventFields(request));
   return request;
 }
 
@@ -197,6 +210,7 @@ export function allowSender(tx: Tx, input: { channel: string; account?: string |
   const pending = tx.doc.dm.requests.find((r) => r.channel === channel && r.account === account && r.senderId === senderId);
   if (pending) removeRequest(tx, pending);
   tx.audit("allow", actor, subjectOf({ channel, account, senderId }), pending?.id, pending?.code);
+  if (pending) approvedEvent(tx, pending);
 }
 
 /** Removes a sender from the allowlist ("revoke" when it came from an approval). */
@@ -207,8 +221,10 @@ export function removeSender(tx: Tx, input: { channel: string; account?: string 
   if (!tx.allowEntry(channel, account, senderId)) {
     throw new PairbotError("not_found", `Sender ${senderId} is not on the allowlist of ${channel}${account === "default" ? "" : ` (account ${account})`}`);
   }
+  const entry = tx.allowEntry(channel, account, senderId)!;
   tx.removeAllowEntry(channel, account, senderId);
   tx.audit(action, actor, subjectOf({ channel, account, senderId }));
+  tx.event("dm.revoked", { channel, account, senderId, name: entry.name, reason: action === "revoke" ? "revoked" : "removed" });
 }
 
 export function pruneDm(tx: Tx): void {
@@ -218,5 +234,6 @@ export function pruneDm(tx: Tx): void {
   for (const r of tx.doc.dm.requests.filter((r) => ms(r.expiresAt) <= tx.now)) {
     removeRequest(tx, r);
     tx.audit("expire", "clock", subjectOf(r), r.id, r.code);
+    tx.event("dm.expired", dmEventFields(r));
   }
 }

@@ -1,4 +1,4 @@
-import type { AllowEntry, AuditEntry, BootstrapToken, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, SentNotification, StoreDoc } from "./schema.js";
+import type { AllowEntry, AuditEntry, BootstrapToken, DeviceRequest, DmBlock, DmRequest, OwnerSettings, PairedDevice, PairingEvent, SentNotification, StoreDoc } from "./schema.js";
 
 /**
  * One change to one record of the store. A committed batch is a list of effects: the journal keeps
@@ -21,7 +21,14 @@ export type Effect =
   | { t: "owner"; put: [ownerId: string, settings: OwnerSettings] }
   | { t: "codeFailure"; put: [actor: string, failures: { count: number; since: string }] }
   | { t: "codeFailure"; del: string }
-  | { t: "audit"; add: AuditEntry; keep: number };
+  | { t: "audit"; add: AuditEntry; keep: number }
+  /** Appends a pairing event; events older than `keepMs` before it, and beyond the newest `keep`, are dropped. */
+  | { t: "event"; add: PairingEvent; keep: number; keepMs: number }
+  | { t: "block"; put: DmBlock }
+  | { t: "block"; del: [channel: string, account: string, senderId: string] }
+  | { t: "setting"; put: [name: string, value: string] }
+  | { t: "setting"; del: string }
+  | { t: "idForm"; put: number };
 
 export type EffectTable = Effect["t"];
 
@@ -36,6 +43,18 @@ function putBy<T>(list: readonly T[], keyOf: (item: T) => string, item: T): T[] 
 }
 
 const delBy = <T>(list: readonly T[], keyOf: (item: T) => string, key: string): T[] => list.filter((x) => keyOf(x) !== key);
+
+const blockKey = (b: { channel: string; account: string; senderId: string }): string => `${b.channel}\u0000${b.account}\u0000${b.senderId}`;
+
+/** The events kept after appending one: none older than `keepMs` before it, at most `keep`, the new one always. */
+function appendEvent(list: readonly PairingEvent[], event: PairingEvent, keep: number, keepMs: number): PairingEvent[] {
+  const cutoff = Date.parse(event.at) - keepMs;
+  let start = Math.max(0, list.length + 1 - keep);
+  while (start < list.length && Date.parse(list[start]!.at) < cutoff) start++;
+  const kept = list.slice(start);
+  kept.push(event);
+  return kept;
+}
 
 const withKey = <V>(record: Record<string, V>, key: string, value: V): Record<string, V> => ({ ...record, [key]: value });
 
@@ -95,12 +114,25 @@ export function applyEffect(doc: StoreDoc, e: Effect): void {
       doc.audit = audit;
       return;
     }
+    case "event":
+      doc.events = appendEvent(doc.events, e.add, e.keep, e.keepMs);
+      return;
+    case "block":
+      doc.dm.blocks = "put" in e ? putBy(doc.dm.blocks, blockKey, e.put) : delBy(doc.dm.blocks, blockKey, blockKey({ channel: e.del[0], account: e.del[1], senderId: e.del[2] }));
+      return;
+    case "setting":
+      doc.settings = "put" in e ? withKey(doc.settings, e.put[0], e.put[1]) : withoutKey(doc.settings, e.del);
+      return;
+    case "idForm":
+      doc.idForm = e.put;
+      return;
   }
 }
 
 /** The parts of a document that effects replace; restoring them undoes every effect but the allowlist's. */
-export type Replaced = Pick<StoreDoc, "notifications" | "owners" | "codeFailures" | "audit"> & {
+export type Replaced = Pick<StoreDoc, "notifications" | "owners" | "codeFailures" | "audit" | "events" | "settings" | "idForm"> & {
   dmRequests: DmRequest[];
+  blocks: DmBlock[];
   tokens: BootstrapToken[];
   deviceRequests: DeviceRequest[];
   paired: PairedDevice[];
@@ -111,15 +143,20 @@ export const replacedParts = (doc: StoreDoc): Replaced => ({
   owners: doc.owners,
   codeFailures: doc.codeFailures,
   audit: doc.audit,
+  events: doc.events,
+  settings: doc.settings,
+  idForm: doc.idForm,
   dmRequests: doc.dm.requests,
+  blocks: doc.dm.blocks,
   tokens: doc.devices.bootstrapTokens,
   deviceRequests: doc.devices.requests,
   paired: doc.devices.paired,
 });
 
 export function restoreParts(doc: StoreDoc, parts: Replaced): void {
-  Object.assign(doc, { notifications: parts.notifications, owners: parts.owners, codeFailures: parts.codeFailures, audit: parts.audit });
+  Object.assign(doc, { notifications: parts.notifications, owners: parts.owners, codeFailures: parts.codeFailures, audit: parts.audit, events: parts.events, settings: parts.settings, idForm: parts.idForm });
   doc.dm.requests = parts.dmRequests;
+  doc.dm.blocks = parts.blocks;
   Object.assign(doc.devices, { bootstrapTokens: parts.tokens, requests: parts.deviceRequests, paired: parts.paired });
 }
 

@@ -13,7 +13,8 @@ export type PairbotErrorCode =
   | "scope_denied"
   | "throttled"
   | "setup_code_invalid"
-  | "config_invalid";
+  | "config_invalid"
+  | "events_pruned";
 
 /**
  * A brand shared by every copy of this module: the bundled CLI and the gateway it loads each carry

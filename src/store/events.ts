@@ -1,6 +1,6 @@
 import { applyEffect, viewOf, type Effect } from "./effects.js";
 import type { JournalRecord } from "./journal.js";
-import type { AuditEntry, DeviceRequest, DmRequest, PairedDevice, StoreDoc } from "./schema.js";
+import type { AuditEntry, DeviceRequest, DmRequest, PairedDevice, PairingEvent, StoreDoc } from "./schema.js";
 
 /** What changed in the store, as every process learns it from the journal. */
 export type StoreEvent =
@@ -10,7 +10,9 @@ export type StoreEvent =
   | { type: "device.removed"; request: DeviceRequest; outcome: AuditEntry | undefined }
   | { type: "device.approved"; device: PairedDevice }
   | { type: "device.revoked"; device: PairedDevice }
-  | { type: "setup.removed"; tokenId: string; outcome: AuditEntry | undefined };
+  | { type: "setup.removed"; tokenId: string; outcome: AuditEntry | undefined }
+  /** A pairing event was appended (what adapters follow: `PairingStore.followEvents`). */
+  | { type: "pairing"; event: PairingEvent };
 
 /** The audit entry that ended a request, from the same batch. */
 function outcomeIn(fx: readonly Effect[], requestId: string): AuditEntry | undefined {
@@ -48,6 +50,8 @@ export function eventsOf(doc: StoreDoc, record: JournalRecord, apply: (e: Effect
         if (before) events.push({ type: "device.revoked", device: before });
         if ("put" in e) events.push({ type: "device.approved", device: e.put });
       }
+    } else if (e.t === "event") {
+      events.push({ type: "pairing", event: e.add });
     } else if (e.t === "token" && "del" in e) {
       if (doc.devices.bootstrapTokens.some((t) => t.id === e.del)) events.push({ type: "setup.removed", tokenId: e.del, outcome: outcomeIn(record.fx, e.del) });
     }

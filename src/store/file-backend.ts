@@ -313,6 +313,9 @@ export class FileBackend implements StoreBackend {
       const backup = `${this.file}.v${this.foundVersion}`;
       await fs.rm(backup, { force: true });
       await fs.link(this.file, backup);
+      // Since version 2 the old store is the snapshot and its journal (sealed: its last change is in the new snapshot).
+      await fs.rm(`${backup}.journal`, { force: true });
+      if (this.foundVersion >= 2 && this.journal) await fs.link(this.journalFile, `${backup}.journal`).catch(() => undefined);
     }
     this.db.data = this.doc!;
     this.snapshot.installUnlessNewer = this.seq;

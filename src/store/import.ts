@@ -1,4 +1,4 @@
-import { fileDmRequest, isAllowed } from "./dm.js";
+import { approvedEvent, fileDmRequest, isAllowed } from "./dm.js";
 import { isPairbotError } from "./errors.js";
 import type { Tx } from "./policy.js";
 import { looksLikePairingCode, newPairingCode } from "./secrets.js";
@@ -62,7 +62,10 @@ export function importAllowlist(tx: Tx, input: { channel: string; account?: stri
     }
     tx.putAllowEntry(channel, account, senderId, { ...(name ? { name } : {}), addedAt: tx.nowIso, addedBy: actor });
     const pending = tx.doc.dm.requests.find((r) => r.channel === channel && r.account === account && r.senderId === senderId);
-    if (pending) tx.removeDmRequest(pending.id);
+    if (pending) {
+      tx.removeDmRequest(pending.id);
+      approvedEvent(tx, pending);
+    }
     result.added++;
   });
   if (result.added > 0) tx.audit("allow", actor, `${channel}/${account}: ${result.added} sender${result.added === 1 ? "" : "s"} imported`);

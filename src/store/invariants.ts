@@ -30,9 +30,12 @@ export function invariantProblem(doc: StoreDoc, now = Date.now()): string | unde
     ["two device requests have the id", firstDuplicate(doc.devices.requests.map((r) => r.requestId))],
     ["a device has two pending requests", firstDuplicate(doc.devices.requests.map((r) => r.deviceId))],
     ["two paired devices have the id", firstDuplicate(doc.devices.paired.map((d) => d.deviceId))],
+    ["a sender is blocked twice", firstDuplicate(doc.dm.blocks.map((b) => `${b.channel}/${b.account}/${b.senderId}`))],
     ["two paired devices have one token hash", firstDuplicate(doc.devices.paired.flatMap((d) => (d.tokenHash ? [d.tokenHash] : [])))],
   ];
   for (const [what, value] of checks) if (value !== undefined) return `${what} ${JSON.stringify(value)}`;
+  const disorder = doc.events.findIndex((e, i) => i > 0 && e.seq <= doc.events[i - 1]!.seq);
+  if (disorder > 0) return `pairing event ${doc.events[disorder]!.seq} follows event ${doc.events[disorder - 1]!.seq}`;
   for (const [actor, f] of Object.entries(doc.codeFailures)) {
     if (Date.parse(f.since) > now + CLOCK_SLACK_MS) return `the wrong-code counter of ${JSON.stringify(actor)} starts in the future (${f.since})`;
   }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Effect } from "./effects.js";
 import {
   AllowEntrySchema, AuditEntrySchema, BootstrapTokenSchema, CodeFailuresSchema, DeviceRequestSchema,
-  DmRequestSchema, OwnerSettingsSchema, PairedDeviceSchema, SentNotificationSchema,
+  DmBlockSchema, DmRequestSchema, OwnerSettingsSchema, PairedDeviceSchema, PairingEventSchema, SentNotificationSchema,
 } from "./schema.js";
 
 /**
@@ -39,6 +39,10 @@ const EFFECTS: Record<string, { put: z.ZodType; del?: z.ZodType; add?: z.ZodType
   owner: { put: z.object({ t: z.string(), put: z.tuple([key, OwnerSettingsSchema]) }).strict() },
   codeFailure: putDel(z.tuple([key, CodeFailuresSchema]), key),
   audit: { put: z.never(), add: z.object({ t: z.string(), add: AuditEntrySchema, keep: z.number().int().positive() }).strict() },
+  event: { put: z.never(), add: z.object({ t: z.string(), add: PairingEventSchema, keep: z.number().int().positive(), keepMs: z.number().int().positive() }).strict() },
+  block: putDel(DmBlockSchema, z.tuple([key, key, key])),
+  setting: putDel(z.tuple([key, z.string()]), key),
+  idForm: { put: z.object({ t: z.string(), put: z.number().int().nonnegative() }).strict() },
 };
 
 /** One effect as JSON: the journal and the PostgreSQL backend both check records against it. */

@@ -1,7 +1,7 @@
 import type { RandomSource } from "./clock.js";
 import { iso } from "./clock.js";
 import { applyEffect, replacedParts, restoreParts, type Effect } from "./effects.js";
-import type { AllowEntry, AuditAction, BootstrapToken, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, SentNotification, StoreDoc } from "./schema.js";
+import type { AllowEntry, AuditAction, BootstrapToken, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, PairingEvent, PairingEventType, SentNotification, StoreDoc } from "./schema.js";
 
 /** The numbers behind the rules. Defaults follow the reference system; each can be set per store. */
 export interface Policy {
@@ -16,6 +16,9 @@ export interface Policy {
   codeFailureLimit: number;
   codeFailureWindowMs: number;
   auditLimit: number;
+  /** Pairing events kept: at most this many, and none older than the retention before the newest. */
+  eventLimit: number;
+  eventRetentionMs: number;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -28,7 +31,12 @@ export const DEFAULT_POLICY: Policy = {
   codeFailureLimit: 10,
   codeFailureWindowMs: 15 * 60_000,
   auditLimit: 5000,
+  eventLimit: 10_000,
+  eventRetentionMs: 7 * 86_400_000,
 };
+
+/** What an event says besides its sequence number, type and time; fields left undefined are left out. */
+export type PairingEventFields = { [K in keyof Omit<PairingEvent, "seq" | "type" | "at">]?: PairingEvent[K] | undefined };
 
 /**
  * One change to the store: the current document, the time, and the effects a rule makes. Rules read
@@ -122,6 +130,14 @@ export class Tx {
   }
   removeCodeFailures(actor: string): void {
     this.apply({ t: "codeFailure", del: actor });
+  }
+
+  /** Appends a pairing event with the next sequence number (the newest event is never dropped, so it is never reused). */
+  event(type: PairingEventType, fields: PairingEventFields): PairingEvent {
+    const event = { seq: (this.doc.events.at(-1)?.seq ?? 0) + 1, type, at: this.nowIso } as PairingEvent;
+    for (const [key, value] of Object.entries(fields)) if (value !== undefined) (event as Record<string, unknown>)[key] = value;
+    this.apply({ t: "event", add: event, keep: this.policy.eventLimit, keepMs: this.policy.eventRetentionMs });
+    return event;
   }
 
   audit(action: AuditAction, actor: string, subject: string, requestId?: string, code?: string): void {

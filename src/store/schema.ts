@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** The store's snapshot document. Version 2; see docs/store.md. Every snapshot read is validated against this. */
-export const STORE_VERSION = 2;
+export const STORE_VERSION = 3;
 
 const time = z.iso.datetime({ offset: true });
 const metaValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -17,12 +17,19 @@ export const DmRequestSchema = z.object({
   createdAt: time,
   lastSeenAt: time,
   expiresAt: time,
+  /** The sender's language, as the channel reported it: outcome events carry it for the notice. */
+  locale: z.string().max(35).optional(),
+  /** The sender's first message and their latest (when it differs), held for the owner and handed back on approval. */
+  message: z.string().optional(),
+  lastMessage: z.string().optional(),
 });
 
 export const AllowEntrySchema = z.object({
   name: z.string().optional(),
   addedAt: time,
   addedBy: z.string(),
+  /** Temporary access: the sender is allowed until then, and the entry is pruned after. */
+  until: time.optional(),
 });
 
 export type Allowlist = Record<string, Record<string, Record<string, z.infer<typeof AllowEntrySchema>>>>;
@@ -48,6 +55,7 @@ const AllowlistSchema = z.custom<Allowlist>().superRefine((value, ctx) => {
         if (!isTime(entry.addedAt)) return problem([...at, "addedAt"], "expected an ISO time");
         if (typeof entry.addedBy !== "string") return problem([...at, "addedBy"], "expected a string");
         if (entry.name !== undefined && typeof entry.name !== "string") return problem([...at, "name"], "expected a string");
+        if (entry.until !== undefined && !isTime(entry.until)) return problem([...at, "until"], "expected an ISO time");
       }
     }
   }
@@ -128,6 +136,42 @@ export const SentNotificationSchema = z.object({
 export const OwnerSettingsSchema = z.object({ notify: z.boolean(), locale: z.string().max(16).optional() });
 export const CodeFailuresSchema = z.object({ count: z.number().int().positive(), since: time });
 
+/** A sender kept from asking: blocked by the owner (`block`), or cooling down after a deny (`deny`, with `until`). */
+export const DmBlockSchema = z.object({
+  channel: z.string().min(1),
+  account: z.string().min(1),
+  senderId: z.string().min(1),
+  reason: z.enum(["block", "deny"]),
+  at: time,
+  by: z.string(),
+  until: time.optional(),
+});
+
+export const PAIRING_EVENT_TYPES = [
+  "dm.requested", "dm.approved", "dm.denied", "dm.revoked", "dm.expired", "dm.blocked",
+  "device.requested", "device.approved", "device.denied", "device.revoked", "device.expired",
+] as const;
+
+/** What happened to a pairing, in the order it happened: what channel adapters follow (docs/store.md "Pairing events"). */
+export const PairingEventSchema = z.object({
+  seq: z.number().int().positive(),
+  type: z.enum(PAIRING_EVENT_TYPES),
+  at: time,
+  channel: z.string().optional(),
+  account: z.string().optional(),
+  senderId: z.string().optional(),
+  name: z.string().optional(),
+  locale: z.string().optional(),
+  /** On dm.approved: the sender's first held message; `lastMessage` their latest, when it differs. */
+  message: z.string().optional(),
+  lastMessage: z.string().optional(),
+  reason: z.string().optional(),
+  until: time.optional(),
+  requestId: z.string().optional(),
+  deviceId: z.string().optional(),
+  role: RoleSchema.optional(),
+});
+
 export const StoreSchema = z.object({
   version: z.literal(STORE_VERSION),
   /** The sequence number of the last journal record this snapshot includes. */
@@ -136,6 +180,7 @@ export const StoreSchema = z.object({
     requests: z.array(DmRequestSchema),
     /** channel -> account -> senderId -> entry */
     allowlist: AllowlistSchema,
+    blocks: z.array(DmBlockSchema),
   }),
   devices: z.object({
     bootstrapTokens: z.array(BootstrapTokenSchema),
@@ -149,6 +194,12 @@ export const StoreSchema = z.object({
   /** Wrong approval codes per actor, to stop guessing. */
   codeFailures: z.record(z.string(), CodeFailuresSchema),
   audit: z.array(AuditEntrySchema),
+  /** Pairing events, oldest first, each with the next `seq`; the newest is always kept. */
+  events: z.array(PairingEventSchema),
+  /** Settings every process shares (src/store/settings.ts): name -> value as written. */
+  settings: z.record(z.string(), z.string()),
+  /** The form sender ids are kept in: 0 as written (stores before version 3), 1 normalised per channel. */
+  idForm: z.number().int().nonnegative(),
 });
 
 export type StoreDoc = z.infer<typeof StoreSchema>;
@@ -163,20 +214,31 @@ export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 export type AuditAction = AuditEntry["action"];
 export type SentNotification = z.infer<typeof SentNotificationSchema>;
 export type OwnerSettings = z.infer<typeof OwnerSettingsSchema>;
+export type DmBlock = z.infer<typeof DmBlockSchema>;
+export type PairingEvent = z.infer<typeof PairingEventSchema>;
+export type PairingEventType = PairingEvent["type"];
+
+/** The form of sender ids this pairbot writes (src/store/sender-ids.ts); a store in an older form is normalised by its first change. */
+export const ID_FORM = 1;
 
 export const emptyStore = (): StoreDoc => ({
   version: STORE_VERSION,
   seq: 0,
-  dm: { requests: [], allowlist: {} },
+  dm: { requests: [], allowlist: {}, blocks: [] },
   devices: { bootstrapTokens: [], requests: [], paired: [] },
   notifications: {},
   owners: {},
   codeFailures: {},
   audit: [],
+  events: [],
+  settings: {},
+  idForm: ID_FORM,
 });
 
 /** Upgrades older documents step by step; each entry takes version N to N+1. */
 export const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
   // Version 1 was one whole document rewritten per change; version 2 is a snapshot plus a journal.
   1: (doc) => ({ ...doc, version: 2, seq: 0 }),
+  // Version 3 adds blocks, pairing events and settings; its ids are normalised by the first change (idForm 0).
+  2: (doc) => ({ ...doc, version: 3, dm: { ...(doc.dm as object), blocks: [] }, events: [], settings: {}, idForm: 0 }),
 };

@@ -11,8 +11,9 @@ import { outcomeOf, type StoreEvent } from "./events.js";
 import { watchStore, type FeedOptions, type StoreFeed } from "./feed.js";
 import { FileBackend } from "./file-backend.js";
 import * as imports from "./import.js";
+import { eventCursor, eventsSince, type PairingEventFilter } from "./pairing-events.js";
 import { DEFAULT_POLICY, Tx, type Policy } from "./policy.js";
-import type { AuditEntry, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, Role, SentNotification, StoreDoc } from "./schema.js";
+import type { AuditEntry, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, PairingEvent, Role, SentNotification, StoreDoc } from "./schema.js";
 import { accessOf, encodeSetupCode, gatewayUrls, type Access } from "./setup-code.js";
 import * as valid from "./validate.js";
 import * as queries from "./queries.js";
@@ -122,6 +123,27 @@ export class PairingStore {
   /** Follows every change to the store, from any process. */
   watch(listener: (events: StoreEvent[], doc: StoreDoc) => void, options?: FeedOptions): StoreFeed {
     return watchStore(this.backend, listener, options);
+  }
+
+  /**
+   * The pairing events after `seq`, oldest first (`events_pruned` when some of them are no longer kept).
+   * Only saved events: an expiry is an event once a change (the bot's prune at each expiry) saved it.
+   */
+  async eventsSince(seq: number, filter?: PairingEventFilter): Promise<PairingEvent[]> {
+    return eventsSince(await this.backend.current(), seq, filter);
+  }
+
+  /**
+   * Delivers every pairing event after `afterSeq`, each once and in order, first those kept and then
+   * each as it is saved, by any process, across compactions. `onError` hears of events dropped before
+   * they could be delivered (`events_pruned`, after which delivery goes on) and of a failing store.
+   */
+  followEvents(afterSeq: number, listener: (event: PairingEvent) => void, options: FeedOptions & { filter?: PairingEventFilter } = {}): () => void {
+    const onError = options.onError ?? (() => undefined);
+    const take = eventCursor(afterSeq, options.filter ?? {}, listener, onError);
+    const feed = this.watch((_events, doc) => take(doc), options);
+    feed.ready.then(take, () => undefined);
+    return () => feed.close();
   }
 
   /**

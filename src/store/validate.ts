@@ -56,6 +56,15 @@ export function optionalText(field: string, value: unknown, max: number): string
   return cleanText(field, value, max);
 }
 
+const LANGUAGE_TAG = /^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8}){0,4}$/;
+
+/** A sender's language tag ("de", "pt-BR"); anything else is left out: a message is worth more than its language. */
+export function locale(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const tag = value.trim();
+  return tag.length <= 35 && LANGUAGE_TAG.test(tag) ? tag : undefined;
+}
+
 export type Meta = Record<string, string | number | boolean | null>;
 
 /** Small, flat metadata from a gateway: at most 16 keys and 1 KiB of JSON. */

@@ -354,7 +354,7 @@ describe("names that are also JavaScript object keys", () => {
     await expect(t.store.requestDmPairing(input)).rejects.toMatchObject({ code: "invalid_input" });
     expect(Object.hasOwn(Object.prototype, "default")).toBe(false);
     expect(Object.hasOwn(Object, "default")).toBe(false);
-    expect((await t.store.read()).dm).toEqual({ requests: [], allowlist: {} });
+    expect((await t.store.read()).dm).toEqual({ requests: [], allowlist: {}, blocks: [] });
   });
 
   it("sender ids that merely look like object keys work like any other", async () => {

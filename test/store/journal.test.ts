@@ -2,8 +2,8 @@ import { appendFileSync, cpSync, readdirSync, readFileSync, statSync, writeFileS
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { FileBackend } from "../../src/store/file-backend.js";
-import { encodeRecord } from "../../src/store/journal.js";
-import { PairingStore, readStoreFiles } from "../../src/store/index.js";
+import { encodeHeader, encodeRecord } from "../../src/store/journal.js";
+import { PairingStore, readStoreFiles, STORE_VERSION } from "../../src/store/index.js";
 import { storeBytes, tempStore, uncapped } from "../support/temp-store.js";
 
 let t: ReturnType<typeof tempStore>;
@@ -139,7 +139,7 @@ describe("a version 1 store", () => {
     expect(readFileSync(file, "utf8")).toBe(bytes); // reading changes nothing
     await store.allowSender({ channel: "whatsapp", senderId: "+492" }, "cli");
     expect(readFileSync(`${file}.v1`, "utf8")).toBe(bytes);
-    expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({ version: 2, seq: 0, owners: { "42": { notify: false } } });
+    expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({ version: STORE_VERSION, seq: 0, owners: { "42": { notify: false } } });
     const doc = await readStoreFiles(file);
     expect(Object.keys(doc.dm.allowlist.whatsapp!.default!).sort()).toEqual(["+491", "+492"]);
     expect(doc.audit).toHaveLength(2);
@@ -162,5 +162,37 @@ describe("a version 1 store", () => {
     expect(readFileSync(`${file}.v1`, "utf8")).toBe(bytes);
     expect((await readStoreFiles(file)).owners).toEqual({ "42": { notify: false }, "1": { notify: true }, "2": { notify: true } });
     await other.close();
+  });
+});
+
+describe("a version 2 store", () => {
+  const v2 = {
+    version: 2,
+    seq: 1,
+    dm: { requests: [], allowlist: { whatsapp: { default: { "+491": { name: "Ann", addedAt: "2026-11-21T12:00:00.000Z", addedBy: "cli" } } } } },
+    devices: { bootstrapTokens: [], requests: [], paired: [] },
+    notifications: {},
+    owners: {},
+    codeFailures: {},
+    audit: [],
+  };
+  const record = { seq: 2, id: "AAAAAAAAAAAA", fx: [{ t: "owner" as const, put: ["42", { notify: false }] as [string, { notify: boolean }] }] };
+
+  it("is read with its journal, and migrated by the first change, keeping the old snapshot and journal beside the new", async () => {
+    t = tempStore();
+    const file = path.join(t.dir, "old.json");
+    const bytes = JSON.stringify(v2);
+    writeFileSync(file, bytes, { mode: 0o600 });
+    writeFileSync(`${file}.journal`, encodeHeader(1) + encodeRecord(record), { mode: 0o600 });
+    const store = new PairingStore({ file });
+    expect(await store.isAllowed("whatsapp", "+491")).toBe(true);
+    expect((await store.ownerSettings(42)).notify).toBe(false);
+    await store.allowSender({ channel: "whatsapp", senderId: "+492" }, "cli");
+    expect(readFileSync(`${file}.v2`, "utf8")).toBe(bytes);
+    expect(readFileSync(`${file}.v2.journal`, "utf8")).toContain(encodeRecord(record));
+    expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({ version: STORE_VERSION, seq: 2, dm: { blocks: [] }, settings: {} });
+    const doc = await readStoreFiles(file);
+    expect(Object.keys(doc.dm.allowlist.whatsapp!.default!).sort()).toEqual(["+491", "+492"]);
+    expect(doc.owners).toEqual({ "42": { notify: false } });
   });
 });

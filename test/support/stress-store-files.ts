@@ -312,14 +312,14 @@ export async function migrations(o: { bulk: number; auditEntries: number }): Pro
     const audit = Array.from({ length: o.auditEntries }, (_, i) => ({ at, action: "allow" as const, actor: "cli", subject: `whatsapp/default/+4916${i}` }));
     const shapes: Array<[string, StoreDoc, (doc: unknown) => string]> = [
       ["empty", only({}), (d) => JSON.stringify(d, null, 2)],
-      ["only an allowlist", only({ dm: { requests: [], allowlist } }), (d) => JSON.stringify(d)],
-      ["pending DM and device requests", only({ dm: { requests: rich.dm.requests, allowlist: {} }, devices: { bootstrapTokens: rich.devices.bootstrapTokens.filter((t) => rich.devices.requests.some((r) => r.tokenId === t.id)), requests: rich.devices.requests, paired: [] } }), (d) => JSON.stringify(d, null, 2)],
+      ["only an allowlist", only({ dm: { requests: [], allowlist, blocks: [] } }), (d) => JSON.stringify(d)],
+      ["pending DM and device requests", only({ dm: { requests: rich.dm.requests, allowlist: {}, blocks: [] }, devices: { bootstrapTokens: rich.devices.bootstrapTokens.filter((t) => rich.devices.requests.some((r) => r.tokenId === t.id)), requests: rich.devices.requests, paired: [] } }), (d) => JSON.stringify(d, null, 2)],
       ["paired devices", only({ devices: { bootstrapTokens: [], requests: [], paired: rich.devices.paired } }), (d) => JSON.stringify(d)],
       ["notifications", only({ notifications: rich.notifications }), (d) => JSON.stringify(d)],
       ["owners", only({ owners: rich.owners }), (d) => JSON.stringify(d, null, 1)],
       ["code failures", only({ codeFailures: rich.codeFailures }), (d) => JSON.stringify(d)],
       [`a full audit of ${o.auditEntries} entries`, only({ audit }), (d) => JSON.stringify(d)],
-      ["everything at once", { ...structuredClone(rich), dm: { requests: rich.dm.requests, allowlist }, audit: [...rich.audit, ...audit].slice(-Math.max(o.auditEntries, rich.audit.length)) }, (d) => JSON.stringify(d)],
+      ["everything at once", { ...structuredClone(rich), dm: { requests: rich.dm.requests, allowlist, blocks: [] }, audit: [...rich.audit, ...audit].slice(-Math.max(o.auditEntries, rich.audit.length)) }, (d) => JSON.stringify(d)],
     ];
     for (const [i, [label, doc, format]] of shapes.entries()) {
       f.shapes++;

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { openStore, readWholeStore, type Clock, type PairingStore, type Policy, type RandomSource, type StoreDoc } from "../../src/store/index.js";
+import { openStore, readWholeStore, type Clock, type PairingStore, type PgBackendOptions, type Policy, type RandomSource, type StoreDoc } from "../../src/store/index.js";
 
 /**
  * Which backend the store tests run on: "file", or "postgres" in the vitest project of that name
@@ -35,7 +35,7 @@ export function tempPostgresUrl(): string {
   return url.toString();
 }
 
-type OpenOptions = { clock?: Clock; policy?: Partial<Policy>; random?: RandomSource };
+type OpenOptions = { clock?: Clock; policy?: Partial<Policy>; random?: RandomSource; postgres?: Omit<PgBackendOptions, "url" | "log"> };
 
 /**
  * An empty store on the backend under test: `location` (a file path or a postgres:// URL) for helper
@@ -53,7 +53,7 @@ export function tempLocation() {
     location = path.join(dir.dir, "store.json");
   }
   const open = (options: OpenOptions = {}): PairingStore => {
-    const store = openStore({ location, ...options, postgres: { log: () => undefined } });
+    const store = openStore({ location, ...options, postgres: { ...options.postgres, log: () => undefined } });
     opened.push(store);
     return store;
   };
