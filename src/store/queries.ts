@@ -92,9 +92,24 @@ export const accountsAllowing = (doc: StoreDoc, channel: string, senderId: strin
 
 export const ownerSettings = (doc: StoreDoc, ownerId: number): OwnerSettings => doc.owners[String(ownerId)] ?? { notify: true };
 
-/** Whether an owner should get an alert for a request: it is pending, their notifications are on, and none was sent. */
+/** Whether an owner should get an alert for a request: it is pending, none was sent, and their notifications are on (or it is their one-shot). */
 export const needsAlert = (doc: StoreDoc, key: string, ownerId: number): boolean =>
-  isPending(doc, key) && ownerSettings(doc, ownerId).notify && !doc.notifications[key]?.[String(ownerId)];
+  isPending(doc, key) && !doc.notifications[key]?.[String(ownerId)] && (ownerSettings(doc, ownerId).notify || oneShotKey(doc, ownerId) === key);
+
+/** The request an owner's `/pair notify once` announces: the earliest pending one filed since it was armed. */
+export function oneShotKey(doc: StoreDoc, ownerId: number): RequestKey | undefined {
+  const since = ownerSettings(doc, ownerId).notifyOnce;
+  if (since === undefined) return undefined;
+  const filedSince = pendingCards(doc).filter((c) => c.request.createdAt >= since);
+  filedSince.sort((a, b) => (a.request.createdAt < b.request.createdAt ? -1 : a.request.createdAt > b.request.createdAt ? 1 : 0));
+  return filedSince[0] && requestKey.of(filedSince[0]);
+}
+
+/** What `/pair notify status` says: every request, none, or the next one only. */
+export function notifyMode(doc: StoreDoc, ownerId: number): "on" | "off" | "once" {
+  const settings = ownerSettings(doc, ownerId);
+  return settings.notify ? "on" : settings.notifyOnce !== undefined ? "once" : "off";
+}
 
 /** A message announcing a request or a setup code that has since ended: the bot edits it to the outcome. */
 export interface EndedNotification {

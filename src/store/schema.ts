@@ -133,7 +133,12 @@ export const SentNotificationSchema = z.object({
   sentAt: time,
 });
 
-export const OwnerSettingsSchema = z.object({ notify: z.boolean(), locale: z.string().max(16).optional() });
+export const OwnerSettingsSchema = z.object({
+  notify: z.boolean(),
+  locale: z.string().max(16).optional(),
+  /** `/pair notify once`: with notifications off, the first request filed from this time on is announced; then it clears. */
+  notifyOnce: time.optional(),
+});
 export const CodeFailuresSchema = z.object({ count: z.number().int().positive(), since: time });
 
 /** A sender kept from asking: blocked by the owner (`block`), or cooling down after a deny (`deny`, with `until`). */

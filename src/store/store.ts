@@ -389,11 +389,29 @@ export class PairingStore {
 
   // Owners and notifications
 
+  /** `/pair notify on|off`: every request announced, or none; either ends a one-shot. */
   setNotify(ownerId: number, on: boolean): Promise<void> {
     return this.change((tx) => {
-      const owner = tx.doc.owners[String(ownerId)];
+      const { notifyOnce: _ended, ...owner } = tx.doc.owners[String(ownerId)] ?? { notify: true };
       tx.putOwner(String(ownerId), { ...owner, notify: on });
     });
+  }
+
+  /**
+   * `/pair notify once`: with notifications off, announces the next request filed from now on, then
+   * clears. Answers "on" (nothing to arm: every request is announced) or "once".
+   */
+  armNotifyOnce(ownerId: number): Promise<"on" | "once"> {
+    return this.change((tx) => {
+      const owner = tx.doc.owners[String(ownerId)] ?? { notify: true };
+      if (owner.notify) return "on";
+      tx.putOwner(String(ownerId), { ...owner, notifyOnce: tx.nowIso });
+      return "once";
+    });
+  }
+
+  async notifyMode(ownerId: number): Promise<"on" | "off" | "once"> {
+    return queries.notifyMode(await this.backend.current(), ownerId);
   }
 
   /** Remembers an owner's language, so alerts after a restart speak it too. */
@@ -401,12 +419,19 @@ export class PairingStore {
     return this.change((tx) => {
       const owner = tx.doc.owners[String(ownerId)];
       if (owner?.locale === locale) return;
-      tx.putOwner(String(ownerId), { notify: owner?.notify ?? true, locale });
+      tx.putOwner(String(ownerId), { ...owner, notify: owner?.notify ?? true, locale });
     });
   }
 
+  /** Records an alert's message; an alert that was the owner's one-shot (`/pair notify once`) uses it up. */
   recordNotification(key: RequestKey, ownerId: number, sent: SentNotification): Promise<void> {
-    return this.change((tx) => tx.putNotification(key, String(ownerId), sent));
+    return this.change((tx) => {
+      const oneShot = queries.oneShotKey(tx.doc, ownerId) === key;
+      tx.putNotification(key, String(ownerId), sent);
+      if (!oneShot) return;
+      const { notifyOnce: _used, ...owner } = tx.doc.owners[String(ownerId)]!;
+      tx.putOwner(String(ownerId), owner);
+    });
   }
 
   forgetNotification(key: RequestKey, ownerId: number): Promise<void> {
