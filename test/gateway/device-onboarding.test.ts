@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import path from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { decodeSetupCode } from "../../src/store/index.js";
 import { SPAWNS_TIMEOUT, assertBuilt, pairbot } from "../cli/run-pairbot.js";
 import { botHarness, type BotHarness } from "../support/bot-harness.js";
@@ -125,3 +125,74 @@ async function pairbotBot(env: Record<string, string>) {
     );
   });
 }
+
+describe("a failed QR never leaves a possibly-seen code alive", { timeout: SPAWNS_TIMEOUT }, () => {
+  it("when Telegram does not take the image, its code is withdrawn and the owner is told to try again; other codes stay", async () => {
+    const { h, home } = await start((live) => live);
+    const [, codeMessage] = await h.owner.sendsFor("/pair", 2);
+    h.telegram.fail("sendPhoto", { status: 429, retryAfter: 600 }); // longer than the bot waits: the send fails
+    const reply = await h.owner.sends("/pair qr");
+    expect(reply.text).toBe("The QR image could not be sent, so its setup code was withdrawn: nobody can use it. Send /pair qr to try again.");
+    const codes = await h.store.openSetupCodes();
+    expect(codes).toHaveLength(1); // the /pair code before it
+    const withdrawn = (await h.store.audit()).filter((e) => e.action === "cleanup");
+    expect(withdrawn).toMatchObject([{ actor: `telegram:${h.owner.user.id}` }]);
+    expect(withdrawn[0]!.requestId).not.toBe(codes[0]!.id);
+
+    const retry = await h.owner.sends("/pair qr");
+    expect(retry.photo).toBeDefined();
+    expect(retry.caption).toMatch(/^Scan this with the new device's camera/);
+
+    // The text code from before still pairs through the shipped gateway and node.
+    const laptop = node(home, ["pair", codeMessage!.text!, "--name", "Laptop"]);
+    await laptop.waiting();
+    await h.owner.taps(await alertFor(h, "Laptop"), "Approve");
+    expect((await laptop.done()).code).toBe(0);
+  });
+});
+
+describe("/pair notify once and status", { timeout: SPAWNS_TIMEOUT }, () => {
+  it("with notifications off, once announces the next device only; status says where things stand", async () => {
+    const { h, home } = await start((live) => live);
+    await h.owner.sends("/pair notify off");
+    expect((await h.owner.sends("/pair notify status")).text).toBe("Push notifications are off. /pair notify once announces the next request only.");
+    expect((await h.owner.sends("/pair notify once")).text).toBe("You will get a notification for the next request only; after it they stay off.");
+    expect((await h.owner.sends("/pair notify status")).text).toBe("Push notifications are off, but the next request will be announced (once).");
+    const [, first] = await h.owner.sendsFor("/pair", 2);
+    const [, second] = await h.owner.sendsFor("/pair", 2);
+
+    const laptop = node(join(home, "a"), ["pair", first!.text!, "--name", "Laptop"]);
+    await laptop.waiting();
+    await h.owner.taps(await alertFor(h, "Laptop"), "Approve");
+    expect((await laptop.done()).code).toBe(0);
+    await vi.waitFor(async () => expect(await h.store.notifyMode(h.owner.user.id)).toBe("off"));
+    expect((await h.owner.sends("/pair notify status")).text).toBe("Push notifications are off. /pair notify once announces the next request only.");
+
+    const desktop = node(join(home, "b"), ["pair", second!.text!, "--name", "Desktop"]);
+    await desktop.waiting();
+    // Armed again after the desktop asked: the one-shot is for a request filed from then on, here a WhatsApp
+    // stranger. Once its alert is on the phone, the desktop (filed earlier) has been passed over, not announced.
+    await h.owner.sends("/pair notify once");
+    const stranger = await fetch(`${gw!.httpUrl}/channels/whatsapp/messages`, { method: "POST", body: JSON.stringify({ senderId: "+491701234567", name: "Ann", text: "hi" }) });
+    const { code } = (await stranger.json()) as { code: string };
+    await h.owner.sees((m) => (m.text ?? "").includes(code) && m.buttons.length > 0);
+    expect(h.owner.messages().filter((m) => (m.text ?? "").includes("Desktop"))).toHaveLength(0);
+    await vi.waitFor(async () => expect(await h.store.notifyMode(h.owner.user.id)).toBe("off")); // the alert's record uses it up
+    expect((await h.owner.sends("/pair notify status")).text).toBe("Push notifications are off. /pair notify once announces the next request only.");
+    desktop.proc.kill("SIGTERM");
+  });
+
+  it("/pair qr with notifications off arms the one-shot; with them on it says nothing more", async () => {
+    const { h } = await start((live) => live);
+    const photo = await h.owner.sends("/pair qr");
+    expect(photo.photo).toBeDefined();
+    expect((await h.owner.sends("/pair notify status")).text).toBe("Push notifications are on: every request is announced."); // nothing armed
+    await h.owner.sends("/pair notify off");
+    const [, note] = await h.owner.sendsFor("/pair qr", 2);
+    expect(note!.text).toBe("Your notifications are off: you will get one for the next request only.");
+    expect((await h.owner.sends("/pair notify once")).text).toBe("You will get a notification for the next request only; after it they stay off.");
+    expect((await h.owner.sends("/pair notify status")).text).toBe("Push notifications are off, but the next request will be announced (once).");
+  });
+});
+
+const join = (...parts: string[]) => path.join(...parts);
