@@ -7,7 +7,6 @@ import { Writable } from "node:stream";
 import { loadConfig } from "../src/bot/config.js";
 import { createBot } from "../src/bot/create-bot.js";
 import { createLogger } from "../src/bot/logger.js";
-import { startNotifier } from "../src/bot/notifier/index.js";
 import { PairingStore, readStoreFiles } from "../src/store/index.js";
 import { BenchBotApi, OWNER_ID } from "../test/support/bench-bot.js";
 import { seedStore } from "../test/support/bench-seed.js";
@@ -90,8 +89,8 @@ async function notificationLatency(api: BenchBotApi, root: string, file: string,
   const config = loadConfig({ BOT_TOKEN: api.token, OWNER_IDS: String(OWNER_ID), STORE_PATH: file, GATEWAY_URL: "ws://127.0.0.1:18789", TELEGRAM_API_ROOT: root });
   const store = new PairingStore({ file, policy: UNCAPPED });
   const logger = createLogger({ level: "warn", destination: new Writable({ write: (_c, _e, done) => done() }) });
-  const bot = createBot(config, { store, logger });
-  const notifier = await startNotifier({ api: bot.api, store, owners: [OWNER_ID], texts: bot.notificationTexts, logger, limits: { perChatGapMs: 0, globalGapMs: 0 } });
+  const { notifier } = createBot(config, { store, logger, notifier: { newMessageGapMs: 0 } });
+  await notifier.start();
   const samples: number[] = [];
   // The bot may see a record before its writer has flushed it and said so: look from the previous alert on.
   let from = api.calls.length;

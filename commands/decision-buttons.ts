@@ -2,9 +2,10 @@ import { Composer } from "grammy";
 import { decodeButton } from "../src/bot/callback-data.js";
 import type { BotDeps, PairContext } from "../src/bot/context.js";
 import { decide, isGone } from "../src/bot/decide.js";
-import type { NotificationTexts } from "../src/bot/notifier/texts.js";
-import { plainText } from "../src/bot/render/html.js";
+import { renderAlert } from "../src/bot/render/alerts.js";
+import { renderOutcomeLine } from "../src/bot/render/cards.js";
 import { editPressed, storeErrorText } from "../src/bot/reply.js";
+import { escapeHtml, plainText } from "../src/bot/telegram-html.js";
 import { startRevoke } from "./pair-devices.js";
 
 /** Telegram shows at most 200 characters in a callback answer. */
@@ -13,28 +14,38 @@ const ANSWER_LIMIT = 200;
 /**
  * Approve / Deny / Revoke buttons, from /pair pending, /pair devices and push notifications. The data
  * is untrusted: it is decoded strictly and the request is looked up again by id. Every press is answered;
- * a press on something no longer pending changes nothing.
+ * a press on something no longer pending changes nothing, and the message is corrected to say how it ended.
  */
-export function decisionButtons(deps: BotDeps, texts: NotificationTexts): Composer<PairContext> {
+export function decisionButtons(deps: BotDeps): Composer<PairContext> {
   const composer = new Composer<PairContext>();
   composer.on("callback_query:data", async (ctx) => {
     const action = decodeButton(ctx.callbackQuery.data);
     if (!action) return ctx.answerCallbackQuery({ text: ctx.t("button-expired") });
+    const messageId = ctx.callbackQuery.message?.message_id;
     if (action.kind === "revoke-device") {
+      if (!(await deps.store.findPairedDevice(action.id))) {
+        await ctx.answerCallbackQuery({ text: ctx.t("button-expired") });
+        return editPressed(ctx, ctx.t("device-gone", { id: escapeHtml(action.id) })).catch(() => undefined);
+      }
       await ctx.answerCallbackQuery();
-      return startRevoke(ctx, { kind: "device", id: action.id });
+      return startRevoke(ctx, { kind: "device", id: action.id, cardMessageId: messageId });
     }
-    let shown: string;
+    // Alerts, digests and /pair pending cards are the notifier's: it edits them (every owner's) itself.
+    const notifierEdits = messageId !== undefined && deps.notifier.keepsInStep(ctx.ownerId, messageId);
     try {
       const decided = await decide(deps.store, action, action.decision, ctx.actor);
-      shown = texts.outcome(decided.card, decided.outcome, ctx.ownerId).text;
+      await ctx.answerCallbackQuery({ text: plainText(renderOutcomeLine(ctx.speaker, decided.outcome, ctx.ownerId, deps.ownerNames), ANSWER_LIMIT) });
+      if (notifierEdits) return;
+      const shown = renderAlert(ctx.speaker, [{ shown: decided.card, ended: true, outcome: decided.outcome }], ctx.ownerId, deps.ownerNames).text;
+      await editPressed(ctx, shown).catch((e: unknown) => deps.logger.warn({ err: e }, "could not show the outcome on the pressed message"));
     } catch (e) {
-      if (isGone(e)) return ctx.answerCallbackQuery({ text: ctx.t("already-handled") });
-      await ctx.answerCallbackQuery({ text: plainText(storeErrorText(ctx, e, action.id), ANSWER_LIMIT) });
-      return;
+      if (!isGone(e)) return ctx.answerCallbackQuery({ text: plainText(storeErrorText(ctx, e, action.id), ANSWER_LIMIT) });
+      await ctx.answerCallbackQuery({ text: ctx.t("already-handled") });
+      if (notifierEdits) return;
+      // A card from before a restart: show how its request ended instead of buttons that no longer work.
+      const outcome = await deps.store.outcomeOf(action.id);
+      await editPressed(ctx, renderAlert(ctx.speaker, [{ shown: { kind: action.kind, id: action.id }, ended: true, outcome }], ctx.ownerId, deps.ownerNames).text).catch(() => undefined);
     }
-    await ctx.answerCallbackQuery({ text: plainText(shown.split("\n").at(-1) ?? "", ANSWER_LIMIT) });
-    await editPressed(ctx, shown).catch((e: unknown) => deps.logger.warn({ err: e }, "could not show the outcome on the pressed message"));
   });
   return composer;
 }

@@ -3,12 +3,12 @@ import { Composer } from "grammy";
 import { ask, settle, type Option, type PairConversation } from "../src/bot/ask.js";
 import type { BotDeps, PairContext, PairConversationContext } from "../src/bot/context.js";
 import { decide, decideByArgs, isGone } from "../src/bot/decide.js";
-import { decisionText } from "../src/bot/decision-texts.js";
+import { decisionText } from "../src/bot/render/decision-text.js";
 import { pairSubcommand } from "../src/bot/pair-args.js";
 import { renderSummary } from "../src/bot/render/cards.js";
-import { plainText } from "../src/bot/render/html.js";
-import { replyHtml, storeErrorText } from "../src/bot/reply.js";
-import type { ConversationPlugins } from "../src/bot/conversation-plugins.js";
+import { plainText } from "../src/bot/telegram-html.js";
+import { storeErrorText } from "../src/bot/reply.js";
+import { conversationPlugins } from "../src/bot/conversation-plugins.js";
 import type { RequestCard } from "../src/store/index.js";
 
 /** More choices than this do not fit a phone screen; the owner can name the id instead. */
@@ -27,7 +27,7 @@ function approveDialog(deps: BotDeps) {
     });
     let card = cards[0];
     if (!card) {
-      await replyHtml(ctx, ctx.t("pending-none")).catch(() => undefined);
+      await ctx.reply(ctx.t("pending-none")).catch(() => undefined);
       return;
     }
     if (cards.length > 1) {
@@ -57,20 +57,20 @@ function approveDialog(deps: BotDeps) {
 }
 
 /** /pair approve [<requestId> | <code> | <channel> <code>]. */
-export function pairApproveCommand(deps: BotDeps, plugins: ConversationPlugins): Composer<PairContext> {
+export function pairApproveCommand(deps: BotDeps): Composer<PairContext> {
   const composer = new Composer<PairContext>();
-  composer.use(createConversation(approveDialog(deps), { id: "approve", plugins }));
+  composer.use(createConversation(approveDialog(deps), { id: "approve", plugins: conversationPlugins(deps) }));
   pairSubcommand(composer, "approve", async (ctx, args) => {
     if (args.length === 0) {
       await ctx.conversation.exitAll(); // a new dialog replaces an unanswered one
       return ctx.conversation.enter("approve");
     }
-    if (args.length > 2) return replyHtml(ctx, ctx.t("usage-approve"));
+    if (args.length > 2) return ctx.reply(ctx.t("usage-approve"));
     try {
       const card = await decideByArgs(deps.store, args, "approve", ctx.actor);
-      return replyHtml(ctx, decisionText(ctx.speaker, card, "approve"));
+      return ctx.reply(decisionText(ctx.speaker, card, "approve"));
     } catch (e) {
-      return replyHtml(ctx, storeErrorText(ctx, e, args.join(" ")));
+      return ctx.reply(storeErrorText(ctx, e, args.join(" ")));
     }
   });
   return composer;

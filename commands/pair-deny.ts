@@ -1,9 +1,9 @@
 import { Composer } from "grammy";
 import type { BotDeps, PairContext } from "../src/bot/context.js";
 import { decideByArgs } from "../src/bot/decide.js";
-import { decisionText } from "../src/bot/decision-texts.js";
+import { decisionText } from "../src/bot/render/decision-text.js";
 import { pairSubcommand } from "../src/bot/pair-args.js";
-import { replyHtml, storeErrorText } from "../src/bot/reply.js";
+import { storeErrorText } from "../src/bot/reply.js";
 
 /**
  * /pair reject <requestId> (a device) and /pair deny <code> | <channel> <code|senderId> (a sender).
@@ -13,12 +13,12 @@ export function pairDenyCommands(deps: BotDeps): Composer<PairContext> {
   const composer = new Composer<PairContext>();
   for (const [sub, usage, maxArgs] of [["reject", "usage-reject", 1], ["deny", "usage-deny", 2]] as const) {
     pairSubcommand(composer, sub, async (ctx, args) => {
-      if (args.length === 0 || args.length > maxArgs) return replyHtml(ctx, ctx.t(usage));
+      if (args.length === 0 || args.length > maxArgs) return ctx.reply(ctx.t(usage));
       try {
         const card = await decideByArgs(deps.store, args, "deny", ctx.actor);
-        return replyHtml(ctx, decisionText(ctx.speaker, card, "deny"));
+        return ctx.reply(decisionText(ctx.speaker, card, "deny"));
       } catch (e) {
-        return replyHtml(ctx, storeErrorText(ctx, e, args.join(" ")));
+        return ctx.reply(storeErrorText(ctx, e, args.join(" ")));
       }
     });
   }

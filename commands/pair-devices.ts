@@ -3,14 +3,19 @@ import { Composer } from "grammy";
 import { encodeButton } from "../src/bot/callback-data.js";
 import { ask, settle, type PairConversation } from "../src/bot/ask.js";
 import type { BotDeps, PairContext, PairConversationContext } from "../src/bot/context.js";
-import type { ConversationPlugins } from "../src/bot/conversation-plugins.js";
+import { conversationPlugins } from "../src/bot/conversation-plugins.js";
 import { pairSubcommand } from "../src/bot/pair-args.js";
 import { renderDevice } from "../src/bot/render/cards.js";
-import { escapeHtml as esc } from "../src/bot/render/html.js";
-import { replyHtml, storeErrorText } from "../src/bot/reply.js";
+import { escapeHtml as esc } from "../src/bot/telegram-html.js";
+import { storeErrorText } from "../src/bot/reply.js";
 
-/** What a revoke names: a paired device, or a sender on a channel's allowlist (on the account named, or the only one allowing it). */
-export type RevokeTarget = { kind: "device"; id: string } | { kind: "sender"; channel: string; senderId: string; account?: string | undefined };
+/**
+ * What a revoke names: a paired device (and the /pair devices card it was started from, to show the
+ * outcome there too), or a sender on a channel's allowlist (on the account named, or the only one allowing it).
+ */
+export type RevokeTarget =
+  | { kind: "device"; id: string; cardMessageId?: number | undefined }
+  | { kind: "sender"; channel: string; senderId: string; account?: string | undefined };
 
 /** At most this many device cards at once; the CLI lists them all. */
 const MAX_DEVICES = 20;
@@ -35,7 +40,7 @@ function revokeDialog(deps: BotDeps) {
       return { text: ctx.t("revoke-confirm-sender", { identifier: esc(target.senderId), channel: esc(target.channel) }), account: accounts[0]! };
     });
     if (typeof question !== "string" && "error" in question) {
-      await replyHtml(ctx, question.error).catch(() => undefined);
+      await ctx.reply(question.error).catch(() => undefined);
       return;
     }
     const account = typeof question === "string" ? undefined : question.account;
@@ -46,6 +51,11 @@ function revokeDialog(deps: BotDeps) {
       try {
         if (target.kind === "device") {
           const device = await deps.store.revokeDevice(target.id, ctx.actor);
+          if (target.cardMessageId !== undefined) {
+            // The card the Revoke button was on tells the same story, and loses its button.
+            const card = `${renderDevice(ctx.speaker, device, ctx.ownerId, deps.ownerNames)}\n\n${ctx.t("device-revoked-line", { time: ctx.speaker.clockTime(new Date(deps.clock()).toISOString()) })}`;
+            await ctx.api.editMessageText(ctx.ownerId, target.cardMessageId, card, { reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
+          }
           return ctx.t("revoked-device", { name: esc(device.name) });
         }
         await deps.store.revokeSender({ channel: target.channel, senderId: target.senderId, account }, ctx.actor);
@@ -65,28 +75,28 @@ export async function startRevoke(ctx: PairContext, target: RevokeTarget): Promi
 }
 
 /** /pair devices (each with Revoke) and /pair revoke <deviceId> | <channel> <senderId>. */
-export function pairDevicesCommands(deps: BotDeps, plugins: ConversationPlugins): Composer<PairContext> {
+export function pairDevicesCommands(deps: BotDeps): Composer<PairContext> {
   const composer = new Composer<PairContext>();
-  composer.use(createConversation(revokeDialog(deps), { id: "revoke", plugins }));
+  composer.use(createConversation(revokeDialog(deps), { id: "revoke", plugins: conversationPlugins(deps) }));
 
   pairSubcommand(composer, "devices", async (ctx, args) => {
-    if (args.length > 0) return replyHtml(ctx, ctx.t("usage-simple", { sub: "devices" }));
+    if (args.length > 0) return ctx.reply(ctx.t("usage-simple", { sub: "devices" }));
     const devices = await deps.store.pairedDevices();
-    if (devices.length === 0) return replyHtml(ctx, ctx.t("devices-none"));
+    if (devices.length === 0) return ctx.reply(ctx.t("devices-none"));
     for (const device of devices.slice(0, MAX_DEVICES)) {
       const revoke = { text: ctx.t("button-revoke"), callback_data: encodeButton({ kind: "revoke-device", id: device.deviceId }) };
-      await replyHtml(ctx, renderDevice(ctx.speaker, device, ctx.ownerId), { inline_keyboard: [[revoke]] });
+      await ctx.reply(renderDevice(ctx.speaker, device, ctx.ownerId, deps.ownerNames), { reply_markup: { inline_keyboard: [[revoke]] } });
     }
-    if (devices.length > MAX_DEVICES) await replyHtml(ctx, ctx.t("devices-more", { more: devices.length - MAX_DEVICES }));
+    if (devices.length > MAX_DEVICES) await ctx.reply(ctx.t("devices-more", { more: devices.length - MAX_DEVICES }));
   });
 
   pairSubcommand(composer, "revoke", async (ctx, args) => {
     const [first, second, account] = args;
-    if (first === undefined || args.length > 3) return replyHtml(ctx, ctx.t("usage-revoke"));
+    if (first === undefined || args.length > 3) return ctx.reply(ctx.t("usage-revoke"));
     try {
       return await startRevoke(ctx, second === undefined ? { kind: "device", id: first } : { kind: "sender", channel: first, senderId: second, account });
     } catch (e) {
-      return replyHtml(ctx, storeErrorText(ctx, e, first));
+      return ctx.reply(storeErrorText(ctx, e, first));
     }
   });
   return composer;

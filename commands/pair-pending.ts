@@ -1,28 +1,34 @@
 import { Composer } from "grammy";
 import type { BotDeps, PairContext } from "../src/bot/context.js";
-import { decisionKeyboard, type RequestCard } from "../src/bot/notifier/texts.js";
 import { pairSubcommand } from "../src/bot/pair-args.js";
 import { renderCard } from "../src/bot/render/cards.js";
-import { replyHtml } from "../src/bot/reply.js";
+import { decisionKeyboard } from "../src/bot/render/decision-keyboard.js";
+import type { RequestCard } from "../src/store/index.js";
 
 /** More cards than this in one go would flood the chat; the rest follow once these are decided. */
 const MAX_CARDS = 10;
 
-/** /pair pending: one card per pending request, devices first, each with Approve and Deny. */
+/**
+ * /pair pending: one card per pending request, devices first, each with Approve and Deny. The notifier
+ * keeps each card in step like an alert: decided anywhere, it shows the outcome and loses its buttons.
+ */
 export function pairPendingCommand(deps: BotDeps): Composer<PairContext> {
   const composer = new Composer<PairContext>();
   pairSubcommand(composer, "pending", async (ctx, args) => {
-    if (args.length > 0) return replyHtml(ctx, ctx.t("usage-simple", { sub: "pending" }));
+    if (args.length > 0) return ctx.reply(ctx.t("usage-simple", { sub: "pending" }));
     const pending = await deps.store.pending();
     const cards: RequestCard[] = [
       ...pending.devices.map((request) => ({ kind: "device" as const, request })),
       ...pending.dm.map((request) => ({ kind: "dm" as const, request })),
     ];
-    if (cards.length === 0) return replyHtml(ctx, ctx.t("pending-none"));
-    await replyHtml(ctx, ctx.t("pending-header", { devices: pending.devices.length, dms: pending.dm.length }));
+    if (cards.length === 0) return ctx.reply(ctx.t("pending-none"));
+    await ctx.reply(ctx.t("pending-header", { devices: pending.devices.length, dms: pending.dm.length }));
     const labels = { approve: ctx.t("button-approve"), deny: ctx.t("button-deny") };
-    for (const card of cards.slice(0, MAX_CARDS)) await replyHtml(ctx, renderCard(ctx.speaker, card), decisionKeyboard(card, labels));
-    if (cards.length > MAX_CARDS) await replyHtml(ctx, ctx.t("pending-more", { more: cards.length - MAX_CARDS }));
+    for (const card of cards.slice(0, MAX_CARDS)) {
+      const sent = await ctx.reply(renderCard(ctx.speaker, card), { reply_markup: decisionKeyboard(card, labels) });
+      deps.notifier.track(ctx.ownerId, sent.message_id, card);
+    }
+    if (cards.length > MAX_CARDS) await ctx.reply(ctx.t("pending-more", { more: cards.length - MAX_CARDS }));
   });
   return composer;
 }

@@ -3,8 +3,7 @@ import QRCode from "qrcode";
 import { iso, ms, requestKey, type CreatedSetupCode, type Role } from "../src/store/index.js";
 import type { BotDeps, PairContext } from "../src/bot/context.js";
 import { pairSubcommand } from "../src/bot/pair-args.js";
-import { CAPTION_LIMIT, cutHtml, escapeHtml } from "../src/bot/render/html.js";
-import { replyHtml } from "../src/bot/reply.js";
+import { escapeHtml } from "../src/bot/telegram-html.js";
 
 /** Telegram's copy_text buttons hold at most 256 characters; a longer code is still copyable by hand. */
 const COPY_TEXT_LIMIT = 256;
@@ -24,15 +23,17 @@ export function pairSetupCommands(deps: BotDeps): Composer<PairContext> {
     const minutes = Math.max(1, Math.round((ms(issued.expiresAt) - deps.clock()) / 60_000));
     return { ...issued, vars: { until: ctx.speaker.clockTime(issued.expiresAt), minutes }, notes: accessNotes(ctx, issued) };
   };
-  const record = (ctx: PairContext, tokenId: string, sent: { chat: { id: number }; message_id: number }) =>
-    deps.store.recordNotification(requestKey.setup(tokenId), ctx.ownerId, { chatId: sent.chat.id, messageId: sent.message_id, sentAt: iso(deps.clock()) });
+  const record = async (ctx: PairContext, tokenId: string, sent: { chat: { id: number }; message_id: number }) => {
+    await deps.store.recordNotification(requestKey.setup(tokenId), ctx.ownerId, { chatId: sent.chat.id, messageId: sent.message_id, sentAt: iso(deps.clock()) });
+    deps.notifier.refresh(); // the record is no feed event: the code may have died before it was written
+  };
 
   const pair = async (ctx: PairContext, role: Role | undefined) => {
-    if (!role) return replyHtml(ctx, ctx.t("usage-pair"));
+    if (!role) return ctx.reply(ctx.t("usage-pair"));
     const code = await issue(ctx, role);
-    await replyHtml(ctx, [ctx.t("pair-instructions", code.vars), ...code.notes].join("\n\n"));
+    await ctx.reply([ctx.t("pair-instructions", code.vars), ...code.notes].join("\n\n"));
     const copy = code.setupCode.length <= COPY_TEXT_LIMIT ? [[{ text: ctx.t("pair-copy"), copy_text: { text: code.setupCode } }]] : [];
-    const sent = await ctx.reply(`<code>${escapeHtml(code.setupCode)}</code>`, { parse_mode: "HTML", reply_markup: { inline_keyboard: copy } });
+    const sent = await ctx.reply(`<code>${escapeHtml(code.setupCode)}</code>`, { reply_markup: { inline_keyboard: copy } });
     await record(ctx, code.tokenId, sent);
   };
   pairSubcommand(composer, "", (ctx) => pair(ctx, "node"));
@@ -40,33 +41,32 @@ export function pairSetupCommands(deps: BotDeps): Composer<PairContext> {
 
   pairSubcommand(composer, "qr", async (ctx, args) => {
     const role = roleOf(args);
-    if (!role) return replyHtml(ctx, ctx.t("usage-pair"));
+    if (!role) return ctx.reply(ctx.t("usage-pair"));
     const code = await issue(ctx, role);
     let sent;
     try {
       const png = await QRCode.toBuffer(code.setupCode, { type: "png", errorCorrectionLevel: "M", margin: 2, width: 512 });
       sent = await ctx.replyWithPhoto(new InputFile(png, "pairbot-setup-code.png"), {
-        caption: cutHtml([ctx.t("pair-qr-caption", code.vars), ...code.notes].join("\n\n"), CAPTION_LIMIT),
-        parse_mode: "HTML",
+        caption: [ctx.t("pair-qr-caption", code.vars), ...code.notes].join("\n\n"),
       });
     } catch (error) {
       // Telegram may have shown the image before it failed: a code that may have been seen must not stay valid.
       await deps.store.withdrawSetupCode(code.tokenId, ctx.actor);
       deps.logger.warn({ err: error, tokenId: code.tokenId }, "the QR image could not be sent; its setup code was withdrawn");
-      return replyHtml(ctx, ctx.t("pair-qr-failed"));
+      return ctx.reply(ctx.t("pair-qr-failed"));
     }
     await record(ctx, code.tokenId, sent);
     // A code shown to a camera means a request is coming: an owner with notifications off hears of that one.
     if ((await deps.store.notifyMode(ctx.ownerId)) === "off") {
       await deps.store.armNotifyOnce(ctx.ownerId);
-      await replyHtml(ctx, ctx.t("pair-qr-armed"));
+      await ctx.reply(ctx.t("pair-qr-armed"));
     }
   });
 
   pairSubcommand(composer, "cleanup", async (ctx, args) => {
-    if (args.length > 0) return replyHtml(ctx, ctx.t("usage-simple", { sub: "cleanup" }));
+    if (args.length > 0) return ctx.reply(ctx.t("usage-simple", { sub: "cleanup" }));
     const count = await deps.store.cleanupSetupCodes(ctx.actor);
-    return replyHtml(ctx, count > 0 ? ctx.t("cleanup-done", { count }) : ctx.t("cleanup-none"));
+    return ctx.reply(count > 0 ? ctx.t("cleanup-done", { count }) : ctx.t("cleanup-none"));
   });
 
   return composer;

@@ -17,6 +17,7 @@ help-commands =
     /pair cleanup — alle unbenutzten Einrichtungscodes ungültig machen
     /pair notify on | off | once | status — Push-Benachrichtigungen
     /pair status — Speicher, Änderungen, offene Anfragen, letzte Benachrichtigung, Gateway
+    /pair timezone [Gebiet/Stadt] — die Zeitzone für Uhrzeiten
     /help — diese Liste
 
 private = Dieser Bot ist privat. (Deine Telegram-Nutzer-ID ist { $userId }.)
@@ -123,13 +124,46 @@ revoked-sender = <code>{ $identifier }</code> wurde von der Erlaubnisliste von {
 revoke-cancelled = Nichts wurde entzogen.
 no-device = Kein gekoppeltes Gerät hat die ID <code>{ $id }</code>. Siehe /pair devices.
 
-usage-pair = Verwendung: /pair [operator | qr | pending | approve | reject | deny | devices | revoke | cleanup | notify | status]. /help erklärt alles.
+usage-pair = Verwendung: /pair [operator | qr | pending | approve | reject | deny | devices | revoke | cleanup | notify | status | timezone]. /help erklärt alles.
 usage-approve = Verwendung: /pair approve, /pair approve &lt;Anfrage-ID | Code&gt; oder /pair approve &lt;Kanal&gt; &lt;Code&gt;
 usage-reject = Verwendung: /pair reject &lt;Anfrage-ID&gt;
 usage-deny = Verwendung: /pair deny &lt;Code&gt; oder /pair deny &lt;Kanal&gt; &lt;Code | Absender-ID&gt;
 usage-revoke = Verwendung: /pair revoke &lt;Geräte-ID&gt; oder /pair revoke &lt;Kanal&gt; &lt;Absender-ID&gt; [Konto]
 usage-notify = Verwendung: /pair notify on | off | once | status
 usage-simple = Verwendung: /pair { $sub } (ohne Argumente)
+
+ended-dm =
+    <b>DM-Kopplungsanfrage</b>
+    Kanal: { $channel }
+    Absender: <code>{ $identifier }</code>
+    Name: { $name }
+ended-device =
+    <b>Geräte-Kopplungsanfrage</b>
+    Name: { $name }
+    Plattform: { $platform }
+    Rolle: { $role }
+    Adresse: { $address }
+ended-device-short =
+    <b>Geräte-Kopplungsanfrage</b>
+    Name: { $name }
+    Geräte-ID: <code>{ $identifier }</code>
+ended-unknown = Anfrage <code>{ $id }</code>
+outcome-cleanup = ❌ Zurückgezogen von { $actor } um { $time }: Ihr Einrichtungscode wurde ungültig gemacht (/pair cleanup)
+actor-owner-named = { $name }
+
+digest-title = <b>{ $count } neue Kopplungsanfragen</b>
+digest-line = { $n }. { $summary } · läuft ab { $expiresIn }
+digest-line-ended = { $n }. { $summary }: { $outcome }
+button-approve-n = Zulassen { $n }
+button-deny-n = Ablehnen { $n }
+
+device-revoked-line = Zugang entzogen von dir um { $time }.
+device-gone = Dieses Gerät (<code>{ $id }</code>) ist nicht mehr gekoppelt. /pair devices zeigt die gekoppelten.
+
+timezone-current = Uhrzeiten werden in { $zone } angezeigt (dort ist es jetzt { $time }). Ändern mit /pair timezone Gebiet/Stadt, zum Beispiel /pair timezone Europe/Berlin.
+timezone-set = Uhrzeiten werden jetzt in { $zone } angezeigt: Dort ist es { $time }.
+timezone-unknown = <code>{ $zone }</code> ist kein Zeitzonenname. Nutze Gebiet/Stadt, zum Beispiel Europe/Berlin, America/New_York oder UTC.
+usage-timezone = Verwendung: /pair timezone oder /pair timezone &lt;Gebiet/Stadt&gt;
 
 ## Geräte einrichten: Gateway-Adressen und Zugang, QR-Fehler, einmalige Benachrichtigung, Status
 pair-addresses = Gateway-Adressen, in dieser Reihenfolge versucht: { $urls }

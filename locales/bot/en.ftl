@@ -18,6 +18,7 @@ help-commands =
     /pair cleanup — invalidate all unused setup codes
     /pair notify on | off | once | status — push notifications
     /pair status — the store, its change feed, pending requests, the last alert, the gateway
+    /pair timezone [Area/City] — the time zone times are shown in
     /help — this list
 
 private = This bot is private. (Your Telegram user id is { $userId }.)
@@ -132,13 +133,50 @@ revoke-cancelled = Nothing was revoked.
 no-device = No paired device has the id <code>{ $id }</code>. See /pair devices.
 
 ## Usage lines
-usage-pair = Usage: /pair [operator | qr | pending | approve | reject | deny | devices | revoke | cleanup | notify | status]. /help explains each.
+usage-pair = Usage: /pair [operator | qr | pending | approve | reject | deny | devices | revoke | cleanup | notify | status | timezone]. /help explains each.
 usage-approve = Usage: /pair approve, /pair approve &lt;requestId | code&gt; or /pair approve &lt;channel&gt; &lt;code&gt;
 usage-reject = Usage: /pair reject &lt;requestId&gt;
 usage-deny = Usage: /pair deny &lt;code&gt; or /pair deny &lt;channel&gt; &lt;code | senderId&gt;
 usage-revoke = Usage: /pair revoke &lt;deviceId&gt; or /pair revoke &lt;channel&gt; &lt;senderId&gt; [account]
 usage-notify = Usage: /pair notify on | off | once | status
 usage-simple = Usage: /pair { $sub } (it takes no arguments)
+
+## A request that ended: what the card keeps, and how it ended
+ended-dm =
+    <b>DM pairing request</b>
+    Channel: { $channel }
+    Sender: <code>{ $identifier }</code>
+    Name: { $name }
+ended-device =
+    <b>Device pairing request</b>
+    Name: { $name }
+    Platform: { $platform }
+    Role: { $role }
+    Address: { $address }
+ended-device-short =
+    <b>Device pairing request</b>
+    Name: { $name }
+    Device id: <code>{ $identifier }</code>
+ended-unknown = Request <code>{ $id }</code>
+outcome-cleanup = ❌ Withdrawn by { $actor } at { $time }: its setup code was invalidated (/pair cleanup)
+actor-owner-named = { $name }
+
+## Several requests in one message (they arrived within a second)
+digest-title = <b>{ $count } new pairing requests</b>
+digest-line = { $n }. { $summary } · expires { $expiresIn }
+digest-line-ended = { $n }. { $summary }: { $outcome }
+button-approve-n = Approve { $n }
+button-deny-n = Deny { $n }
+
+## /pair devices cards
+device-revoked-line = Access revoked by you at { $time }.
+device-gone = This device (<code>{ $id }</code>) is no longer paired. /pair devices lists the paired ones.
+
+## /pair timezone
+timezone-current = Times are shown in { $zone } (it is { $time } there now). Change it with /pair timezone Area/City, for example /pair timezone Europe/Berlin.
+timezone-set = Times are now shown in { $zone }: it is { $time } there.
+timezone-unknown = <code>{ $zone }</code> is not a time zone name. Use Area/City, for example Europe/Berlin, America/New_York or UTC.
+usage-timezone = Usage: /pair timezone or /pair timezone &lt;Area/City&gt;
 
 ## Device onboarding: gateway addresses and access, QR failures, one-shot notifications, status
 pair-addresses = Gateway addresses, tried in this order: { $urls }

@@ -17,6 +17,7 @@ help-commands =
     /pair cleanup — аннулировать все неиспользованные коды настройки
     /pair notify on | off | once | status — push-уведомления
     /pair status — хранилище, лента изменений, запросы, последнее уведомление, шлюз
+    /pair timezone [Регион/Город] — часовой пояс для времени
     /help — этот список
 
 private = Это частный бот. (Ваш идентификатор в Telegram: { $userId }.)
@@ -123,13 +124,46 @@ revoked-sender = <code>{ $identifier }</code> удалён из списка р�
 revoke-cancelled = Ничего не отозвано.
 no-device = Нет сопряжённого устройства с ID <code>{ $id }</code>. См. /pair devices.
 
-usage-pair = Использование: /pair [operator | qr | pending | approve | reject | deny | devices | revoke | cleanup | notify | status]. Подробнее: /help.
+usage-pair = Использование: /pair [operator | qr | pending | approve | reject | deny | devices | revoke | cleanup | notify | status | timezone]. Подробнее: /help.
 usage-approve = Использование: /pair approve, /pair approve &lt;requestId | код&gt; или /pair approve &lt;канал&gt; &lt;код&gt;
 usage-reject = Использование: /pair reject &lt;requestId&gt;
 usage-deny = Использование: /pair deny &lt;код&gt; или /pair deny &lt;канал&gt; &lt;код | senderId&gt;
 usage-revoke = Использование: /pair revoke &lt;deviceId&gt; или /pair revoke &lt;канал&gt; &lt;senderId&gt; [аккаунт]
 usage-notify = Использование: /pair notify on | off | once | status
 usage-simple = Использование: /pair { $sub } (без аргументов)
+
+ended-dm =
+    <b>Запрос на переписку</b>
+    Канал: { $channel }
+    Отправитель: <code>{ $identifier }</code>
+    Имя: { $name }
+ended-device =
+    <b>Запрос на сопряжение устройства</b>
+    Имя: { $name }
+    Платформа: { $platform }
+    Роль: { $role }
+    Адрес: { $address }
+ended-device-short =
+    <b>Запрос на сопряжение устройства</b>
+    Имя: { $name }
+    ID устройства: <code>{ $identifier }</code>
+ended-unknown = Запрос <code>{ $id }</code>
+outcome-cleanup = ❌ Отозвано: { $actor }, { $time }: код настройки аннулирован (/pair cleanup)
+actor-owner-named = { $name }
+
+digest-title = <b>Новые запросы на сопряжение: { $count }</b>
+digest-line = { $n }. { $summary } · истекает { $expiresIn }
+digest-line-ended = { $n }. { $summary }: { $outcome }
+button-approve-n = Разрешить { $n }
+button-deny-n = Отклонить { $n }
+
+device-revoked-line = Доступ отозван вами в { $time }.
+device-gone = Это устройство (<code>{ $id }</code>) больше не сопряжено. Список сопряжённых: /pair devices.
+
+timezone-current = Время показывается в поясе { $zone } (там сейчас { $time }). Изменить: /pair timezone Регион/Город, например /pair timezone Europe/Berlin.
+timezone-set = Теперь время показывается в поясе { $zone }: там сейчас { $time }.
+timezone-unknown = <code>{ $zone }</code> — не название часового пояса. Используйте Регион/Город, например Europe/Moscow, America/New_York или UTC.
+usage-timezone = Использование: /pair timezone или /pair timezone &lt;Регион/Город&gt;
 
 ## Подключение устройств: адреса шлюза и доступ, сбой QR, разовое уведомление, состояние
 pair-addresses = Адреса шлюза, в порядке попыток: { $urls }

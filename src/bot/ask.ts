@@ -1,7 +1,6 @@
 import type { Conversation } from "@grammyjs/conversations";
 import type { CallbackQueryContext } from "grammy";
 import type { PairContext, PairConversationContext } from "./context.js";
-import { cutHtml } from "./render/html.js";
 import { editPressed } from "./reply.js";
 
 export type PairConversation = Conversation<PairContext, PairConversationContext>;
@@ -30,7 +29,7 @@ export async function ask(conversation: PairConversation, ctx: PairConversationC
   const prefix = `ask:${nonce}:`;
   const inline_keyboard = rows.map((row) => row.map((o) => ({ text: o.label, callback_data: prefix + o.value })));
   try {
-    await ctx.reply(cutHtml(html), { parse_mode: "HTML", reply_markup: { inline_keyboard } });
+    await ctx.reply(html, { reply_markup: { inline_keyboard } });
   } catch {
     return undefined; // an API error inside a conversation must not escape it (it would hang the update)
   }

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { PairbotError, gatewayUrls, isPairbotError, isPostgresUrl, storeLocation, type StoreLocation } from "../store/index.js";
-
-export const LOCALES = ["en", "de", "ru"] as const;
-export type Locale = (typeof LOCALES)[number];
+import { LOCALES, type Locale } from "./locales.js";
+import { canonicalTimeZone, serverTimeZone } from "./time-zone.js";
 
 export interface BotConfig {
   botToken: string;
@@ -13,6 +12,8 @@ export interface BotConfig {
   gatewayUrls: string[];
   apiRoot: string;
   defaultLocale: Locale;
+  /** The IANA zone times are shown in, unless an owner chose theirs with /pair timezone. */
+  timeZone: string;
   webhook: { url: string; secret: string; port: number } | undefined;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   templatesFile: string | undefined;
@@ -36,6 +37,8 @@ const HINTS = {
   WEBHOOK_SECRET:
     "WEBHOOK_SECRET must be set when WEBHOOK_URL is: 1 to 256 letters, digits, _ or - (for example the output of: openssl rand -hex 32)",
   PORT: "PORT must be the port number the webhook server listens on, from 1 to 65535 (for example PORT=8080)",
+  TIMEZONE:
+    "TIMEZONE must be an IANA time zone name like Europe/Berlin, America/New_York or UTC (the list: https://en.wikipedia.org/wiki/List_of_tz_database_time_zones), or left unset for the server's zone",
   LOG_LEVEL: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent",
   TEMPLATES_FILE: "TEMPLATES_FILE must be the path of a JSON templates file (see locales/bot/README.md), or left unset",
 } as const;
@@ -68,6 +71,7 @@ const EnvSchema = z.object({
   GATEWAY_URL: z.preprocess(blankAsUnset, z.string()),
   TELEGRAM_API_ROOT: opt(httpUrl.transform((v) => v.replace(/\/+$/, ""))),
   DEFAULT_LOCALE: opt(z.enum(LOCALES)),
+  TIMEZONE: opt(z.string().transform((v, ctx) => canonicalTimeZone(v) ?? (ctx.addIssue({ code: "custom", message: "unknown zone" }), z.NEVER))),
   WEBHOOK_URL: opt(httpUrl.refine((v) => v.startsWith("https://"))),
   WEBHOOK_SECRET: opt(z.string().regex(/^[A-Za-z0-9_-]{1,256}$/)),
   PORT: opt(z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.number().int().min(1).max(65535))),
@@ -103,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
     gatewayUrls: urls,
     apiRoot: e.TELEGRAM_API_ROOT ?? "https://api.telegram.org",
     defaultLocale: e.DEFAULT_LOCALE ?? "en",
+    timeZone: e.TIMEZONE ?? serverTimeZone(),
     webhook: e.WEBHOOK_URL ? { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET!, port: e.PORT ?? 8080 } : undefined,
     logLevel: e.LOG_LEVEL ?? "info",
     templatesFile: e.TEMPLATES_FILE,

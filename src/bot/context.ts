@@ -1,26 +1,29 @@
 import type { ConversationFlavor } from "@grammyjs/conversations";
 import type { Context } from "grammy";
 import type { Clock, PairingStore } from "../store/index.js";
-import type { BotConfig, Locale } from "./config.js";
+import type { BotTexts, Speaker, TextVars } from "./bot-texts.js";
+import type { BotConfig } from "./config.js";
 import type { Logger } from "./logger.js";
-import type { BotTexts, Speaker, TextVars } from "./texts.js";
+import type { Notifier } from "./notifier/notifier.js";
 
-/** What every feature gets from createBot: settings, the store, texts, logs and time. */
+/** What every feature gets: `(deps) => Composer`. Settings, the store, texts, logs, time, the notifier. */
 export interface BotDeps {
   config: BotConfig;
   store: PairingStore;
   logger: Logger;
   texts: BotTexts;
   clock: Clock;
-  /** The language each owner last wrote in, so push notifications speak it too. */
-  ownerLocales: Map<number, Locale>;
+  /** Push notifications; commands tell it about cards they show and owners who came back. */
+  notifier: Notifier;
+  /** Owners by first name, as their updates show them ("Approved by Max"). */
+  ownerNames: Map<number, string>;
   /** Owners whose chat has the command menu already (set at start, or on their first /start). */
   ownersWithMenu: Set<number>;
 }
 
-/** Added to every update by the owner guard and the texts middleware. */
+/** Added to every owner's update by the owner guard. */
 export interface PairFlavor {
-  /** The owner's texts, in their language. */
+  /** The owner's texts, in their language and time zone. */
   speaker: Speaker;
   t: (key: string, vars?: TextVars) => string;
   /** Who acts in the store's audit: "telegram:<userId>". */

@@ -1,6 +1,6 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { conversations } from "@grammyjs/conversations";
-import { Bot, type BotConfig as GrammyBotConfig } from "grammy";
+import { Bot, type Composer } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { decisionButtons } from "../../commands/decision-buttons.js";
 import { pairApproveCommand } from "../../commands/pair-approve.js";
@@ -9,18 +9,19 @@ import { pairDevicesCommands } from "../../commands/pair-devices.js";
 import { pairNotifyCommand } from "../../commands/pair-notify.js";
 import { pairPendingCommand } from "../../commands/pair-pending.js";
 import { pairSetupCommands } from "../../commands/pair-setup.js";
+import { pairTimezoneCommand } from "../../commands/pair-timezone.js";
 import { fallbackReplies } from "../../commands/pair-usage.js";
 import { startCommands } from "../../commands/start.js";
 import { isPairbotError, systemClock, type Clock, type PairingStore } from "../store/index.js";
-import type { BotConfig, Locale } from "./config.js";
+import { BotTexts } from "./bot-texts.js";
+import type { BotConfig } from "./config.js";
 import type { BotDeps, PairContext, PairConversationContext } from "./context.js";
 import { conversationPlugins } from "./conversation-plugins.js";
+import { htmlMode } from "./html-mode.js";
 import type { Logger } from "./logger.js";
-import type { NotificationTexts } from "./notifier/texts.js";
+import { Notifier, type NotifierOptions } from "./notifier/notifier.js";
 import { ownerGuard } from "./owner-guard.js";
-import { notificationTexts } from "./render/notification-texts.js";
-import { escapeHtml, plainText } from "./render/html.js";
-import { BotTexts } from "./texts.js";
+import { escapeHtml, plainText } from "./telegram-html.js";
 
 export interface CreateBotDeps {
   store: PairingStore;
@@ -28,45 +29,51 @@ export interface CreateBotDeps {
   clock?: Clock;
   /** Loaded from the config (locales + TEMPLATES_FILE) when not given. */
   texts?: BotTexts;
-  /** Shared with the notifier so alerts speak each owner's language. */
-  ownerLocales?: Map<number, Locale>;
   /** Skips the getMe call at start (tests). */
   botInfo?: UserFromGetMe;
+  /** Notifier tuning for tests and benchmarks. */
+  notifier?: Pick<NotifierOptions, "newMessageGapMs" | "stopGraceMs">;
 }
 
-export type PairBot = Bot<PairContext> & {
-  /** What push notifications say, rendered like the bot's own cards. */
-  readonly notificationTexts: NotificationTexts;
-  readonly deps: BotDeps;
-};
+/** The bot (not yet polling) and its push notifications (not yet started): the caller starts both. */
+export interface PairBot {
+  bot: Bot<PairContext>;
+  notifier: Notifier;
+  deps: BotDeps;
+}
+
+/** Every feature, in the order updates meet them: `(deps) => Composer`, one per file in commands/. */
+const FEATURES: ((deps: BotDeps) => Composer<PairContext>)[] = [
+  startCommands,
+  pairSetupCommands,
+  pairPendingCommand,
+  pairApproveCommand,
+  pairDenyCommands,
+  pairDevicesCommands,
+  pairNotifyCommand,
+  pairTimezoneCommand,
+  decisionButtons,
+  fallbackReplies,
+];
 
 /**
- * Builds pairbot's Telegram bot: owner guard first, then one Composer per feature. It does not start
- * polling or the notifier: main.ts (or a test) decides how updates arrive.
+ * Builds pairbot's Telegram bot: owner guard first, then one Composer per feature, errors caught in one
+ * place. It starts nothing: main.ts (or a test) decides how updates arrive and starts the notifier.
  */
 export function createBot(config: BotConfig, input: CreateBotDeps): PairBot {
   const clock = input.clock ?? systemClock;
   const texts = input.texts ?? BotTexts.load({ defaultLocale: config.defaultLocale, templatesFile: config.templatesFile });
-  const ownerLocales = input.ownerLocales ?? new Map<number, Locale>();
-  const deps: BotDeps = { config, store: input.store, logger: input.logger, texts, clock, ownerLocales, ownersWithMenu: new Set() };
-  const alerts = notificationTexts({ texts, clock, localeOf: (id) => ownerLocales.get(id) ?? config.defaultLocale });
-
-  const options: GrammyBotConfig<PairContext> = { client: { apiRoot: config.apiRoot }, ...(input.botInfo ? { botInfo: input.botInfo } : {}) };
-  const bot = new Bot<PairContext>(config.botToken, options);
+  const bot = new Bot<PairContext>(config.botToken, { client: { apiRoot: config.apiRoot }, ...(input.botInfo ? { botInfo: input.botInfo } : {}) });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, rethrowInternalServerErrors: false }));
+  bot.api.config.use(htmlMode);
 
-  const plugins = conversationPlugins(deps);
+  const ownerNames = new Map<number, string>();
+  const notifier = new Notifier({ api: bot.api, store: input.store, owners: config.ownerIds, texts, timeZone: config.timeZone, names: ownerNames, logger: input.logger, clock, ...input.notifier });
+  const deps: BotDeps = { config, store: input.store, logger: input.logger, texts, clock, notifier, ownerNames, ownersWithMenu: new Set() };
+
   bot.use(ownerGuard(deps));
-  bot.use(conversations<PairContext, PairConversationContext>({ plugins }));
-  bot.use(startCommands(deps));
-  bot.use(pairSetupCommands(deps));
-  bot.use(pairPendingCommand(deps));
-  bot.use(pairApproveCommand(deps, plugins));
-  bot.use(pairDenyCommands(deps));
-  bot.use(pairDevicesCommands(deps, plugins));
-  bot.use(pairNotifyCommand(deps));
-  bot.use(decisionButtons(deps, alerts));
-  bot.use(fallbackReplies());
+  bot.use(conversations<PairContext, PairConversationContext>({ plugins: conversationPlugins(deps) }));
+  for (const feature of FEATURES) bot.use(feature(deps));
 
   bot.catch(async (err) => {
     const ctx = err.ctx;
@@ -75,8 +82,8 @@ export function createBot(config: BotConfig, input: CreateBotDeps): PairBot {
     const reason = isPairbotError(err.error) ? err.error.message : "an unexpected error; the bot's log has the details";
     const text = ctx.t("error-generic", { reason: escapeHtml(reason) });
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: plainText(text, 200) }).catch(() => undefined);
-    else await ctx.reply(text, { parse_mode: "HTML" }).catch(() => undefined);
+    else await ctx.reply(text).catch(() => undefined);
   });
 
-  return Object.assign(bot, { notificationTexts: alerts, deps });
+  return { bot, notifier, deps };
 }

@@ -1,36 +1,18 @@
 import { existsSync } from "node:fs";
 import type http from "node:http";
-import { GrammyError } from "grammy";
-import { isPairbotError, openStore, ownerSettings } from "../store/index.js";
+import { isPairbotError, openStore } from "../store/index.js";
+import { BotTexts } from "./bot-texts.js";
 import { setOwnerCommandMenus } from "./command-menu.js";
-import { loadConfig, type BotConfig, type Locale } from "./config.js";
-import { createBot, type PairBot } from "./create-bot.js";
-import { createLogger, scrubSecrets, type Logger } from "./logger.js";
-import { startNotifier, type Notifier } from "./notifier/index.js";
-import { BotTexts } from "./texts.js";
+import { loadConfig, type BotConfig } from "./config.js";
+import { createBot } from "./create-bot.js";
+import { createLogger, scrubSecrets } from "./logger.js";
+import { reachTelegram } from "./reach-telegram.js";
 import { startWebhookServer } from "./webhook.js";
 
 /** Stops with one sentence; never a stack trace, never the token. */
 function fail(message: string, secrets: readonly string[] = []): never {
   process.stderr.write(`pairbot: ${scrubSecrets(message, secrets)}\n`);
   process.exit(1);
-}
-
-/** Asks Telegram who the bot is; a refused token stops the bot, an unreachable Telegram is retried. */
-async function initBot(bot: PairBot, logger: Logger): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await bot.init();
-      return;
-    } catch (e) {
-      if (e instanceof GrammyError && (e.error_code === 401 || e.error_code === 404)) {
-        fail("Telegram refused BOT_TOKEN: copy the token again from @BotFather (/mybots, API Token) into .env; if it was revoked, make a new one there.");
-      }
-      const delay = Math.min(30_000, 1000 * 2 ** attempt);
-      logger.warn({ err: e, retryInMs: delay }, "cannot reach Telegram yet; retrying");
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
 }
 
 async function main(): Promise<void> {
@@ -47,21 +29,20 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, secrets });
   // PostgreSQL reconnects are told through the log, one line per outage (the URL without its password).
   const store = openStore({ location: config.store, postgres: { log: (line) => logger.warn(line) } });
-  const ownerLocales = new Map<number, Locale>();
   try {
-    const doc = await store.read(); // a corrupt store stops the bot here, with the file and the fix
-    for (const id of config.ownerIds) {
-      const saved = ownerSettings(doc, id).locale;
-      if (saved) ownerLocales.set(id, texts.localeFor(saved));
-    }
+    await store.read(); // a corrupt store stops the bot here, with the file and the fix
   } catch (e) {
     fail(isPairbotError(e) ? e.message : `Cannot read the store ${store.description}: ${String(e)}`, secrets);
   }
 
-  const bot = createBot(config, { store, logger, texts, ownerLocales });
-  await initBot(bot, logger);
-  void setOwnerCommandMenus(bot.api, bot.deps);
-  const notifier: Notifier = await startNotifier({ api: bot.api, store, owners: config.ownerIds, texts: bot.notificationTexts, logger });
+  const { bot, notifier, deps } = createBot(config, { store, logger, texts });
+  try {
+    bot.botInfo = await reachTelegram({ token: config.botToken, apiRoot: config.apiRoot, logger });
+  } catch (e) {
+    fail(isPairbotError(e) ? e.message : String(e), secrets);
+  }
+  void setOwnerCommandMenus(bot.api, deps);
+  await notifier.start();
 
   let server: http.Server | undefined;
   let stopping = false;

@@ -9,15 +9,18 @@ export function isOwnerUpdate(ctx: Context, ownerIds: readonly number[]): boolea
   return chat === undefined ? ctx.callbackQuery !== undefined : chat.type === "private" && chat.id === ctx.from.id;
 }
 
-/** Gives an owner's update its texts (in the owner's language) and its audit actor. */
-export function speakAsOwner(ctx: Context & Partial<PairFlavor>, deps: BotDeps): asserts ctx is Context & PairFlavor {
+/**
+ * Gives an owner's update its texts (in the language their Telegram uses, and the zone they chose) and
+ * its audit actor. The language is kept in the store, so alerts speak it too, also after a restart.
+ */
+export async function speakAsOwner(ctx: Context & Partial<PairFlavor>, deps: BotDeps): Promise<void> {
   const from = ctx.from!;
+  const settings = await deps.store.ownerSettings(from.id);
   const locale = deps.texts.localeFor(from.language_code);
-  if (deps.ownerLocales.get(from.id) !== locale) {
-    deps.ownerLocales.set(from.id, locale);
+  if (settings.locale !== locale) {
     deps.store.setOwnerLocale(from.id, locale).catch((e: unknown) => deps.logger.warn({ err: e }, "could not remember the owner's language"));
   }
-  ctx.speaker = deps.texts.speaker(locale, deps.clock);
+  ctx.speaker = deps.texts.speaker({ locale, timeZone: settings.timeZone ?? deps.config.timeZone }, deps.clock);
   ctx.t = ctx.speaker.t;
   ctx.actor = `telegram:${from.id}`;
   ctx.ownerId = from.id;
@@ -31,7 +34,10 @@ export function ownerGuard(deps: BotDeps): MiddlewareFn<PairContext> {
   const told = new Set<number>();
   return async (ctx, next) => {
     if (isOwnerUpdate(ctx, deps.config.ownerIds)) {
-      speakAsOwner(ctx, deps);
+      const from = ctx.from!;
+      deps.ownerNames.set(from.id, from.first_name);
+      deps.notifier.ownerIsBack(from.id); // a chat Telegram refused (403) is open again
+      await speakAsOwner(ctx, deps);
       return next();
     }
     const from = ctx.from;

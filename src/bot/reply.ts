@@ -2,14 +2,9 @@ import { GrammyError, type Context } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { isPairbotError } from "../store/index.js";
 import type { PairFlavor } from "./context.js";
-import { cutHtml, escapeHtml } from "./render/html.js";
+import { escapeHtml } from "./telegram-html.js";
 
 type Ctx = Context & PairFlavor;
-
-/** Replies in HTML, cut to Telegram's limit. */
-export function replyHtml(ctx: Ctx, html: string, markup?: InlineKeyboardMarkup) {
-  return ctx.reply(cutHtml(html), { parse_mode: "HTML", ...(markup ? { reply_markup: markup } : {}) });
-}
 
 /** Telegram refuses an edit to exactly the same text and buttons: that is success, not an error. */
 export const isNotModified = (e: unknown): boolean => e instanceof GrammyError && /message is not modified/i.test(e.description);
@@ -20,7 +15,7 @@ export const isNotModified = (e: unknown): boolean => e instanceof GrammyError &
  */
 export async function editPressed(ctx: Ctx, html: string, markup?: InlineKeyboardMarkup): Promise<void> {
   try {
-    await ctx.editMessageText(cutHtml(html), { parse_mode: "HTML", reply_markup: markup ?? { inline_keyboard: [] } });
+    await ctx.editMessageText(html, { reply_markup: markup ?? { inline_keyboard: [] } });
   } catch (e) {
     if (!isNotModified(e)) throw e;
   }

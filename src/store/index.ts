@@ -22,3 +22,4 @@ export type { SenderImport, ImportRefusal, AllowlistImportResult, PendingDmImpor
 export { openStore, openBackend, storeLocation, locationOf, describeLocation, isPostgresUrl, readWholeStore, writeWholeStore, type StoreLocation, type OpenStoreOptions } from "./open.js";
 export { PgBackend, type PgBackendOptions } from "./pg-backend.js";
 export { copyStore, storeCounts } from "./copy.js";
+export { timeZone as checkTimeZone } from "./validate.js";

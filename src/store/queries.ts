@@ -145,3 +145,27 @@ export function nextExpiry(doc: StoreDoc): number | undefined {
   ].map((t) => Date.parse(t));
   return times.length > 0 ? Math.min(...times) : undefined;
 }
+
+/** A message the bot sent an owner about requests (an alert, or a digest of several), request by request. */
+export interface SentMessage {
+  chatId: number;
+  messageId: number;
+  sentAt: string;
+  requests: { key: RequestKey; kind: "dm" | "device"; id: string; pending: RequestCard | undefined; outcome: AuditEntry | undefined }[];
+}
+
+/** The messages about requests recorded for an owner, oldest first, each with where its requests stand now. */
+export function sentMessages(doc: StoreDoc, ownerId: number): SentMessage[] {
+  const byMessage = new Map<number, SentMessage>();
+  for (const [key, byOwner] of Object.entries(doc.notifications)) {
+    const sent = byOwner[String(ownerId)];
+    const parsed = requestKey.parse(key);
+    if (!sent || !parsed || parsed.kind === "setup") continue;
+    const { kind, id } = parsed;
+    const message = byMessage.get(sent.messageId) ?? { ...sent, requests: [] };
+    const pending = findCard(doc, kind, id);
+    message.requests.push({ key: key as RequestKey, kind, id, pending, outcome: pending ? undefined : outcomeOf(doc, id) });
+    byMessage.set(sent.messageId, message);
+  }
+  return [...byMessage.values()].sort((a, b) => a.messageId - b.messageId);
+}

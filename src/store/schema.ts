@@ -136,6 +136,7 @@ export const SentNotificationSchema = z.object({
 export const OwnerSettingsSchema = z.object({
   notify: z.boolean(),
   locale: z.string().max(16).optional(),
+  timeZone: z.string().max(64).optional(),
   /** `/pair notify once`: with notifications off, the first request filed from this time on is announced; then it clears. */
   notifyOnce: time.optional(),
 });
@@ -194,7 +195,7 @@ export const StoreSchema = z.object({
   }),
   /** "dm:<id>" or "device:<requestId>" -> owner user id -> the message that announced it */
   notifications: z.record(z.string(), z.record(z.string(), SentNotificationSchema)),
-  /** Per owner: push notifications on or off, and the language last seen in their Telegram. */
+  /** Per owner: push notifications on or off, the language last seen in their Telegram, their time zone. */
   owners: z.record(z.string(), OwnerSettingsSchema),
   /** Wrong approval codes per actor, to stop guessing. */
   codeFailures: z.record(z.string(), CodeFailuresSchema),

@@ -423,6 +423,16 @@ export class PairingStore {
     });
   }
 
+  /** Keeps the zone an owner reads times in (an IANA name); returns its canonical spelling. */
+  async setOwnerTimeZone(ownerId: number, zone: string): Promise<string> {
+    const timeZone = valid.timeZone(zone);
+    await this.change((tx) => {
+      const owner = tx.doc.owners[String(ownerId)];
+      if (owner?.timeZone !== timeZone) tx.putOwner(String(ownerId), { ...owner, notify: owner?.notify ?? true, timeZone });
+    });
+    return timeZone;
+  }
+
   /** Records an alert's message; an alert that was the owner's one-shot (`/pair notify once`) uses it up. */
   recordNotification(key: RequestKey, ownerId: number, sent: SentNotification): Promise<void> {
     return this.change((tx) => {

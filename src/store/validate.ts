@@ -85,3 +85,14 @@ export function meta(value: unknown): Meta | undefined {
   }
   return out;
 }
+
+/** An IANA time zone name in its canonical spelling ("europe/berlin" -> "Europe/Berlin"). */
+export function timeZone(value: unknown): string {
+  const name = typeof value === "string" ? value.trim() : "";
+  try {
+    if (name !== "") return new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    // RangeError: a zone this Node does not know
+  }
+  throw invalidInput("time zone", `"${name.slice(0, 40)}" is not an IANA time zone name; use Area/City, like Europe/Berlin, America/New_York or UTC`);
+}

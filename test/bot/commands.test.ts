@@ -22,7 +22,7 @@ describe("/start and /help", () => {
 describe("/pair", () => {
   it("sends instructions, then the setup code alone with a Copy button, and records that message", async () => {
     const [instructions, code] = await h.owner.sendsFor("/pair", 2);
-    expect(instructions!.text).toMatch(/valid until \d\d:\d\d \(10 min\)/);
+    expect(instructions!.text).toMatch(/valid until 12:10 UTC \(10 min\)/);
     expect(instructions!.text).toContain("Treat it like a password");
     expect(instructions!.text).toContain("/pair cleanup");
     const setup = decodeSetupCode(code!.text!);
@@ -40,7 +40,7 @@ describe("/pair", () => {
   it("qr sends the setup code as a PNG with the expiry in the caption, recorded like the text code", async () => {
     const photo = await h.owner.sends("/pair qr");
     expect(photo.photo!.subarray(1, 4).toString()).toBe("PNG");
-    expect(photo.caption).toMatch(/Valid until \d\d:\d\d \(10 min\)/);
+    expect(photo.caption).toMatch(/Valid until 12:10 UTC \(10 min\)/);
     await vi.waitFor(async () => {
       const doc = await h.store.read();
       const token = doc.devices.bootstrapTokens[0]!;

@@ -5,8 +5,8 @@ import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/bot/config.js";
 import { createLogger } from "../../src/bot/logger.js";
-import { cutHtml, escapeHtml } from "../../src/bot/render/html.js";
-import { BotTexts } from "../../src/bot/texts.js";
+import { BotTexts } from "../../src/bot/bot-texts.js";
+import { cutHtml, escapeHtml } from "../../src/bot/telegram-html.js";
 
 const TOKEN = "123456789:AAHfakeTokenForTestsOnly_abcdefghijk";
 const good = { BOT_TOKEN: TOKEN, OWNER_IDS: "42, 43", GATEWAY_URL: "wss://gw.example.com", STORE_PATH: "/tmp/s.json" };
@@ -49,6 +49,7 @@ describe("config", () => {
     ["WEBHOOK_SECRET", { WEBHOOK_URL: "https://bot.example.com/hook" }, /^WEBHOOK_SECRET must be set when WEBHOOK_URL is/],
     ["PORT", { WEBHOOK_URL: "https://b.example/h", WEBHOOK_SECRET: "s", PORT: "99999" }, /^PORT/],
     ["LOG_LEVEL", { LOG_LEVEL: "loud" }, /^LOG_LEVEL/],
+    ["TIMEZONE", { TIMEZONE: "Berlin" }, /^TIMEZONE must be an IANA time zone name like Europe\/Berlin/],
   ])("a bad %s is one sentence naming it", (_name, env, pattern) => {
     const message = errorOf({ ...good, ...env });
     expect(message).toMatch(pattern);
@@ -57,6 +58,11 @@ describe("config", () => {
 
   it("GATEWAY_URL takes several addresses, separated by commas, in the order devices try them", () => {
     expect(loadConfig({ ...good, GATEWAY_URL: "ws://192.168.1.20:18789, wss://gw.example.com" }).gatewayUrls).toEqual(["ws://192.168.1.20:18789", "wss://gw.example.com"]);
+  });
+
+  it("TIMEZONE takes an IANA name in any case and defaults to the server's zone", () => {
+    expect(loadConfig({ ...good, TIMEZONE: "europe/berlin" }).timeZone).toBe("Europe/Berlin");
+    expect(loadConfig(good).timeZone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
   });
 
   it("webhook mode needs the URL and the secret; PORT defaults to 8080", () => {
@@ -72,21 +78,30 @@ describe("templates file", () => {
   };
   const load = (templatesFile: string) => BotTexts.load({ defaultLocale: "en", templatesFile });
 
-  it("overrides a text for every language, or per language, with placeholders filled and escaped", () => {
-    const texts = load(file({ "card-dm": "🔔 <b>{name}</b> on {channel}: {code}, expires {expiresIn}", "pending-none": { de: "Alles erledigt." } }));
-    expect(texts.t("ru", "card-dm", { name: escapeHtml("<Jo>"), channel: "signal", code: "ABCD2345", expiresIn: "in 1 hour" })).toBe("🔔 <b>&lt;Jo&gt;</b> on signal: ABCD2345, expires in 1 hour");
+  it("overrides a text per language, in Fluent with placeholders filled and escaped; other languages keep pairbot's", () => {
+    const texts = load(file({ "card-dm": { en: "🔔 <b>{ $name }</b> on { $channel }: { $code }, expires { $expiresIn }" }, "pending-none": { de: "Alles erledigt." } }));
+    expect(texts.t("en", "card-dm", { name: escapeHtml("<Jo>"), channel: "signal", code: "ABCD2345", expiresIn: "in 1 hour" })).toBe("🔔 <b>&lt;Jo&gt;</b> on signal: ABCD2345, expires in 1 hour");
+    expect(texts.t("ru", "card-dm", { name: "Jo", channel: "signal", identifier: "+1", code: "ABCD2345", expiresIn: "через 1 час" })).toMatch(/^<b>Запрос на переписку<\/b>/);
     expect(texts.t("de", "pending-none")).toBe("Alles erledigt.");
     expect(texts.t("en", "pending-none")).toBe("Nothing pending.");
   });
 
-  it("an unknown placeholder stops the bot at start, naming it and the ones allowed", () => {
-    expect(() => load(file({ "card-dm": "New: {nmae} {code}" }))).toThrow(/Template "card-dm" in .* uses the unknown placeholder \{nmae\}; the placeholders it may use are: .*\{name\}/);
+  it.each([
+    ["an unclosed tag", { "card-dm": { en: "<b>{ $name }" } }, /^Template "card-dm" in .* \(en\) is not valid Telegram HTML: <b> is never closed\.$/],
+    ["a tag Telegram does not know", { "card-dm": { en: "<h1>{ $name }</h1>" } }, /^Template "card-dm" .* is not valid Telegram HTML: the tag <h1> is not one Telegram allows/],
+    ["a bare <", { "pending-none": { en: "a < b" } }, /^Template "pending-none" .* is not valid Telegram HTML: .*write &lt;/],
+    ["a bare &", { "pending-none": { en: "a & b" } }, /^Template "pending-none" .* is not valid Telegram HTML: a bare "&" \(write &amp;\)/],
+    ["mis-nested tags", { "pending-none": { de: "<b><i>x</b></i>" } }, /^Template "pending-none" .* \(de\) is not valid Telegram HTML: <\/b> closes a tag that is not the last one opened/],
+    ["an unknown placeholder", { "card-dm": { en: "New: { $nmae } { $code }" } }, /^Template "card-dm" .* uses the unknown placeholder \{ \$nmae \}; the placeholders it may use are: .*\{ \$name \}/],
+    ["a broken placeholder", { "card-dm": { en: "New: { $name" } }, /^Template "card-dm" .* is not a valid Fluent text: placeholders are written \{ \$name \}/],
+    ["a plain string for every language", { "card-dm": "<b>{ $name }</b>" }, /^Template "card-dm" .* must give its text per language, like \{"en": "\.\.\.", "de": "\.\.\."\}/],
+    ["an unknown language", { "pending-none": { fr: "Rien." } }, /^Template "pending-none" .* has the unknown language "fr"; use en, de, ru\.$/],
+    ["an unknown template", { "no-such-text": { en: "x" } }, /names the unknown template "no-such-text"/],
+  ])("%s stops the bot at start with one sentence naming the key", (_what, content, pattern) => {
+    expect(() => load(file(content))).toThrow(pattern);
   });
 
-  it("an unknown template, language, bad HTML or bad JSON stops it too", () => {
-    expect(() => load(file({ "no-such-text": "x" }))).toThrow(/unknown template "no-such-text"/);
-    expect(() => load(file({ "pending-none": { fr: "Rien." } }))).toThrow(/unknown language "fr"/);
-    expect(() => load(file({ "pending-none": "a < b & c" }))).toThrow(/not valid Telegram HTML/);
+  it("a missing file or bad JSON stops it too", () => {
     expect(() => load(file("{ nope"))).toThrow(/TEMPLATES_FILE .* is not valid JSON/);
     expect(() => load("/no/such/templates.json")).toThrow(/TEMPLATES_FILE \/no\/such\/templates.json cannot be used: it does not exist/);
   });
@@ -97,10 +112,14 @@ describe("texts and limits", () => {
     const texts = BotTexts.load({ defaultLocale: "de" });
     const now = Date.parse("2026-11-21T12:00:00Z");
     const inAnHour = "2026-11-21T12:57:00Z";
-    expect(texts.speaker(texts.localeFor("ru-RU"), () => now).relative(inAnHour)).toBe("приблизительно через 1 час");
-    expect(texts.speaker(texts.localeFor("de"), () => now).relative(inAnHour)).toBe("in etwa 1 Stunde");
-    expect(texts.speaker(texts.localeFor("en-GB"), () => now).relative("2026-11-21T11:57:00Z")).toBe("3 minutes ago");
+    expect(texts.speaker({ locale: texts.localeFor("ru-RU"), timeZone: "UTC" }, () => now).relative(inAnHour)).toBe("приблизительно через 1 час");
+    expect(texts.speaker({ locale: texts.localeFor("de"), timeZone: "UTC" }, () => now).relative(inAnHour)).toBe("in etwa 1 Stunde");
+    expect(texts.speaker({ locale: texts.localeFor("en-GB"), timeZone: "UTC" }, () => now).relative("2026-11-21T11:57:00Z")).toBe("3 minutes ago");
+    expect(texts.speaker({ locale: "de", timeZone: "Europe/Berlin" }, () => now).clockTime(inAnHour)).toBe("13:57 MEZ");
+    expect(texts.speaker({ locale: "en", timeZone: "America/New_York" }, () => now).clockTime(inAnHour)).toBe("07:57 EST");
     expect(texts.localeFor("fr")).toBe("de");
+    expect(texts.localeFor("pt-BR")).toBe("de");
+    expect(texts.localeFor("RU")).toBe("ru");
     expect(texts.t("en", "approved-dm", { name: "Jo", identifier: "1", channel: "x" })).not.toMatch(/[\u2068\u2069]/);
   });
 

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { iso } from "../../src/store/index.js";
 import { ANN, notifierHarness, type NotifierHarness } from "../support/notifier-harness.js";
-import { botNotificationTexts } from "../support/notifier-texts.js";
 import { approvedDevice, issueSetupCode } from "../support/store-devices.js";
 import { TestClock } from "../support/temp-store.js";
 
@@ -17,7 +16,7 @@ async function showSetupCode(setup: { setupCode: string; tokenId: string }, sent
 
 describe("setup-code messages once the code is dead", () => {
   it("deletes the message when the owner cleans up the codes", async () => {
-    h = await notifierHarness({ texts: botNotificationTexts() });
+    h = await notifierHarness();
     await h.start();
     const setup = await issueSetupCode(h.store);
     const message = await showSetupCode(setup, Date.now());
@@ -28,7 +27,7 @@ describe("setup-code messages once the code is dead", () => {
   });
 
   it("deletes at start the message of a code used while the bot was down", async () => {
-    h = await notifierHarness({ texts: botNotificationTexts() });
+    h = await notifierHarness();
     const notifier = await h.start();
     const paired = await approvedDevice(h.gateway);
     const message = await showSetupCode(paired.setup, Date.now());
@@ -41,7 +40,7 @@ describe("setup-code messages once the code is dead", () => {
 
   it("blanks the code instead when the message is too old for Telegram to delete", async () => {
     const clock = new TestClock();
-    h = await notifierHarness({ texts: botNotificationTexts(clock.fn), clock: clock.fn });
+    h = await notifierHarness({ clock: clock.fn });
     await h.start();
     const setup = await issueSetupCode(h.store);
     const message = await showSetupCode(setup, clock.now);

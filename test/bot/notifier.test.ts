@@ -2,7 +2,6 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { ANN, BOB, notifierHarness, type NotifierHarness } from "../support/notifier-harness.js";
-import { botNotificationTexts } from "../support/notifier-texts.js";
 import { deviceHello, issueSetupCode, newDeviceKey } from "../support/store-devices.js";
 import { TestClock } from "../support/temp-store.js";
 
@@ -12,7 +11,7 @@ afterEach(async () => h.close());
 
 describe("push notifications for new requests", () => {
   it("alerts the owner of a DM request filed by another process, with Approve and Deny", async () => {
-    h = await notifierHarness({ texts: botNotificationTexts() });
+    h = await notifierHarness();
     await h.start();
     const { stdout } = await run(process.execPath, ["bin/pairbot.js", "--store", h.file, "dm", "request", "whatsapp", "+4917012345", "--name", "Ann <x>"]);
     const { code } = JSON.parse(stdout) as { code: string };
@@ -30,7 +29,7 @@ describe("push notifications for new requests", () => {
   });
 
   it("edits the alert when the request is approved elsewhere: outcome shown, buttons gone, record forgotten", async () => {
-    h = await notifierHarness({ texts: botNotificationTexts() });
+    h = await notifierHarness();
     await h.start();
     const dm = await h.requestDm("+4917012345");
     const alert = await h.waitForText(ANN, dm.code);
@@ -43,7 +42,7 @@ describe("push notifications for new requests", () => {
   });
 
   it("alerts each owner with notifications on, and none with them off", async () => {
-    h = await notifierHarness({ texts: botNotificationTexts(), owners: [ANN, BOB] });
+    h = await notifierHarness({ owners: [ANN, BOB] });
     await h.store.setNotify(ANN.id, false);
     await h.start();
     const first = await h.requestDm("+4917000001");
@@ -59,7 +58,7 @@ describe("push notifications for new requests", () => {
   });
 
   it("alerts once for a device that keeps retrying, and replaces the alert of a superseded request", async () => {
-    h = await notifierHarness({ texts: botNotificationTexts() });
+    h = await notifierHarness();
     await h.start();
     const setup = await issueSetupCode(h.gateway, "operator");
     const key = newDeviceKey();
@@ -77,14 +76,14 @@ describe("push notifications for new requests", () => {
     await h.telegram.waitForMessage(ANN.id, (m) => m.message_id === alert.message_id && (m.text ?? "").includes("Replaced at"));
     const second = await h.telegram.waitForMessage(ANN.id, (m) => m.message_id !== alert.message_id);
     expect(second.buttons.map((b) => b.text)).toEqual(["Approve", "Deny"]);
-    expect(h.sends(ANN)).toHaveLength(2);
+    await expect.poll(() => h.sends(ANN).length).toBe(2);
   });
 });
 
 describe("expiry", () => {
   it("edits the alert of a request that expired, once the store is pruned", async () => {
     const clock = new TestClock();
-    h = await notifierHarness({ texts: botNotificationTexts(clock.fn), clock: clock.fn, policy: { dmTtlMs: 60_000 } });
+    h = await notifierHarness({ clock: clock.fn, policy: { dmTtlMs: 60_000 } });
     await h.start();
     const dm = await h.requestDm("+4917012345");
     const alert = await h.waitForText(ANN, dm.code);
@@ -96,7 +95,7 @@ describe("expiry", () => {
   });
 
   it("prunes by itself when the next request expires (one timer, real clock)", async () => {
-    h = await notifierHarness({ texts: botNotificationTexts(), policy: { dmTtlMs: 700 } });
+    h = await notifierHarness({ policy: { dmTtlMs: 700 } });
     await h.start();
     const dm = await h.requestDm("+4917012345");
     const alert = await h.waitForText(ANN, dm.code);

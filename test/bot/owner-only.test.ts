@@ -60,13 +60,13 @@ describe("only the owner", () => {
     expect(card!.entities.filter((e) => e.type === "bold")).toHaveLength(1); // only pairbot's own title
     await h.owner.taps(card!, "Approve");
     const edited = await h.owner.sees((m) => m.message_id === card!.message_id && m.text!.includes("Approved"));
-    expect(edited.text).toContain(`${name} (<id>&1) on telegram`);
+    expect(edited.text).toContain(`Sender: <id>&1\nName: ${name}`);
     expect(dm.code).toBeTruthy();
   });
 
   it("sets the command menu for the owner's chat only (on /start if the chat was not open), and never logs the token", async () => {
     const { setOwnerCommandMenus } = await import("../../src/bot/command-menu.js");
-    await setOwnerCommandMenus(h.bot.api, h.bot.deps);
+    await setOwnerCommandMenus(h.bot.api, h.deps);
     expect(h.logText()).toContain("could not set the command menu for this owner");
     await h.owner.sends("/start");
     const chatScope = { type: "chat", chat_id: h.owner.user.id };

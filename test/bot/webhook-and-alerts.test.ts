@@ -24,7 +24,7 @@ describe("push alerts use the same buttons", () => {
     const german = await h.person(SECOND_OWNER).sees((m) => m.text?.startsWith("DM-Kopplungsanfrage") ?? false);
     expect(alert.text).toContain("Name: Jo <3");
     expect(await h.owner.taps(alert, "Approve")).toMatch(/^✅ Approved by you/);
-    await h.person(SECOND_OWNER).sees((m) => m.message_id === german.message_id && (m.text?.includes(`Zugelassen von Besitzer ${OWNER.id}`) ?? false));
+    await h.person(SECOND_OWNER).sees((m) => m.message_id === german.message_id && (m.text?.includes(`Zugelassen von ${OWNER.first_name} um 12:00 UTC`) ?? false));
     await h.owner.sees((m) => m.message_id === alert.message_id && m.buttons.length === 0);
     expect(await h.store.isAllowed("whatsapp", "+4917")).toBe(true);
   });
@@ -44,7 +44,7 @@ describe("webhook mode", () => {
       WEBHOOK_SECRET: "s3cret_value",
     });
     const logger = createLogger({ level: "silent" });
-    const bot = createBot(config, { store: temp.store, logger, clock: temp.clock.fn });
+    const { bot } = createBot(config, { store: temp.store, logger, clock: temp.clock.fn });
     const server = await startWebhookServer(bot, { ...config.webhook!, port: 0, logger });
     cleanups.push(() => telegram.close(), () => temp.remove(), () => new Promise<void>((r) => server.close(() => r())));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/telegram`;

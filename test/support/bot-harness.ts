@@ -1,8 +1,7 @@
 import { Writable } from "node:stream";
 import { loadConfig } from "../../src/bot/config.js";
-import { createBot, type PairBot } from "../../src/bot/create-bot.js";
+import { createBot } from "../../src/bot/create-bot.js";
 import { createLogger } from "../../src/bot/logger.js";
-import { startNotifier, type Notifier } from "../../src/bot/notifier/index.js";
 import { startFakeTelegram, type BotMessage, type FakeTelegram, type TelegramUser } from "./fake-telegram/index.js";
 import { systemClock } from "../../src/store/index.js";
 import { tempStore } from "./temp-store.js";
@@ -16,10 +15,11 @@ export interface BotHarnessOptions {
   owners?: TelegramUser[];
   /** Extra environment for loadConfig (DEFAULT_LOCALE, TEMPLATES_FILE, ...). */
   env?: Record<string, string>;
-  /** Runs the push notifications too (they come from the other helper's engine). */
+  /** Runs the push notifications too; every owner has opened the chat unless `opened` says who did. */
   notifier?: boolean;
   /** The store on the system clock, as processes started beside the bot (a gateway, the CLI) see it. */
   realClock?: boolean;
+  opened?: TelegramUser[];
 }
 
 /** A Telegram user talking to the bot through the fake server. */
@@ -59,15 +59,16 @@ export async function botHarness(options: BotHarnessOptions = {}) {
     STORE_PATH: temp.file,
     GATEWAY_URL,
     TELEGRAM_API_ROOT: telegram.apiRoot,
+    TIMEZONE: "UTC",
     ...options.env,
   });
   const logger = createLogger({ level: "debug", secrets: [config.botToken], destination: logs });
   const clock = options.realClock ? systemClock : temp.clock.fn;
-  const bot: PairBot = createBot(config, { store: temp.store, logger, clock });
-  let notifier: Notifier | undefined;
+  const { bot, notifier, deps } = createBot(config, { store: temp.store, logger, clock });
   if (options.notifier) {
-    for (const o of owners) telegram.userSends(o, "/start"); // an owner must have opened the chat
-    notifier = await startNotifier({ api: bot.api, store: temp.store, owners: config.ownerIds, texts: bot.notificationTexts, logger, clock });
+    // An owner must have opened the chat (the bot answers these /start once it polls).
+    for (const o of options.opened ?? owners) telegram.userSends(o, "/start");
+    await notifier.start();
   }
   const polling = bot.start({ drop_pending_updates: false });
   await telegram.waitForPoll();
@@ -98,6 +99,8 @@ export async function botHarness(options: BotHarnessOptions = {}) {
   return {
     telegram,
     bot,
+    deps,
+    notifier,
     config,
     store: temp.store,
     clock: temp.clock,
@@ -106,7 +109,7 @@ export async function botHarness(options: BotHarnessOptions = {}) {
     /** Everything the bot logged, as JSON lines. */
     logText: () => logLines.join(""),
     async close(): Promise<void> {
-      await notifier?.stop();
+      await notifier.stop();
       await bot.stop();
       await polling.catch(() => undefined);
       await telegram.close();

@@ -1,7 +1,9 @@
 import path from "node:path";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Api } from "grammy";
-import { startNotifier, type DeliveryLimits, type NotificationTexts, type Notifier, type NotifierLogger } from "../../src/bot/notifier/index.js";
+import { BotTexts } from "../../src/bot/bot-texts.js";
+import { htmlMode } from "../../src/bot/html-mode.js";
+import { Notifier, type NotifierLogger } from "../../src/bot/notifier/notifier.js";
 import { PairingStore, type Clock, type Policy } from "../../src/store/index.js";
 import { startFakeTelegram, type BotMessage, type FakeTelegram, type FloodLimits, type TelegramUser } from "./fake-telegram/index.js";
 import { tempDir } from "./temp-store.js";
@@ -29,20 +31,18 @@ export interface HarnessOptions {
   policy?: Partial<Policy>;
   clock?: Clock;
   flood?: FloodLimits;
-  limits?: Partial<DeliveryLimits>;
-  texts: NotificationTexts;
-  /** The bot installs auto-retry; `false` shows what the engine does on its own. */
-  autoRetry?: boolean;
+  /** TIMEZONE: the zone owners without their own see times in. */
+  timeZone?: string;
+  /** Between two new messages to a chat (the notifier's 1 s by default). */
+  newMessageGapMs?: number;
 }
 
-/** Fast paces for tests: the fake's flood limits and 429s exercise the waiting instead. */
-export const TEST_LIMITS: DeliveryLimits = { perChatGapMs: 0, globalGapMs: 0, backoffMs: 20, maxBackoffMs: 200 };
-
 /**
- * A fake Telegram, a store file in a temp folder, and a real grammY Api (with auto-retry, as the bot has)
- * pointed at the fake; `start()` runs the notifier on them, as many times as a test restarts it.
+ * A fake Telegram, a store file in a temp folder, and a real grammY Api (with auto-retry and the HTML mode,
+ * as the bot has) pointed at the fake; `start()` runs the notifier with the bot's own texts on them, as
+ * many times as a test restarts it.
  */
-export async function notifierHarness(options: HarnessOptions) {
+export async function notifierHarness(options: HarnessOptions = {}) {
   const owners = options.owners ?? [ANN];
   const telegram: FakeTelegram = await startFakeTelegram({
     ...(options.flood ? { flood: options.flood } : {}),
@@ -56,7 +56,9 @@ export async function notifierHarness(options: HarnessOptions) {
   /** A second instance on the same file: what another process (a gateway, the CLI) would write through. */
   const gateway = new PairingStore(storeOptions);
   const api = new Api(telegram.token, { apiRoot: telegram.apiRoot });
-  if (options.autoRetry !== false) api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 5 }));
+  api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 5 }));
+  api.config.use(htmlMode);
+  const texts = BotTexts.load({ defaultLocale: "en" });
   const logger = memoryLogger();
   const running: Notifier[] = [];
 
@@ -67,17 +69,21 @@ export async function notifierHarness(options: HarnessOptions) {
     file,
     logger,
     api,
+    texts,
     async start(): Promise<Notifier> {
-      const notifier = await startNotifier({
+      const notifier = new Notifier({
         api,
         store,
         owners: owners.map((o) => o.id),
-        texts: options.texts,
+        texts,
+        timeZone: options.timeZone ?? "UTC",
+        names: new Map(),
         logger,
         ...(options.clock ? { clock: options.clock } : {}),
-        limits: options.limits ?? TEST_LIMITS,
+        ...(options.newMessageGapMs !== undefined ? { newMessageGapMs: options.newMessageGapMs } : {}),
       });
       running.push(notifier);
+      await notifier.start();
       return notifier;
     },
     /** A DM pairing request filed by the "gateway" (another store instance on the file). */

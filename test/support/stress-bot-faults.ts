@@ -3,7 +3,6 @@ import path from "node:path";
 import { PairingStore } from "../../src/store/index.js";
 import { startFakeTelegram, type Fault, type FakeTelegram } from "./fake-telegram/index.js";
 import { ANN, notifierHarness } from "./notifier-harness.js";
-import { botNotificationTexts } from "./notifier-texts.js";
 import { repoRoot, requireBuilt } from "./stress-processes.js";
 import { tempDir } from "./temp-store.js";
 
@@ -35,7 +34,7 @@ const FAULTS: Fault[] = [{ status: 429, retryAfter: 1 }, { drop: true }, { statu
  */
 export async function telegramFaults(o: { requests: number; faultRate: number; maxFaults: number }): Promise<DeliveryFigures> {
   const start = performance.now();
-  const h = await notifierHarness({ texts: botNotificationTexts(), policy: { maxPendingPerAccount: 10_000, maxPendingPerChannel: 10_000, maxPendingTotal: 10_000 } });
+  const h = await notifierHarness({ policy: { maxPendingPerAccount: 10_000, maxPendingPerChannel: 10_000, maxPendingTotal: 10_000 } });
   let faults = 0;
   let stopInjecting = false;
   // Each send in turn meets a fault with probability faultRate: one is queued only once the previous one

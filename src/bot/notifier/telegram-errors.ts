@@ -1,4 +1,7 @@
-import { GrammyError, HttpError } from "grammy";
+import { GrammyError, HttpError, type Api } from "grammy";
+
+/** grammY on Node types its signals with the abort-controller shim; the native one works the same. */
+export type ApiSignal = NonNullable<Parameters<Api["deleteMessage"]>[2]>;
 
 /** What a failed Bot API call means for the notification engine. */
 export type Failure =

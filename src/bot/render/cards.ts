@@ -1,7 +1,15 @@
-import type { AuditEntry, DeviceRequest, DmRequest, PairedDevice } from "../../store/index.js";
-import type { RequestCard } from "../notifier/texts.js";
-import type { Speaker } from "../texts.js";
-import { escapeHtml as esc } from "./html.js";
+import type { AuditEntry, DeviceRequest, DmRequest, PairedDevice, RequestCard } from "../../store/index.js";
+import type { Speaker } from "../bot-texts.js";
+import { escapeHtml as esc } from "../telegram-html.js";
+
+/**
+ * A request as a message about it knows it: the full card while the bot saw it pending, else (it came and
+ * went while the bot was down) only its kind, id and the audit's subject ("whatsapp/default/+4917…").
+ */
+export type ShownRequest = RequestCard | { kind: "dm" | "device"; id: string; request?: undefined };
+
+/** Other owners by name, as the bot has seen them ("Max"); "owner 4203" until then. */
+export type OwnerNames = ReadonlyMap<number, string>;
 
 /** The channel as the owner reads it: the account only when it is not the default one. */
 const channelLabel = (r: { channel: string; account: string }) => esc(r.account === "default" ? r.channel : `${r.channel} (${r.account})`);
@@ -10,7 +18,7 @@ const nameOf = (s: Speaker, name: string | undefined) => (name ? esc(name) : s.t
 
 const scopesOf = (s: Speaker, scopes: readonly string[]) => (scopes.length ? esc(scopes.join(", ")) : s.t("scopes-none"));
 
-/** Placeholders of a DM request, escaped: the same names the templates file uses. */
+/** Placeholders of a DM request, escaped: the same names the .ftl texts and TEMPLATES_FILE use. */
 export function dmVars(s: Speaker, r: DmRequest) {
   return {
     channel: channelLabel(r),
@@ -36,19 +44,37 @@ export function deviceVars(s: Speaker, r: DeviceRequest) {
   };
 }
 
-export function renderCard(s: Speaker, card: RequestCard): string {
-  return card.kind === "dm" ? s.t("card-dm", dmVars(s, card.request)) : s.t("card-device", deviceVars(s, card.request));
+const varsOf = (s: Speaker, card: RequestCard) => (card.kind === "dm" ? dmVars(s, card.request) : deviceVars(s, card.request));
+
+/** The full card of a pending request, as an alert and /pair pending show it. */
+export const renderCard = (s: Speaker, card: RequestCard): string => s.t(`card-${card.kind}`, varsOf(s, card));
+
+/** One line for a choice button, a confirmation, or a digest. */
+export const renderSummary = (s: Speaker, card: RequestCard): string => s.t(`summary-${card.kind}`, varsOf(s, card));
+
+/**
+ * What the owner needs to recognise a request that ended: its card without the code, expiry and buttons,
+ * or, when the bot never saw it whole, what the audit's subject tells (channel, sender; device and name).
+ */
+export function renderEnded(s: Speaker, shown: ShownRequest, outcome: AuditEntry | undefined): string {
+  if (shown.request) return s.t(`ended-${shown.kind}`, varsOf(s, shown));
+  const subject = outcome?.subject ?? "";
+  const dm = shown.kind === "dm" ? /^([^/]+)\/([^/]+)\/(.+)$/.exec(subject) : null;
+  if (dm) return s.t("ended-dm", { channel: channelLabel({ channel: dm[1]!, account: dm[2]! }), identifier: esc(dm[3]!), name: s.t("name-unknown") });
+  const device = /^device (\S+) \((.*?)\)/.exec(subject);
+  if (device) return s.t("ended-device-short", { name: esc(device[2]!), identifier: esc(device[1]!) });
+  return s.t("ended-unknown", { id: esc(shown.id) });
 }
 
-/** One line for a choice button or a confirmation. */
-export function renderSummary(s: Speaker, card: RequestCard): string {
-  return card.kind === "dm" ? s.t("summary-dm", dmVars(s, card.request)) : s.t("summary-device", deviceVars(s, card.request));
-}
-
-/** Who did it, as the owner reads it: "you", "owner 123", "the command line". */
-export function actorLabel(s: Speaker, actor: string, ownerId: number): string {
+/** Who did it, as the owner reads it: "you", another owner by name, "the command line (ann)". */
+export function actorLabel(s: Speaker, actor: string, ownerId: number, names: OwnerNames): string {
   const telegram = /^telegram:(\d+)$/.exec(actor);
-  if (telegram) return Number(telegram[1]) === ownerId ? s.t("actor-you") : s.t("actor-owner", { id: telegram[1]! });
+  if (telegram) {
+    const id = Number(telegram[1]);
+    if (id === ownerId) return s.t("actor-you");
+    const name = names.get(id);
+    return name ? s.t("actor-owner-named", { name: esc(name) }) : s.t("actor-owner", { id: telegram[1]! });
+  }
   if (actor === "cli") return s.t("actor-cli");
   const cliUser = /^cli:(.+)$/.exec(actor);
   if (cliUser) return s.t("actor-cli-user", { user: esc(cliUser[1]!) });
@@ -57,13 +83,17 @@ export function actorLabel(s: Speaker, actor: string, ownerId: number): string {
 }
 
 const OUTCOMES = new Set(["approve", "allow", "deny", "reject", "expire", "supersede"]);
+/** The store's mark on a device request that /pair cleanup withdrew (its setup code was invalidated). */
+const CLEANED_UP = /: setup code cleaned up$/;
 
-export function renderOutcomeLine(s: Speaker, outcome: AuditEntry | undefined, ownerId: number): string {
+/** "✅ Approved by you at 13:05 GMT+1": how a request ended, by whom, when, in the owner's zone. */
+export function renderOutcomeLine(s: Speaker, outcome: AuditEntry | undefined, ownerId: number, names: OwnerNames): string {
   if (!outcome || !OUTCOMES.has(outcome.action)) return s.t("outcome-unknown");
-  return s.t(`outcome-${outcome.action}`, { actor: actorLabel(s, outcome.actor, ownerId), time: s.clockTime(outcome.at) });
+  const action = outcome.action === "reject" && CLEANED_UP.test(outcome.subject) ? "cleanup" : outcome.action;
+  return s.t(`outcome-${action}`, { actor: actorLabel(s, outcome.actor, ownerId, names), time: s.clockTime(outcome.at) });
 }
 
-export function renderDevice(s: Speaker, d: PairedDevice, ownerId: number): string {
+export function renderDevice(s: Speaker, d: Omit<PairedDevice, "tokenHash">, ownerId: number, names: OwnerNames): string {
   return s.t("device-row", {
     name: esc(d.name),
     platform: esc(d.platform),
@@ -71,6 +101,6 @@ export function renderDevice(s: Speaker, d: PairedDevice, ownerId: number): stri
     scopes: scopesOf(s, d.scopes),
     deviceId: esc(d.deviceId),
     age: s.relative(d.approvedAt),
-    actor: actorLabel(s, d.approvedBy, ownerId),
+    actor: actorLabel(s, d.approvedBy, ownerId, names),
   });
 }

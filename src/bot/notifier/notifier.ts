@@ -1,33 +1,29 @@
 import type { Api } from "grammy";
-import { nextExpiry, pendingCards, requestKey, type Clock, type PairingStore, type RequestCard, type StoreDoc, type StoreFeed } from "../../store/index.js";
-import { ChatQueues, TELEGRAM_LIMITS, type DeliveryLimits } from "./chat-queues.js";
-import { OwnerReach, runJob, type ApiSignal, type JobContext, type NotifierLogger } from "./jobs.js";
-import { planJobs, type NotifierJob } from "./plan.js";
-import { describeError } from "./telegram-errors.js";
-import type { NotificationTexts } from "./texts.js";
+import { nextExpiry, ownerSettings, pendingCards, requestKey, sentMessages, type Clock, type PairingStore, type RequestCard, type StoreDoc, type StoreFeed } from "../../store/index.js";
+import type { BotTexts, Speaker } from "../bot-texts.js";
+import type { OwnerNames } from "../render/cards.js";
+import { ChatLane, NEW_MESSAGE_GAP_MS, type NotifierLogger } from "./chat-lane.js";
+import { describeError, type ApiSignal } from "./telegram-errors.js";
+
+export type { NotifierLogger } from "./chat-lane.js";
 
 export interface NotifierOptions {
-  /** The bot's Api, with auto-retry installed; the engine copes without it too. */
+  /** The bot's Api, with auto-retry and the HTML mode installed. */
   api: Api;
   store: PairingStore;
   owners: readonly number[];
-  texts: NotificationTexts;
+  texts: BotTexts;
+  /** The zone times are shown in for an owner who chose none (TIMEZONE). */
+  timeZone: string;
+  /** Other owners' names, learnt from their updates. */
+  names: OwnerNames;
   logger: NotifierLogger;
-  /** For the 48-hour delete window; the store's clock by default (the expiry timer always uses the store's). */
+  /** For relative times and the 48-hour delete window; the store's clock by default. */
   clock?: Clock;
-  limits?: Partial<DeliveryLimits>;
   /** How long stop() lets calls in flight finish before cutting them off (default 5 s). */
   stopGraceMs?: number;
-}
-
-export interface Notifier {
-  /**
-   * Looks at the store again now. The feed reports requests and setup codes, not notification records:
-   * call this after recording a setup-code message (/pair), in case its code died before the record.
-   */
-  refresh(): void;
-  /** Stops watching, lets the calls in flight finish (and be recorded), and leaves the rest for the next start. */
-  stop(): Promise<void>;
+  /** Between two new messages to one chat (default 1 s, Telegram's pace; what arrives meanwhile is merged). */
+  newMessageGapMs?: number;
 }
 
 /** Longest delay setTimeout accepts; a later expiry simply re-arms. */
@@ -36,25 +32,19 @@ const RETRY_READ_MS = 5000;
 const STOP_GRACE_MS = 5000;
 
 /**
- * Keeps the owners' chats in step with the store. Every change seen on the feed (and the start) runs one
- * pass: read the store, plan what the chats lack (planJobs), queue what is not already queued or done.
- * Passes never overlap, and a job is queued at most once while it is planned, so overlapping feed events
- * cannot send an alert twice; the store's record makes that hold across restarts.
+ * Push notifications: keeps every owner's chat in step with the store, driven by its change feed. Each
+ * change runs one pass (read the store, wake every owner's lane); a lane works out from the snapshot what
+ * its chat lacks, so overlapping changes cannot send an alert twice, and the store's record of what was
+ * sent makes that hold across restarts.
  *
- * Delivery is at-least-once: an alert is recorded right after Telegram accepts it. If the process dies
- * in between (milliseconds; stop() waits for it), the alert is sent again at the next start. The other
- * order, record then send, would lose the alert for good when the send fails.
+ * Delivery is at-least-once: an alert is recorded right after Telegram accepts it. If the process dies in
+ * between (milliseconds; stop() waits for it), the alert is sent again at the next start.
  */
-export class NotificationEngine implements Notifier {
+export class Notifier {
   private readonly clock: Clock;
-  private readonly queues: ChatQueues;
   private readonly abort = new AbortController();
-  private readonly context: JobContext;
-  /** Jobs in a queue or running. */
-  private readonly busy = new Map<string, NotifierJob>();
-  /** Jobs finished while a stale snapshot may still plan them; dropped once a pass no longer plans them. */
-  private readonly done = new Set<string>();
-  /** Every request seen pending, kept until its alerts are all edited, to describe how it ended. */
+  private readonly lanes = new Map<number, ChatLane>();
+  /** Every request seen pending, kept while a message about it may need describing. */
   private readonly known = new Map<string, RequestCard>();
   private latest: StoreDoc | undefined;
   private feed: StoreFeed | undefined;
@@ -66,17 +56,21 @@ export class NotificationEngine implements Notifier {
 
   constructor(private readonly options: NotifierOptions) {
     this.clock = options.clock ?? options.store.clock;
-    this.queues = new ChatQueues({ ...TELEGRAM_LIMITS, ...options.limits });
-    this.context = {
+    const context = {
       api: options.api,
       store: options.store,
-      texts: options.texts,
       logger: options.logger,
       clock: this.clock,
       signal: this.abort.signal as unknown as ApiSignal,
+      names: options.names,
       latest: () => this.latest!,
-      reach: new OwnerReach(options.logger),
+      speaker: (doc: StoreDoc, ownerId: number) => this.speaker(doc, ownerId),
+      known: (key: string) => this.known.get(key),
+      refresh: () => this.schedule(),
+      stopped: () => this.stopped,
+      newMessageGapMs: options.newMessageGapMs ?? NEW_MESSAGE_GAP_MS,
     };
+    for (const ownerId of options.owners) this.lanes.set(ownerId, new ChatLane(ownerId, context));
   }
 
   /** Starts watching, then catches up on what happened while the bot was down. */
@@ -96,6 +90,28 @@ export class NotificationEngine implements Notifier {
     await this.passing;
   }
 
+  /** Looks at the store again now (after recording a message the feed does not report, like /pair's code). */
+  refresh(): void {
+    this.schedule();
+  }
+
+  /** An owner wrote to the bot: if Telegram refused their chat (403), what waits for them goes now. */
+  ownerIsBack(ownerId: number): void {
+    this.lanes.get(ownerId)?.ownerIsBack();
+  }
+
+  /** A card a command showed (/pair pending): edited to its outcome when the request ends, like an alert. */
+  track(ownerId: number, messageId: number, card: RequestCard): void {
+    this.remember(card);
+    this.lanes.get(ownerId)?.track(messageId, card);
+  }
+
+  /** Whether the notifier keeps this message in step with its requests. */
+  keepsInStep(ownerId: number, messageId: number): boolean {
+    return this.latest !== undefined && (this.lanes.get(ownerId)?.keepsInStep(messageId) ?? false);
+  }
+
+  /** Stops watching, lets the calls in flight finish (and be recorded), and leaves the rest for the next start. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
@@ -107,14 +123,14 @@ export class NotificationEngine implements Notifier {
     const cutOff = setTimeout(() => this.abort.abort(), this.options.stopGraceMs ?? STOP_GRACE_MS);
     try {
       await this.passing;
-      await this.queues.stop();
+      await Promise.all([...this.lanes.values()].map((lane) => lane.stop()));
     } finally {
       clearTimeout(cutOff);
     }
   }
 
-  refresh(): void {
-    this.schedule();
+  private speaker(doc: StoreDoc, ownerId: number): Speaker {
+    return this.options.texts.speaker(this.options.texts.audienceOf(ownerSettings(doc, ownerId), this.options.timeZone), this.clock);
   }
 
   private remember(card: RequestCard): void {
@@ -151,32 +167,14 @@ export class NotificationEngine implements Notifier {
     if (this.stopped) return;
     this.latest = doc;
     for (const card of pendingCards(doc)) this.known.set(requestKey.of(card), card);
-
-    const jobs = planJobs(doc, this.options.owners, this.known);
-    const planned = new Set(jobs.map((job) => job.id));
-    for (const id of this.done) if (!planned.has(id)) this.done.delete(id);
-    for (const job of jobs) if (!this.busy.has(job.id) && !this.done.has(job.id)) this.enqueue(job);
-
-    const stillNeeded = new Set([...pendingCards(doc).map(requestKey.of), ...Object.keys(doc.notifications), ...[...this.busy.values()].map((j) => j.key)]);
-    for (const key of this.known.keys()) if (!stillNeeded.has(key)) this.known.delete(key);
+    const inUse = new Set<string>(pendingCards(doc).map(requestKey.of));
+    for (const [ownerId, lane] of this.lanes) {
+      for (const m of sentMessages(doc, ownerId)) for (const r of m.requests) inUse.add(r.key);
+      for (const key of lane.keysInUse()) inUse.add(key);
+      lane.wake();
+    }
+    for (const key of this.known.keys()) if (!inUse.has(key)) this.known.delete(key);
     this.armExpiryTimer(doc);
-  }
-
-  private enqueue(job: NotifierJob): void {
-    this.busy.set(job.id, job);
-    this.queues.push({
-      chatId: job.chatId,
-      run: async () => {
-        const attempt = await runJob(this.context, job);
-        if (attempt.done) {
-          this.done.add(job.id);
-          // An alert's record is not a feed event: look again in case its request ended meanwhile.
-          if (job.type === "alert") this.schedule();
-        }
-        return attempt;
-      },
-      settle: () => this.busy.delete(job.id),
-    });
   }
 
   /** One timer, at the next expiry: prune, so expired requests leave the store and their alerts change. */

@@ -5,6 +5,28 @@ export const CAPTION_LIMIT = 1024;
 /** Escapes text that came from outside for Telegram's HTML parse mode. */
 export const escapeHtml = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
+/** The tags Telegram's HTML parse mode accepts (span only as class="tg-spoiler"). */
+const TAGS = new Set(["b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a", "blockquote", "tg-spoiler", "span", "tg-emoji"]);
+
+/**
+ * What Telegram would refuse in this HTML ("can't parse entities"), as a phrase, or undefined when it
+ * is fine: only Telegram's tags, each closed in order, and every <, > and & written as an entity.
+ */
+export function htmlProblem(html: string): string | undefined {
+  const open: string[] = [];
+  for (const m of html.matchAll(/<(\/?)([^\s>/]*)([^>]*)(>?)|&(?!(?:lt|gt|amp|quot|#\d{1,7}|#x[0-9a-f]{1,6});)|>/gi)) {
+    const [whole, slash, rawName = "", , closed] = m;
+    if (whole === "&") return `a bare "&" (write &amp;)`;
+    if (whole === ">") return `a bare ">" (write &gt;)`;
+    const name = rawName.toLowerCase();
+    if (!closed) return `"${whole.slice(0, 20)}" is not a complete tag (write &lt; for a bare "<")`;
+    if (!TAGS.has(name)) return `the tag <${rawName}> is not one Telegram allows (${[...TAGS].join(", ")})`;
+    if (!slash) open.push(name);
+    else if (open.pop() !== name) return `</${rawName}> closes a tag that is not the last one opened`;
+  }
+  return open.length > 0 ? `<${open.at(-1)}> is never closed` : undefined;
+}
+
 /**
  * Cuts HTML to a limit without splitting an entity or leaving a tag open: cut at the last safe
  * point, drop a half-written tag or entity, close what is still open, add an ellipsis.

@@ -1,7 +1,6 @@
-import type { DeviceRequest, DmRequest } from "../store/index.js";
-import type { RequestCard } from "./notifier/texts.js";
-import { escapeHtml as esc } from "./render/html.js";
-import type { Speaker } from "./texts.js";
+import type { DeviceRequest, DmRequest, RequestCard } from "../../store/index.js";
+import { escapeHtml as esc } from "../telegram-html.js";
+import type { Speaker } from "../bot-texts.js";
 
 /** The reply after a decision made by command or dialog: who, where, and what it means now. */
 export function decisionText(s: Speaker, card: RequestCard, decision: "approve" | "deny"): string {

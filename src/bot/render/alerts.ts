@@ -1,0 +1,59 @@
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
+import type { AuditEntry, RequestCard } from "../../store/index.js";
+import type { Speaker } from "../bot-texts.js";
+import { TEXT_LIMIT } from "../telegram-html.js";
+import { renderCard, renderEnded, renderOutcomeLine, renderSummary, type OwnerNames, type ShownRequest } from "./cards.js";
+import { decisionRow } from "./decision-keyboard.js";
+
+/** A message's text (Telegram HTML) and buttons. */
+export interface RenderedMessage {
+  text: string;
+  reply_markup: InlineKeyboardMarkup;
+}
+
+/** One request in a message about requests: still pending, or ended with the audit entry that ended it. */
+export type AlertEntry = { shown: RequestCard; ended: false } | { shown: ShownRequest; ended: true; outcome: AuditEntry | undefined };
+
+/** Telegram allows 100 buttons in a message: two per request. */
+const MAX_PER_MESSAGE = 50;
+
+/**
+ * A message about one request is its card (Approve / Deny while pending; details and outcome once ended);
+ * about several, a digest: a title, one numbered line each, one row of buttons per request still pending.
+ */
+export function renderAlert(s: Speaker, entries: readonly AlertEntry[], ownerId: number, names: OwnerNames): RenderedMessage {
+  const labels = (n?: number) => (n ? { approve: s.t("button-approve-n", { n }), deny: s.t("button-deny-n", { n }) } : { approve: s.t("button-approve"), deny: s.t("button-deny") });
+  if (entries.length === 1) {
+    const [e] = entries as [AlertEntry];
+    if (!e.ended) return { text: renderCard(s, e.shown), reply_markup: { inline_keyboard: [decisionRow(e.shown, labels())] } };
+    return { text: `${renderEnded(s, e.shown, e.outcome)}\n\n${renderOutcomeLine(s, e.outcome, ownerId, names)}`, reply_markup: { inline_keyboard: [] } };
+  }
+  const lines: string[] = [s.t("digest-title", { count: entries.length })];
+  const rows: InlineKeyboardButton[][] = [];
+  entries.forEach((e, i) => {
+    const n = i + 1;
+    if (!e.ended) {
+      lines.push(s.t("digest-line", { n, summary: renderSummary(s, e.shown), expiresIn: s.relative(e.shown.request.expiresAt) }));
+      rows.push(decisionRow(e.shown, labels(n)));
+    } else {
+      const summary = e.shown.request ? renderSummary(s, e.shown) : renderEnded(s, e.shown, e.outcome).replace(/\n/g, " · ");
+      lines.push(s.t("digest-line-ended", { n, summary, outcome: renderOutcomeLine(s, e.outcome, ownerId, names) }));
+    }
+  });
+  return { text: lines.join("\n"), reply_markup: { inline_keyboard: rows } };
+}
+
+/** The longest run of the first cards that fits one message (4,096 characters, 100 buttons). */
+export function firstDigest(s: Speaker, cards: readonly RequestCard[], ownerId: number, names: OwnerNames): { cards: RequestCard[]; message: RenderedMessage } {
+  let taken = cards.slice(0, 1);
+  let message = renderAlert(s, taken.map((shown) => ({ shown, ended: false })), ownerId, names);
+  for (let n = 2; n <= Math.min(cards.length, MAX_PER_MESSAGE); n++) {
+    const next = cards.slice(0, n);
+    const rendered = renderAlert(s, next.map((shown) => ({ shown, ended: false })), ownerId, names);
+    // Room for the longer lines the same requests get once ended (outcome instead of expiry).
+    if (rendered.text.length > TEXT_LIMIT - 40 * n) break;
+    taken = next;
+    message = rendered;
+  }
+  return { cards: taken, message };
+}
