@@ -174,7 +174,7 @@ function autoApproved(tx: Tx, request: DeviceRequest, via: AddressSource = "untr
 }
 
 /** The ranges of `device.autoApproveCidrs`; none (auto-approval off) until the setting is made. */
-const autoApproveCidrs = (_doc: StoreDoc): readonly string[] => [];
+const autoApproveCidrs = (doc: StoreDoc): readonly string[] => (doc.settings["device.autoApproveCidrs"] ?? "").split(",").map((c) => c.trim()).filter(Boolean);
 
 /** When a bound setup code stops carrying requests: one request lifetime after the device bound it. */
 export const boundDeadline = (token: BootstrapToken, policy: Policy): number =>
@@ -202,6 +202,7 @@ export function approveDevice(tx: Tx, requestId: string, actor: string): PairedD
     tokenId: request.tokenId,
     approvedAt: tx.nowIso,
     approvedBy: actor,
+    remoteAddress: request.remoteAddress,
   };
   tx.putPairedDevice(device);
   tx.audit("approve", actor, `device ${device.deviceId} (${device.name})`, request.requestId);
@@ -249,6 +250,8 @@ export function revokeDevice(tx: Tx, deviceId: string, actor: string): PairedDev
   const device = tx.doc.devices.paired.find((d) => d.deviceId === deviceId);
   if (!device) throw new PairbotError("not_found", `No paired device found with id: ${deviceId}`);
   tx.removePairedDevice(device.deviceId);
+  // The alert that announced an automatic approval has done its work once the device is gone.
+  for (const ownerId of Object.keys(tx.doc.notifications[`auto:${device.requestId}`] ?? {})) tx.removeNotification(`auto:${device.requestId}`, ownerId);
   tx.audit("revoke", actor, `device ${deviceId} (${device.name})`);
   tx.event("device.revoked", deviceEventFields(device));
   return device;

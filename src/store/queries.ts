@@ -7,10 +7,12 @@ import type { AllowEntry, AuditEntry, BootstrapToken, DeviceRequest, DmRequest, 
 export type RequestCard = { kind: "dm"; request: DmRequest } | { kind: "device"; request: DeviceRequest };
 
 /** Key under which notifications about a request or a setup code are recorded. */
-export type RequestKey = `dm:${string}` | `device:${string}` | `setup:${string}`;
+export type RequestKey = `dm:${string}` | `device:${string}` | `setup:${string}` | `auto:${string}`;
 
 export const requestKey = {
   setup: (tokenId: string): RequestKey => `setup:${tokenId}`,
+  /** The alert that a device was approved automatically (device.autoApproveCidrs), by its request id. */
+  auto: (requestId: string): RequestKey => `auto:${requestId}`,
   of: (card: RequestCard): RequestKey => (card.kind === "dm" ? `dm:${card.request.id}` : `device:${card.request.requestId}`),
   /** The kind and id a key names, or undefined for a key of no known kind. */
   parse(key: string): { kind: "dm" | "device" | "setup"; id: string } | undefined {
@@ -168,4 +170,28 @@ export function sentMessages(doc: StoreDoc, ownerId: number): SentMessage[] {
     byMessage.set(sent.messageId, message);
   }
   return [...byMessage.values()].sort((a, b) => a.messageId - b.messageId);
+}
+
+/** A device `device.autoApproveCidrs` approved, which an owner has not been told of yet. */
+export interface AutoApprovalAlert {
+  key: RequestKey;
+  device: ShownDevice;
+  /** The range that let it in: "192.168.1.0/24". */
+  cidr: string;
+}
+
+/** How long after an automatic approval an owner who has not heard of it still gets the alert (a bot down a while). */
+export const AUTO_ALERT_WINDOW_MS = 24 * 60 * 60_000;
+
+/**
+ * Devices approved automatically within the last day that `ownerId` has no alert about. Sent whatever
+ * the owner's notify setting: nobody else was asked. The store drops the record when the device goes.
+ */
+export function autoApprovalAlerts(doc: StoreDoc, ownerId: number, now: number): AutoApprovalAlert[] {
+  return doc.devices.paired.flatMap((device) => {
+    const cidr = /^auto:(.+)$/.exec(device.approvedBy)?.[1];
+    const key = requestKey.auto(device.requestId);
+    if (!cidr || Date.parse(device.approvedAt) < now - AUTO_ALERT_WINDOW_MS || doc.notifications[key]?.[String(ownerId)]) return [];
+    return [{ key, device: shownDevice(device), cidr }];
+  });
 }

@@ -105,6 +105,8 @@ export const PairedDeviceSchema = z.object({
   tokenId: z.string(),
   approvedAt: time,
   approvedBy: z.string(),
+  /** The address its approved request came from (absent in stores written before). */
+  remoteAddress: z.string().optional(),
   /** Absent until the gateway hands the device its token; then only the SHA-256 of it. */
   tokenHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   tokenIssuedAt: time.optional(),

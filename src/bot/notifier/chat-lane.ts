@@ -1,5 +1,6 @@
 import type { Api } from "grammy";
 import {
+  autoApprovalAlerts,
   endedNotifications,
   iso,
   isPending,
@@ -9,6 +10,7 @@ import {
   requestKey,
   sentMessages,
   type AuditEntry,
+  type AutoApprovalAlert,
   type Clock,
   type PairingStore,
   type RequestCard,
@@ -18,6 +20,7 @@ import {
 } from "../../store/index.js";
 import type { Speaker } from "../bot-texts.js";
 import { firstDigest, renderAlert, type AlertEntry } from "../render/alerts.js";
+import { renderAutoApproval } from "../render/auto-approval.js";
 import type { OwnerNames, ShownRequest } from "../render/cards.js";
 import { classifyFailure, describeError, type ApiSignal, type Failure } from "./telegram-errors.js";
 
@@ -141,11 +144,18 @@ export class ChatLane {
   private async step(): Promise<"again" | "idle" | number> {
     const doc = this.ctx.latest();
     const now = Date.now();
-    for (const key of this.justSent) if (!needsAlert(doc, key, this.ownerId)) this.justSent.delete(key);
+    const autoDue = autoApprovalAlerts(doc, this.ownerId, this.ctx.clock());
+    const dueKeys = new Set<string>(autoDue.map((a) => a.key));
+    for (const key of this.justSent) if (!needsAlert(doc, key, this.ownerId) && !dueKeys.has(key)) this.justSent.delete(key);
     const fresh = this.unreachable ? [] : this.freshAlerts(doc);
+    const auto = this.unreachable ? [] : autoDue.filter((a) => !this.justSent.has(a.key) && !this.refused.has(a.key));
     const alertAt = Math.max(this.slotOpensAt, this.retryAt);
     if (fresh.length > 0 && now >= alertAt) {
       await this.sendAlerts(doc, fresh);
+      return "again";
+    }
+    if (auto[0] && now >= alertAt) {
+      await this.sendAutoApproval(doc, auto[0]);
       return "again";
     }
     const edit = this.unreachable ? undefined : this.nextEdit(doc);
@@ -153,7 +163,7 @@ export class ChatLane {
       await this.applyEdit(doc, edit);
       return "again";
     }
-    if (fresh.length > 0) return alertAt - now;
+    if (fresh.length > 0 || auto.length > 0) return alertAt - now;
     if (edit) return this.retryAt - now;
     return "idle";
   }
@@ -187,6 +197,26 @@ export class ChatLane {
       await Promise.all(keys.map((key) => this.ctx.store.recordNotification(key, this.ownerId, sent)));
       this.ctx.refresh();
       this.ctx.logger.info({ ownerId: this.ownerId, messageId, requests: keys.length }, keys.length > 1 ? "pairing requests sent as one digest" : "pairing request alert sent");
+    } catch (error) {
+      this.ctx.logger.error({ ownerId: this.ownerId, messageId, error: describeError(error) }, "could not record an alert in the store; it may be sent again after a restart");
+    }
+  }
+
+  /** A device approved without asking: the owner hears of it with [Revoke], whatever their notify setting. */
+  private async sendAutoApproval(doc: StoreDoc, alert: AutoApprovalAlert): Promise<void> {
+    const message = renderAutoApproval(this.ctx.speaker(doc, this.ownerId), alert);
+    this.slotOpensAt = Date.now() + this.ctx.newMessageGapMs;
+    let messageId = 0;
+    const failure = await this.call(async () => {
+      messageId = (await this.ctx.api.sendMessage(this.ownerId, message.text, { reply_markup: message.reply_markup }, this.ctx.signal)).message_id;
+    });
+    if (failure) return this.failed(failure, "alert", [alert.key]);
+    this.unreachable = false;
+    this.justSent.add(alert.key);
+    try {
+      await this.ctx.store.recordNotification(alert.key, this.ownerId, { chatId: this.ownerId, messageId, sentAt: iso(this.ctx.clock()) });
+      this.ctx.refresh();
+      this.ctx.logger.info({ ownerId: this.ownerId, messageId, deviceId: alert.device.deviceId, cidr: alert.cidr }, "automatic approval alert sent");
     } catch (error) {
       this.ctx.logger.error({ ownerId: this.ownerId, messageId, error: describeError(error) }, "could not record an alert in the store; it may be sent again after a restart");
     }
