@@ -1,6 +1,6 @@
 import { Composer } from "grammy";
 import type { BotDeps, PairContext } from "../src/bot/context.js";
-import { decideByArgs } from "../src/bot/decide.js";
+import { decideByArgs, fitsDecision } from "../src/bot/decide.js";
 import { decisionText } from "../src/bot/render/decision-text.js";
 import { pairSubcommand } from "../src/bot/pair-args.js";
 import { storeErrorText } from "../src/bot/reply.js";
@@ -13,7 +13,8 @@ export function pairDenyCommands(deps: BotDeps): Composer<PairContext> {
   const composer = new Composer<PairContext>();
   for (const [sub, usage, maxArgs] of [["reject", "usage-reject", 1], ["deny", "usage-deny", 2]] as const) {
     pairSubcommand(composer, sub, async (ctx, args) => {
-      if (args.length === 0 || args.length > maxArgs) return ctx.reply(ctx.t(usage));
+      // A code may come in two groups and a phone number in several ("whatsapp +49 170 1234567").
+      if (args.length === 0 || (args.length > maxArgs && (sub === "reject" || !fitsDecision(args)))) return ctx.reply(ctx.t(usage));
       try {
         const card = await decideByArgs(deps.store, args, "deny", ctx.actor);
         return ctx.reply(decisionText(ctx.speaker, card, "deny"));

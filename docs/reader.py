@@ -209,7 +209,9 @@ def main(argv):
         store = Store(argv[0])
         if "--allowed" in argv:
             channel, sender, *account = argv[argv.index("--allowed") + 1:][:3]
-            allowed = sender in store.doc["dm"]["allowlist"].get(channel, {}).get((account or ["default"])[0], {})
+            # The id as the store keeps it (its one form, docs/store.md "Sender ids"); temporary access counts until it ends.
+            entry = store.doc["dm"]["allowlist"].get(channel, {}).get((account or ["default"])[0], {}).get(sender)
+            allowed = entry is not None and ("until" not in entry or parse_time(entry["until"]) > datetime.datetime.now(datetime.timezone.utc))
             print("yes" if allowed else "no")
             return 0 if allowed else 1
         print(json.dumps(store.doc if "--document" in argv else summary(store)), flush=True)

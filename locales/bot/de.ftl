@@ -50,6 +50,8 @@ card-dm =
     Name: { $name }
     Code: <code>{ $code }</code>
     Läuft ab { $expiresIn }
+card-dm-message = Nachricht: <blockquote>{ $message }</blockquote>
+card-dm-last-message = Zuletzt: <blockquote>{ $message }</blockquote>
 card-device =
     <b>Geräte-Kopplungsanfrage</b>
     Name: { $name }

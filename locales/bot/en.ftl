@@ -53,6 +53,8 @@ card-dm =
     Name: { $name }
     Code: <code>{ $code }</code>
     Expires { $expiresIn }
+card-dm-message = Message: <blockquote>{ $message }</blockquote>
+card-dm-last-message = Latest: <blockquote>{ $message }</blockquote>
 card-device =
     <b>Device pairing request</b>
     Name: { $name }

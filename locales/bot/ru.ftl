@@ -50,6 +50,8 @@ card-dm =
     Имя: { $name }
     Код: <code>{ $code }</code>
     Истекает { $expiresIn }
+card-dm-message = Сообщение: <blockquote>{ $message }</blockquote>
+card-dm-last-message = Последнее: <blockquote>{ $message }</blockquote>
 card-device =
     <b>Запрос на сопряжение устройства</b>
     Имя: { $name }

@@ -1,4 +1,4 @@
-import { PairbotError, isPairbotError, looksLikePairingCode, type AuditEntry, type PairingStore, type RequestCard } from "../store/index.js";
+import { PairbotError, isPairbotError, pairingCodeOf, type AuditEntry, type PairingStore, type RequestCard } from "../store/index.js";
 
 export interface DecisionTarget {
   kind: "dm" | "device";
@@ -24,18 +24,31 @@ export const decide = (store: PairingStore, target: DecisionTarget, decision: "a
 export const isGone = (e: unknown): boolean => isPairbotError(e) && e.code === "not_found";
 
 /**
- * A decision typed as a command: "<requestId>", "<code>" or "<channel> <code|senderId>".
+ * Whether words after "/pair approve" or "/pair deny" can name one request: at most two words, or a
+ * code typed in groups ("AB3D 7X9K"), or a channel and a code or a phone number typed in groups.
+ */
+export function fitsDecision(args: readonly string[]): boolean {
+  if (args.length <= 2) return true;
+  if (args.length > 8) return false;
+  const rest = args.slice(1);
+  return pairingCodeOf(args.join("")) !== undefined || pairingCodeOf(rest.join("")) !== undefined || /^\+?[\d\s().-]+$/.test(rest.join(" "));
+}
+
+/**
+ * A decision typed as a command: "<requestId>", "<code>" or "<channel> <code|senderId>". A code may be
+ * typed in groups ("AB3D 7X9K") and a sender id with spaces ("+49 170 1234567").
  * Returns what was decided; store errors (unknown, throttled, invalid) are thrown for the caller.
  */
 export async function decideByArgs(store: PairingStore, args: readonly string[], decision: "approve" | "deny", actor: string): Promise<RequestCard> {
-  const [first, second] = args;
+  const [first, ...rest] = args;
   if (first === undefined) throw new PairbotError("invalid_input", "Name a request id or a pairing code.");
-  if (second === undefined) {
-    const device = await findCard(store, { kind: "device", id: first });
+  const alone = rest.length === 0 || pairingCodeOf(args.join("")) !== undefined;
+  if (alone) {
+    const device = rest.length === 0 ? await findCard(store, { kind: "device", id: first }) : undefined;
     if (device) return (await decide(store, { kind: "device", id: first }, decision, actor)).card;
-    if (!looksLikePairingCode(first)) throw new PairbotError("not_found", `No pending request matches ${first}`);
+    if (!pairingCodeOf(args.join(""))) throw new PairbotError("not_found", `No pending request matches ${first}`);
   }
-  const target = second === undefined ? { codeOrSender: first } : { channel: first, codeOrSender: second };
+  const target = alone ? { codeOrSender: args.join("") } : { channel: first, codeOrSender: rest.join(" ") };
   const request = decision === "approve" ? await store.approveDm(target, actor) : await store.denyDm(target, actor);
   return { kind: "dm", request };
 }

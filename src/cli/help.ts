@@ -8,6 +8,7 @@ const entry = (c: { usage: string; summary: string }) => [`  pairbot ${c.usage}`
 const sections = (): [string, { usage: string; summary: string }[]][] => [
   ["DM pairing (who may message the assistant)", [...GROUPS.get("dm")!.values(), ...GROUPS.get("pairing")!.values(), ...GROUPS.get("allowlist")!.values(), SINGLES.get("allowed")!, ...GROUPS.get("import")!.values()]],
   ["Device pairing (which devices may join the gateway)", [SINGLES.get("setup-code")!, ...GROUPS.get("devices")!.values()]],
+  ["Settings (shared by every process on the store)", [SINGLES.get("settings")!]],
   ["Log", [SINGLES.get("audit")!]],
   ["Reference gateway and device (their own --help has more)", [...EXTERNAL]],
 ];

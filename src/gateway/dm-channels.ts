@@ -79,7 +79,9 @@ async function decide(deps: DmChannelDeps, channel: string, body: unknown, adapt
   if (policy === "allowlist") return { delivered: false, reason: "not_allowed" };
 
   // The pending caps (per account, per channel, in all) are the store's policy, checked under its lock.
-  const result = await deps.store.requestDmPairing({ channel, account, senderId: message.senderId, name: message.name, actor: adapter });
+  const result = await deps.store.requestDmPairing({
+    channel, account, senderId: message.senderId, name: message.name, message: message.text, locale: message.locale, actor: adapter,
+  });
   if (result.allowed) return { delivered: true };
   if (result.capped || result.code === null || result.expiresAt === null) {
     return { delivered: false, reason: "capped", reply: renderReply(deps.replies, message.locale, deps.defaultLocale, "capped") };

@@ -25,7 +25,7 @@ const familyOf = (address: string): "ipv4" | "ipv6" | undefined => (isIP(address
 export function parseCidr(text: string): Cidr {
   const trimmed = text.trim();
   const [rawNetwork = "", rawPrefix, extra] = trimmed.split("/");
-  const network = plainAddress(rawNetwork);
+  const network = plainAddress(rawNetwork).toLowerCase();
   const family = familyOf(network);
   const mappedShift = family === "ipv4" && rawNetwork.includes(":") ? 96 : 0; // ::ffff:10.0.0.0/104 is 10.0.0.0/8
   const max = family === "ipv4" ? 32 : 128;

@@ -4,6 +4,7 @@ import { PairbotError, invalidInput } from "./errors.js";
 import type { Policy, Tx } from "./policy.js";
 import { OPERATOR_SCOPES, RoleSchema, type BootstrapToken, type DeviceRequest, type PairedDevice, type Role, type Scope, type StoreDoc } from "./schema.js";
 import { deviceEventFields } from "./pairing-events.js";
+import { autoApproveCidrs } from "./settings.js";
 import { deviceIdFor, hashToken, newId, newToken, tokenMatches } from "./secrets.js";
 import type { Access } from "./setup-code.js";
 import * as valid from "./validate.js";
@@ -167,14 +168,11 @@ export function requestDevice(tx: Tx, input: DeviceRequestInput): DeviceRequestR
 
 /** Approves a pending request at once when `device.autoApproveCidrs` covers it (see auto-approve.ts). */
 function autoApproved(tx: Tx, request: DeviceRequest, via: AddressSource = "untrusted-proxy"): DeviceRequestResult | undefined {
-  const decision = autoApproval({ ...request, via }, autoApproveCidrs(tx.doc));
+  const decision = autoApproval({ ...request, via }, autoApproveCidrs(tx.doc.settings));
   if (!decision.approve) return undefined;
   approveDevice(tx, request.requestId, autoActor(decision.cidr));
   return { status: "approved", deviceId: request.deviceId, auto: decision.cidr };
 }
-
-/** The ranges of `device.autoApproveCidrs`; none (auto-approval off) until the setting is made. */
-const autoApproveCidrs = (doc: StoreDoc): readonly string[] => (doc.settings["device.autoApproveCidrs"] ?? "").split(",").map((c) => c.trim()).filter(Boolean);
 
 /** When a bound setup code stops carrying requests: one request lifetime after the device bound it. */
 export const boundDeadline = (token: BootstrapToken, policy: Policy): number =>

@@ -3,7 +3,7 @@ import { PairbotError } from "./errors.js";
 import type { Tx } from "./policy.js";
 import type { AllowEntry, AuditAction, AuditEntry, DmRequest, StoreDoc } from "./schema.js";
 import { dmEventFields } from "./pairing-events.js";
-import { looksLikePairingCode, newId, newPairingCode } from "./secrets.js";
+import { newId, newPairingCode, pairingCodeOf } from "./secrets.js";
 import * as valid from "./validate.js";
 
 /** DM pairing: who may message the assistant on each channel and account. */
@@ -16,6 +16,8 @@ export interface DmRequestInput {
   meta?: unknown;
   /** The sender's language, as the channel knows it ("de", "pt-BR"): outcome events carry it. */
   locale?: string | undefined;
+  /** What the sender wrote: held with the request for the owner, handed back on approval. */
+  message?: string | undefined;
   /** Who filed it, for the audit: the gateway's adapter (`adapter:whatsapp`), `cli:<user>`; else `unknown`. */
   actor?: string | undefined;
 }
@@ -40,38 +42,54 @@ export interface DmTarget {
 export const subjectOf = (r: { channel: string; account: string; senderId: string }): string =>
   `${r.channel}/${r.account}/${r.senderId}`;
 
-export function isAllowed(doc: StoreDoc, channel: string, senderId: string, account = "default"): boolean {
-  return Object.hasOwn(doc.dm.allowlist[channel]?.[account] ?? {}, senderId);
+/** Whether a sender (its id in the one form) is on the allowlist at `now`: temporary access counts until it ends. */
+export function isAllowed(doc: StoreDoc, channel: string, senderId: string, account: string, now: number): boolean {
+  const senders = doc.dm.allowlist[channel]?.[account];
+  const entry = senders && Object.hasOwn(senders, senderId) ? senders[senderId] : undefined;
+  return entry !== undefined && (entry.until === undefined || ms(entry.until) > now);
 }
 
 export function requestDm(tx: Tx, input: DmRequestInput): DmRequestResult {
   const channel = valid.channelName(input.channel);
   const account = valid.accountName(input.account);
-  const senderId = valid.senderId(input.senderId);
+  const senderId = valid.senderIdOn(channel, input.senderId);
   const name = valid.optionalText("name", input.name, valid.LIMITS.name);
   const meta = valid.meta(input.meta);
   const locale = valid.locale(input.locale);
+  const message = valid.heldMessage(input.message);
   const none = { code: null, created: false, expiresAt: null, id: null };
-  if (isAllowed(tx.doc, channel, senderId, account)) return { ...none, capped: false, allowed: true };
+  if (isAllowed(tx.doc, channel, senderId, account, tx.now)) return { ...none, capped: false, allowed: true };
 
   const requests = tx.doc.dm.requests;
   const existing = requests.find((r) => r.channel === channel && r.account === account && r.senderId === senderId);
   if (existing) {
-    tx.putDmRequest({ ...existing, lastSeenAt: tx.nowIso, ...(name ? { name } : {}), ...(locale ? { locale } : {}) });
+    tx.putDmRequest(seenAgain(existing, tx.nowIso, { name, locale, message }));
     return { code: existing.code, created: false, capped: false, allowed: false, expiresAt: existing.expiresAt, id: existing.id };
   }
   if (isCapped(tx, channel, account)) return { ...none, capped: true, allowed: false };
 
   const code = newPairingCode(tx.random, new Set(requests.map((r) => r.code)));
-  const request = fileDmRequest(tx, { channel, account, senderId, name, meta, locale, code, createdAt: tx.now, lastSeenAt: tx.now });
+  const request = fileDmRequest(tx, { channel, account, senderId, name, meta, locale, message, code, createdAt: tx.now, lastSeenAt: tx.now });
   tx.audit("request", valid.optionalText("actor", input.actor, valid.LIMITS.name) ?? "unknown", subjectOf(request), request.id);
   return { code: request.code, created: true, capped: false, allowed: false, expiresAt: request.expiresAt, id: request.id };
+}
+
+/** A pending request asked again: seen now; the name and language as last given; the first message kept, the latest beside it. */
+function seenAgain(r: DmRequest, nowIso: string, given: { name: string | undefined; locale: string | undefined; message: string | undefined }): DmRequest {
+  const { lastMessage: _previous, ...rest } = r;
+  const updated: DmRequest = { ...rest, lastSeenAt: nowIso, ...(given.name ? { name: given.name } : {}), ...(given.locale ? { locale: given.locale } : {}) };
+  if (given.message === undefined) return r.lastMessage ? { ...updated, lastMessage: r.lastMessage } : updated;
+  if (updated.message === undefined) return { ...updated, message: given.message };
+  return given.message === updated.message ? updated : { ...updated, lastMessage: given.message };
 }
 
 /** Files a new pending request; it lives the DM TTL from when the sender first asked. */
 export function fileDmRequest(
   tx: Tx,
-  r: { channel: string; account: string; senderId: string; name: string | undefined; meta: valid.Meta | undefined; locale?: string | undefined; code: string; createdAt: number; lastSeenAt: number },
+  r: {
+    channel: string; account: string; senderId: string; name: string | undefined; meta: valid.Meta | undefined;
+    locale?: string | undefined; message?: string | undefined; code: string; createdAt: number; lastSeenAt: number;
+  },
 ): DmRequest {
   const request: DmRequest = {
     id: newId(tx.random),
@@ -85,6 +103,7 @@ export function fileDmRequest(
     lastSeenAt: new Date(r.lastSeenAt).toISOString(),
     expiresAt: new Date(r.createdAt + tx.policy.dmTtlMs).toISOString(),
     ...(r.locale ? { locale: r.locale } : {}),
+    ...(r.message ? { message: r.message } : {}),
   };
   tx.putDmRequest(request);
   tx.event("dm.requested", dmEventFields(request));
@@ -107,23 +126,24 @@ function findRequest(tx: Tx, target: DmTarget, actor: string): DmRequest {
   const raw = valid.cleanText("code or sender id", target.codeOrSender, valid.LIMITS.senderId);
   const inScope = (r: DmRequest) => (!channel || r.channel === channel) && (!account || r.account === account);
   const requests = tx.doc.dm.requests;
+  const code = pairingCodeOf(raw);
 
-  if (looksLikePairingCode(raw)) {
-    const code = raw.toUpperCase();
+  if (code) {
     const byCode = requests.find((r) => r.code === code && inScope(r));
     if (byCode) return byCode;
     if (!channel) unknownCode(tx, code, actor);
   } else if (!channel) {
     throw new PairbotError("invalid_input", `"${raw}" is not a pairing code (8 letters and digits); to use a sender id, name the channel too`);
   }
-  const bySender = requests.filter((r) => r.senderId === raw && inScope(r));
+  const sender = valid.senderIdOn(channel!, raw);
+  const bySender = requests.filter((r) => r.senderId === sender && inScope(r));
   if (bySender.length === 1) return bySender[0]!;
   if (bySender.length > 1) {
     const accounts = bySender.map((r) => r.account);
-    throw new PairbotError("ambiguous_account", `Sender ${raw} has pending requests on several accounts of ${channel} (${accounts.join(", ")}); name the account.`, { senderId: raw, channel: channel!, accounts });
+    throw new PairbotError("ambiguous_account", `Sender ${sender} has pending requests on several accounts of ${channel} (${accounts.join(", ")}); name the account.`, { senderId: sender, channel: channel!, accounts });
   }
-  if (looksLikePairingCode(raw)) unknownCode(tx, raw.toUpperCase(), actor);
-  throw new PairbotError("not_found", `No pending pairing request from sender ${raw} on ${channel}`);
+  if (code) unknownCode(tx, code, actor);
+  throw new PairbotError("not_found", `No pending pairing request from sender ${sender} on ${channel}`);
 }
 
 const HANDLED: Partial<Record<AuditAction, string>> = { approve: "approved", allow: "approved", deny: "denied", expire: "expired" };
@@ -182,7 +202,7 @@ const addToAllowlist = (tx: Tx, channel: string, account: string, senderId: stri
 
 /** Approves: the sender joins the allowlist and the request goes, in the same write. */
 export function approveDm(tx: Tx, target: DmTarget, actor: string): DmRequest {
-  if (looksLikePairingCode(target.codeOrSender)) checkNotThrottled(tx, actor);
+  if (pairingCodeOf(target.codeOrSender)) checkNotThrottled(tx, actor);
   const request = findRequest(tx, target, actor);
   const entry = { ...(request.name ? { name: request.name } : {}), addedAt: tx.nowIso, addedBy: actor };
   addToAllowlist(tx, request.channel, request.account, request.senderId, entry);
@@ -193,7 +213,7 @@ export function approveDm(tx: Tx, target: DmTarget, actor: string): DmRequest {
 }
 
 export function denyDm(tx: Tx, target: DmTarget, actor: string): DmRequest {
-  if (looksLikePairingCode(target.codeOrSender)) checkNotThrottled(tx, actor);
+  if (pairingCodeOf(target.codeOrSender)) checkNotThrottled(tx, actor);
   const request = findRequest(tx, target, actor);
   removeRequest(tx, request);
   tx.audit("deny", actor, subjectOf(request), request.id, request.code);
@@ -204,7 +224,7 @@ export function denyDm(tx: Tx, target: DmTarget, actor: string): DmRequest {
 export function allowSender(tx: Tx, input: { channel: string; account?: string | undefined; senderId: string; name?: string | undefined }, actor: string): void {
   const channel = valid.channelName(input.channel);
   const account = valid.accountName(input.account);
-  const senderId = valid.senderId(input.senderId);
+  const senderId = valid.senderIdOn(channel, input.senderId);
   const name = valid.optionalText("name", input.name, valid.LIMITS.name);
   addToAllowlist(tx, channel, account, senderId, { ...(name ? { name } : {}), addedAt: tx.nowIso, addedBy: actor });
   const pending = tx.doc.dm.requests.find((r) => r.channel === channel && r.account === account && r.senderId === senderId);
@@ -217,7 +237,7 @@ export function allowSender(tx: Tx, input: { channel: string; account?: string |
 export function removeSender(tx: Tx, input: { channel: string; account?: string | undefined; senderId: string }, actor: string, action: "revoke" | "disallow"): void {
   const channel = valid.channelName(input.channel);
   const account = valid.accountName(input.account);
-  const senderId = valid.senderId(input.senderId);
+  const senderId = valid.senderIdOn(channel, input.senderId);
   if (!tx.allowEntry(channel, account, senderId)) {
     throw new PairbotError("not_found", `Sender ${senderId} is not on the allowlist of ${channel}${account === "default" ? "" : ` (account ${account})`}`);
   }

@@ -1,7 +1,7 @@
 import { approvedEvent, fileDmRequest, isAllowed } from "./dm.js";
 import { isPairbotError } from "./errors.js";
 import type { Tx } from "./policy.js";
-import { looksLikePairingCode, newPairingCode } from "./secrets.js";
+import { newPairingCode, pairingCodeOf } from "./secrets.js";
 import * as valid from "./validate.js";
 
 /** Bulk imports: many senders (or pending requests) brought in by one change, with one audit entry. */
@@ -50,7 +50,7 @@ export function importAllowlist(tx: Tx, input: { channel: string; account?: stri
     let senderId: string;
     let name: string | undefined;
     try {
-      senderId = valid.senderId(typeof item.id === "number" ? String(item.id) : item.id);
+      senderId = valid.senderIdOn(channel, typeof item.id === "number" ? String(item.id) : item.id);
       name = valid.optionalText("name", item.name, valid.LIMITS.name);
     } catch (e) {
       result.refused.push({ index, id: shown(item.id), reason: reasonOf(e) });
@@ -114,7 +114,7 @@ export function importPendingDm(tx: Tx, input: { channel: string; account?: stri
     let senderId: string;
     let name: string | undefined;
     try {
-      senderId = valid.senderId(typeof item.senderId === "number" ? String(item.senderId) : item.senderId);
+      senderId = valid.senderIdOn(channel, typeof item.senderId === "number" ? String(item.senderId) : item.senderId);
       name = valid.optionalText("name", item.name, valid.LIMITS.name);
     } catch (e) {
       return refuse(reasonOf(e));
@@ -124,7 +124,7 @@ export function importPendingDm(tx: Tx, input: { channel: string; account?: stri
     if (createdAt > tx.now) return refuse("its createdAt time is in the future");
     const expiresAt = createdAt + tx.policy.dmTtlMs;
     if (expiresAt <= tx.now) return skip(`it expired at ${new Date(expiresAt).toISOString()}`);
-    if (isAllowed(tx.doc, channel, senderId, account)) return skip("the sender is already allowed");
+    if (isAllowed(tx.doc, channel, senderId, account, tx.now)) return skip("the sender is already allowed");
     if (tx.doc.dm.requests.some((r) => r.channel === channel && r.account === account && r.senderId === senderId)) {
       return skip("the sender already has a pending request here");
     }
@@ -136,10 +136,10 @@ export function importPendingDm(tx: Tx, input: { channel: string; account?: stri
     }
     const taken = new Set(tx.doc.dm.requests.map((r) => r.code));
     const offered = typeof item.code === "string" ? item.code.trim().toUpperCase() : "";
-    let code = offered;
-    if (!looksLikePairingCode(offered) || taken.has(offered)) {
+    let code = pairingCodeOf(offered) ?? offered;
+    if (!pairingCodeOf(offered) || taken.has(code)) {
       code = newPairingCode(tx.random, taken);
-      const reason = !looksLikePairingCode(offered) ? "not a pairing code" : "another pending request has it";
+      const reason = !pairingCodeOf(offered) ? "not a pairing code" : "another pending request has it";
       result.newCodes.push({ index, senderId, was: offered, code, reason });
     }
     const lastSeen = typeof item.lastSeenAt === "string" ? Date.parse(item.lastSeenAt) : NaN;

@@ -4,6 +4,8 @@ export * from "./schema.js";
 export * from "./policy.js";
 export * from "./secrets.js";
 export * from "./duration.js";
+export { SETTINGS, autoApproveCidrs, canonicalSetting, settingDefinition, type SettingDefinition, type ShownSetting } from "./settings.js";
+export { normalizeSenderId } from "./sender-ids.js";
 export * from "./setup-code.js";
 export * from "./feed.js";
 export * from "./events.js";

@@ -1,9 +1,12 @@
 import type { RandomSource } from "./clock.js";
 import { iso } from "./clock.js";
 import { applyEffect, replacedParts, restoreParts, type Effect } from "./effects.js";
-import type { AllowEntry, AuditAction, BootstrapToken, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, PairingEvent, PairingEventType, SentNotification, StoreDoc } from "./schema.js";
+import type { AllowEntry, AuditAction, BootstrapToken, DeviceRequest, DmBlock, DmRequest, OwnerSettings, PairedDevice, PairingEvent, PairingEventType, SentNotification, StoreDoc } from "./schema.js";
 
-/** The numbers behind the rules. Defaults follow the reference system; each can be set per store. */
+/**
+ * The numbers behind the rules. Defaults follow the reference system; the store's settings
+ * (src/store/settings.ts) replace some of them, and a process may set any for itself.
+ */
 export interface Policy {
   dmTtlMs: number;
   /** Pending DM requests that may stand per channel and account, per channel across its accounts, and in all. */
@@ -12,6 +15,8 @@ export interface Policy {
   maxPendingTotal: number;
   bootstrapTtlMs: number;
   deviceRequestTtlMs: number;
+  /** After a plain deny, how long the same sender gets no new code or alert; 0 for never. */
+  denyCooldownMs: number;
   /** Wrong approval codes one actor may enter within the window before approving by code is paused. */
   codeFailureLimit: number;
   codeFailureWindowMs: number;
@@ -28,6 +33,7 @@ export const DEFAULT_POLICY: Policy = {
   maxPendingTotal: 50,
   bootstrapTtlMs: 10 * 60_000,
   deviceRequestTtlMs: 10 * 60_000,
+  denyCooldownMs: 24 * 60 * 60_000,
   codeFailureLimit: 10,
   codeFailureWindowMs: 15 * 60_000,
   auditLimit: 5000,
@@ -97,6 +103,21 @@ export class Tx {
   allowEntry(channel: string, account: string, senderId: string): AllowEntry | undefined {
     const senders = this.doc.dm.allowlist[channel]?.[account];
     return senders && Object.hasOwn(senders, senderId) ? senders[senderId] : undefined;
+  }
+  putBlock(block: DmBlock): void {
+    this.apply({ t: "block", put: block });
+  }
+  removeBlock(channel: string, account: string, senderId: string): void {
+    this.apply({ t: "block", del: [channel, account, senderId] });
+  }
+  putSetting(name: string, value: string): void {
+    this.apply({ t: "setting", put: [name, value] });
+  }
+  removeSetting(name: string): void {
+    this.apply({ t: "setting", del: name });
+  }
+  setIdForm(form: number): void {
+    this.apply({ t: "idForm", put: form });
   }
   putBootstrapToken(token: BootstrapToken): void {
     this.apply({ t: "token", put: token });

@@ -74,23 +74,25 @@ export const openSetupCodes = (doc: StoreDoc): ShownSetupCode[] => doc.devices.b
 
 export type AllowlistEntry = { channel: string; account: string; senderId: string } & AllowEntry;
 
-/** The allowlist as flat rows in a stable order, optionally of one channel and account. */
-export function allowlistEntries(doc: StoreDoc, filter: { channel?: string | undefined; account?: string | undefined } = {}): AllowlistEntry[] {
+const current = (entry: AllowEntry, now: number): boolean => entry.until === undefined || Date.parse(entry.until) > now;
+
+/** The allowlist as flat rows in a stable order, optionally of one channel and account; temporary access that ended is left out. */
+export function allowlistEntries(doc: StoreDoc, now: number, filter: { channel?: string | undefined; account?: string | undefined } = {}): AllowlistEntry[] {
   const entries: AllowlistEntry[] = [];
   for (const [channel, accounts] of Object.entries(doc.dm.allowlist)) {
     if (filter.channel !== undefined && channel !== filter.channel) continue;
     for (const [account, senders] of Object.entries(accounts)) {
       if (filter.account !== undefined && account !== filter.account) continue;
-      for (const [senderId, entry] of Object.entries(senders)) entries.push({ channel, account, senderId, ...entry });
+      for (const [senderId, entry] of Object.entries(senders)) if (current(entry, now)) entries.push({ channel, account, senderId, ...entry });
     }
   }
   const key = (e: AllowlistEntry) => `${e.channel}\u0000${e.account}\u0000${e.senderId}`;
   return entries.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
-/** The accounts of a channel on which a sender is allowed. */
-export const accountsAllowing = (doc: StoreDoc, channel: string, senderId: string): string[] =>
-  Object.entries(doc.dm.allowlist[channel] ?? {}).filter(([, senders]) => Object.hasOwn(senders, senderId)).map(([account]) => account);
+/** The accounts of a channel on which a sender (its id in the one form) is allowed at `now`. */
+export const accountsAllowing = (doc: StoreDoc, channel: string, senderId: string, now: number): string[] =>
+  Object.entries(doc.dm.allowlist[channel] ?? {}).filter(([, senders]) => Object.hasOwn(senders, senderId) && current(senders[senderId]!, now)).map(([account]) => account);
 
 export const ownerSettings = (doc: StoreDoc, ownerId: number): OwnerSettings => doc.owners[String(ownerId)] ?? { notify: true };
 

@@ -114,7 +114,7 @@ export const PairedDeviceSchema = z.object({
 
 export const AUDIT_ACTIONS = [
   "request", "approve", "deny", "expire", "revoke", "allow", "disallow",
-  "setup-code", "bind", "reject", "supersede", "pair", "token", "cleanup",
+  "setup-code", "bind", "reject", "supersede", "pair", "token", "cleanup", "block", "unblock", "setting",
 ] as const;
 
 export const AuditEntrySchema = z.object({

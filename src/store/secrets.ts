@@ -13,8 +13,19 @@ export function newPairingCode(random: RandomSource, taken: ReadonlySet<string>)
   }
 }
 
-export const looksLikePairingCode = (text: string): boolean =>
-  text.length === CODE_LENGTH && [...text.toUpperCase()].every((c) => CODE_ALPHABET.includes(c));
+/**
+ * The pairing code a text names, in any case and with any spaces or dashes between ("ab3d 7x9k",
+ * "AB3D-7X9K"), or undefined when it names none.
+ */
+export function pairingCodeOf(text: string): string | undefined {
+  const code = text.replace(/[\s\u00a0\u2010-\u2015-]+/g, "").toUpperCase();
+  return code.length === CODE_LENGTH && [...code].every((c) => CODE_ALPHABET.includes(c)) ? code : undefined;
+}
+
+export const looksLikePairingCode = (text: string): boolean => pairingCodeOf(text) !== undefined;
+
+/** A code grouped for reading ("AB3D-7X9K"); copied or typed either way, it is the same code. */
+export const groupedCode = (code: string): string => `${code.slice(0, 4)}-${code.slice(4)}`;
 
 /** An opaque short id for requests: safe in callback_data, says nothing about the request. */
 export const newId = (random: RandomSource, bytes = 9): string => random.bytes(bytes).toString("base64url");

@@ -10,12 +10,14 @@ import { PairbotError } from "./errors.js";
 import { outcomeOf, type StoreEvent } from "./events.js";
 import { watchStore, type FeedOptions, type StoreFeed } from "./feed.js";
 import { FileBackend } from "./file-backend.js";
+import { normalizeStoredIds } from "./id-migration.js";
 import * as imports from "./import.js";
 import { eventCursor, eventsSince, type PairingEventFilter } from "./pairing-events.js";
 import { DEFAULT_POLICY, Tx, type Policy } from "./policy.js";
-import type { AuditEntry, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, PairingEvent, Role, SentNotification, StoreDoc } from "./schema.js";
+import { ID_FORM, type AuditEntry, type DeviceRequest, type DmRequest, type OwnerSettings, type PairedDevice, type PairingEvent, type Role, type SentNotification, type StoreDoc } from "./schema.js";
 import { accessOf, encodeSetupCode, gatewayUrls, type Access } from "./setup-code.js";
 import * as valid from "./validate.js";
+import { canonicalSetting, policyFromSettings, settingDefinition, shownSettings, type ShownSetting } from "./settings.js";
 import * as queries from "./queries.js";
 import type { RequestCard, RequestKey } from "./queries.js";
 
@@ -86,7 +88,10 @@ function fileBackendFor(file: string): FileBackend {
 export class PairingStore {
   readonly file: string;
   readonly clock: Clock;
+  /** This process's numbers before the store's settings apply (the defaults and what it was given). */
   readonly policy: Policy;
+  private readonly explicitPolicy: Partial<Policy>;
+  private settingsPolicy: { settings: StoreDoc["settings"]; policy: Policy } | undefined;
   private readonly random: RandomSource;
   private readonly backend: StoreBackend;
   private readonly queue: QueuedRule[] = [];
@@ -98,7 +103,16 @@ export class PairingStore {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? cryptoRandom;
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
+    this.explicitPolicy = { ...options.policy };
     this.backend = options.backend ?? fileBackendFor(this.file);
+  }
+
+  /** The numbers the rules use on this state: the defaults, then the store's settings, then what this process was given. */
+  private policyOf(doc: StoreDoc): Policy {
+    if (this.settingsPolicy?.settings !== doc.settings) {
+      this.settingsPolicy = { settings: doc.settings, policy: { ...DEFAULT_POLICY, ...policyFromSettings(doc.settings), ...this.explicitPolicy } };
+    }
+    return this.settingsPolicy.policy;
   }
 
   /** What to name in messages: the file, or the database URL without its password. */
@@ -114,7 +128,7 @@ export class PairingStore {
   /** A snapshot of the whole store, pruned of what expired (in memory only). Read-only. */
   async read(): Promise<StoreDoc> {
     const view = viewOf(await this.backend.current());
-    const tx = new Tx(view, this.clock(), this.random, this.policy);
+    const tx = new Tx(view, this.clock(), this.random, this.policyOf(view));
     dm.pruneDm(tx);
     devices.pruneDevices(tx);
     return view;
@@ -185,8 +199,9 @@ export class PairingStore {
     outcomes.clear();
     const done: Tx[] = [];
     for (const entry of batch) {
-      const tx = new Tx(doc, this.clock(), this.random, this.policy);
+      const tx = new Tx(doc, this.clock(), this.random, this.policyOf(doc));
       try {
+        normalizeStoredIds(tx);
         dm.pruneDm(tx);
         devices.pruneDevices(tx);
         outcomes.set(entry, { ok: true, value: entry.rule(tx) });
@@ -273,9 +288,10 @@ export class PairingStore {
   /** Runs a rule on the current state as `change` would, then takes every effect back: nothing is saved. */
   async preview<T>(rule: (tx: Tx) => T): Promise<T> {
     const view = viewOf(await this.backend.current());
-    const tx = new Tx(view, this.clock(), this.random, this.policy);
+    const tx = new Tx(view, this.clock(), this.random, this.policyOf(view));
     // Synchronous from here to undo(): the allowlist a view shares with the backend is restored before anyone looks.
     try {
+      normalizeStoredIds(tx);
       dm.pruneDm(tx);
       devices.pruneDevices(tx);
       return rule(tx);
@@ -284,10 +300,19 @@ export class PairingStore {
     }
   }
 
-  /** Whether a sender may message the assistant; the input is checked like any other (a gateway passes it on from strangers). */
+  /**
+   * Whether a sender may message the assistant, whatever form of its id is given; the input is checked
+   * like any other (a gateway passes it on from strangers).
+   */
   async isAllowed(channel: string, senderId: string, account = "default"): Promise<boolean> {
-    const query = [valid.channelName(channel), valid.senderId(senderId), valid.accountName(account)] as const;
-    return dm.isAllowed(await this.backend.current(), ...query);
+    const name = valid.channelName(channel);
+    const sender = valid.senderIdOn(name, senderId);
+    const accountName = valid.accountName(account);
+    const doc = await this.backend.current();
+    const now = this.clock();
+    if (dm.isAllowed(doc, name, sender, accountName, now)) return true;
+    // A store whose ids are not normalised yet (until its first change) holds them as written.
+    return doc.idForm < ID_FORM && dm.isAllowed(doc, name, valid.senderId(senderId), accountName, now);
   }
 
   async pending(): Promise<Pending> {
@@ -322,12 +347,13 @@ export class PairingStore {
   }
 
   async allowlist(filter: { channel?: string | undefined; account?: string | undefined } = {}): Promise<queries.AllowlistEntry[]> {
-    return queries.allowlistEntries(await this.backend.current(), filter);
+    return queries.allowlistEntries(await this.backend.current(), this.clock(), filter);
   }
 
   /** The accounts of a channel on which a sender is allowed (any account when the door does not know it). */
   async accountsAllowing(channel: string, senderId: string): Promise<string[]> {
-    return queries.accountsAllowing(await this.backend.current(), channel, senderId);
+    const name = valid.channelName(channel);
+    return queries.accountsAllowing(await this.backend.current(), name, valid.senderIdOn(name, senderId), this.clock());
   }
 
   async ownerSettings(ownerId: number): Promise<OwnerSettings> {
@@ -448,6 +474,25 @@ export class PairingStore {
     return this.change((tx) => {
       const sent = tx.doc.notifications[key];
       if (sent && Object.hasOwn(sent, String(ownerId))) tx.removeNotification(key, String(ownerId));
+    });
+  }
+
+  // Settings every process shares
+
+  async settings(): Promise<ShownSetting[]> {
+    return shownSettings((await this.backend.current()).settings);
+  }
+
+  /** Sets one setting (its value checked against what it allows), with an audit entry; returns it as listed. */
+  setSetting(name: string, value: string, actor: string): Promise<ShownSetting> {
+    return this.change((tx) => {
+      const definition = settingDefinition(name);
+      const canonical = canonicalSetting(definition.name, value);
+      if (tx.doc.settings[definition.name] !== canonical) {
+        tx.putSetting(definition.name, canonical);
+        tx.audit("setting", actor, `${definition.name} = ${canonical === "" ? "(none)" : canonical}`);
+      }
+      return shownSettings(tx.doc.settings).find((s) => s.name === definition.name)!;
     });
   }
 

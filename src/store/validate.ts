@@ -1,4 +1,5 @@
 import { invalidInput } from "./errors.js";
+import { normalizeSenderId } from "./sender-ids.js";
 
 export const LIMITS = {
   channel: 32,
@@ -10,6 +11,7 @@ export const LIMITS = {
   deviceName: 64,
   platform: 32,
   remoteAddress: 64,
+  heldMessage: 1000,
 } as const;
 
 const SLUG = /^[a-z0-9_-]+$/;
@@ -50,6 +52,22 @@ export function cleanText(field: string, value: unknown, max: number): string {
 }
 
 export const senderId = (value: unknown): string => notReserved("sender id", cleanText("sender id", value, LIMITS.senderId), RESERVED_SENDER_IDS);
+
+/** A sender id in the one form its channel keeps (src/store/sender-ids.ts): what every door stores and looks up. */
+export const senderIdOn = (channel: string, value: unknown): string =>
+  notReserved("sender id", normalizeSenderId(channel, senderId(value)), RESERVED_SENDER_IDS);
+
+/**
+ * A stranger's message held for the owner: line breaks and tabs become spaces, control and bidi
+ * characters go, and it is cut to 1,000 characters (a long message is still worth its start).
+ */
+export function heldMessage(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const clean = value.replace(/[\t\n\r\v\f]/g, " ").replace(LINE_BREAK, " ").replace(CONTROL, "").trim();
+  if (clean.length === 0) return undefined;
+  const chars = [...clean];
+  return chars.length > LIMITS.heldMessage ? chars.slice(0, LIMITS.heldMessage).join("").trimEnd() : clean;
+}
 
 export function optionalText(field: string, value: unknown, max: number): string | undefined {
   if (value === undefined || value === null || value === "") return undefined;

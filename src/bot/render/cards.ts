@@ -47,7 +47,17 @@ export function deviceVars(s: Speaker, r: DeviceRequest) {
 const varsOf = (s: Speaker, card: RequestCard) => (card.kind === "dm" ? dmVars(s, card.request) : deviceVars(s, card.request));
 
 /** The full card of a pending request, as an alert and /pair pending show it. */
-export const renderCard = (s: Speaker, card: RequestCard): string => s.t(`card-${card.kind}`, varsOf(s, card));
+export const renderCard = (s: Speaker, card: RequestCard): string =>
+  s.t(`card-${card.kind}`, varsOf(s, card)) + (card.kind === "dm" ? heldMessages(s, card.request) : "");
+
+/** What the sender wrote, escaped, so the owner has something to judge by. */
+function heldMessages(s: Speaker, r: DmRequest): string {
+  const lines = [
+    ...(r.message ? [s.t("card-dm-message", { message: esc(r.message) })] : []),
+    ...(r.lastMessage ? [s.t("card-dm-last-message", { message: esc(r.lastMessage) })] : []),
+  ];
+  return lines.map((line) => `\n${line}`).join("");
+}
 
 /** One line for a choice button, a confirmation, or a digest. */
 export const renderSummary = (s: Speaker, card: RequestCard): string => s.t(`summary-${card.kind}`, varsOf(s, card));

@@ -5,6 +5,7 @@ import { devicesCommands } from "./devices.js";
 import { importOpenClawCommand } from "./import-openclaw.js";
 import { dmRequestCommand } from "./dm-request.js";
 import { pairingCommands } from "./pairing.js";
+import { settingsCommand } from "./settings.js";
 import { setupCodeCommand } from "./setup-code.js";
 import { storeCopyCommand } from "./store.js";
 
@@ -23,6 +24,7 @@ export const SINGLES = new Map<string, Command>([
   ["allowed", allowedCommand],
   ["setup-code", setupCodeCommand],
   ["audit", auditCommand],
+  ["settings", settingsCommand],
 ]);
 
 /**
