@@ -7,6 +7,7 @@ import { botHarness, type BotHarness } from "../support/bot-harness.js";
 import { startGatewayProcess, type GatewayProcess } from "../support/gateway-process.js";
 import { LineProcess, repoRoot } from "../support/stress-processes.js";
 import { tempDir } from "../support/temp-store.js";
+import { RawClient, bootstrapTokenOf, deviceKey } from "./helpers.js";
 
 /**
  * Issue 13 as a user lives it: the real bot over the fake Telegram, `pairbot gateway` and `pairbot node`
@@ -196,3 +197,49 @@ describe("/pair notify once and status", { timeout: SPAWNS_TIMEOUT }, () => {
 });
 
 const join = (...parts: string[]) => path.join(...parts);
+
+describe("auto-approve for trusted networks", { timeout: SPAWNS_TIMEOUT }, () => {
+  it("a node from a trusted range pairs at once; the owner is told, with [Revoke], and revoking ends it", async () => {
+    const { h, gw, live, home } = await start((live) => live);
+    const set = await pairbot(["settings", "set", "device.autoApproveCidrs", "127.0.0.0/8", "--store", h.store.file]);
+    expect(set.code).toBe(0);
+    const [, codeMessage] = await h.owner.sendsFor("/pair", 2);
+
+    const laptop = await node(home, ["pair", codeMessage!.text!, "--name", "Laptop"]).done();
+    expect(laptop.code).toBe(0);
+    expect(laptop.out.some((l) => l.startsWith("Waiting for approval"))).toBe(false); // nobody had to approve
+    const device = (await h.store.pairedDevices())[0]!;
+    expect(laptop.out.at(-1)).toBe(`Paired as ${device.deviceId} (node) through ${live}; token saved in ${path.join(home, "node.json")}`);
+    expect((await h.store.audit()).find((e) => e.action === "approve")).toMatchObject({ actor: "auto:127.0.0.0/8" });
+    expect(gw.output()).toContain("device approved automatically (device.autoApproveCidrs 127.0.0.0/8)");
+
+    const alert = await h.owner.sees((m) => (m.text ?? "").startsWith("Device approved automatically"));
+    expect(alert.text).toContain("Address: 127.0.0.1, inside the trusted range 127.0.0.0/8 (setting device.autoApproveCidrs)");
+    expect(alert.text).toContain(device.deviceId);
+    const question = (await Promise.all([h.owner.sees((m) => (m.text ?? "").startsWith("Revoke the device Laptop")), h.owner.taps(alert, "Revoke")]))[0];
+    await h.owner.taps(question, "Yes, revoke");
+    await vi.waitFor(async () => expect(await h.store.pairedDevices()).toEqual([]));
+    const after = await pairbot(["node", "connect", "--state", path.join(home, "node.json")], { env: { HOME: home } });
+    expect(after).toMatchObject({ code: 1, stderr: expect.stringContaining("token_invalid") });
+  });
+
+  it("never for an operator, nor through a proxy header the gateway does not trust; a trusted proxy's header counts", async () => {
+    const { h, gw } = await start((live) => `${live},wss://gateway.example.com`, ["--trust-proxy", "127.0.0.2"]);
+    expect((await pairbot(["settings", "set", "device.autoApproveCidrs", "127.0.0.0/8", "--store", h.store.file])).code).toBe(0);
+    const hello = async (role: "node" | "operator", scopes: string[], headers: Record<string, string> = {}, localAddress?: string) => {
+      const setupCode = (await h.store.createSetupCode({ url: [gw.url, "wss://gateway.example.com"], role }, "telegram:1")).setupCode;
+      const client = new RawClient(gw.url, headers, localAddress);
+      await client.hello(deviceKey(), { bootstrapToken: bootstrapTokenOf(setupCode), role, scopes });
+      const answer = (await Promise.race([client.frame("pending"), client.frame("paired")])).type;
+      client.close();
+      return answer;
+    };
+    expect(await hello("operator", ["operator.read"])).toBe("pending");
+    expect(await hello("node", [], { "X-Forwarded-For": "127.0.0.5" })).toBe("pending"); // 127.0.0.1 is no trusted proxy here
+    expect(await hello("node", [], { "X-Forwarded-For": "203.0.113.5" }, "127.0.0.2")).toBe("pending"); // the client is outside the range
+    expect(await hello("node", [], { "X-Forwarded-For": "127.0.0.5" }, "127.0.0.2")).toBe("paired");
+    expect(await hello("node", [])).toBe("paired");
+    expect(((await h.store.pending()).devices).map((r) => [r.role, r.remoteAddress])).toEqual([["operator", "127.0.0.1"], ["node", "127.0.0.1"], ["node", "203.0.113.5"]]);
+    expect((await h.store.pairedDevices()).map((d) => d.approvedBy)).toEqual(["auto:127.0.0.0/8", "auto:127.0.0.0/8"]);
+  });
+});
