@@ -9,6 +9,7 @@ export function pairNotifyCommand(deps: BotDeps): Composer<PairContext> {
     const choice = args.length === 1 ? args[0]!.toLowerCase() : "";
     if (choice === "on" || choice === "off") {
       await deps.store.setNotify(ctx.ownerId, choice === "on");
+      deps.notifier.refresh(); // turned on: what is pending is announced now
       return ctx.reply(ctx.t(choice === "on" ? "notify-on" : "notify-off"));
     }
     if (choice === "once") return ctx.reply(ctx.t((await deps.store.armNotifyOnce(ctx.ownerId)) === "on" ? "notify-once-on" : "notify-once"));

@@ -198,6 +198,7 @@ status-backend-file = Datei
 status-backend-postgres = PostgreSQL
 status-feed = { $mode }, letzte Änderung { $age }
 status-feed-quiet = { $mode }, keine Änderung seit dem Start des Bots
+status-feed-off = läuft nicht (Push-Benachrichtigungen sind nicht gestartet)
 status-feed-watching = beobachtet
 status-feed-polling = fragt regelmäßig ab
 status-feed-failing = gestört: { $error } ({ $age })

@@ -211,6 +211,7 @@ status-backend-file = file
 status-backend-postgres = PostgreSQL
 status-feed = { $mode }, last change { $age }
 status-feed-quiet = { $mode }, no change seen since the bot started
+status-feed-off = not running (push notifications are not started)
 status-feed-watching = watching
 status-feed-polling = polling
 status-feed-failing = failing: { $error } ({ $age })

@@ -198,6 +198,7 @@ status-backend-file = файл
 status-backend-postgres = PostgreSQL
 status-feed = { $mode }, последнее изменение { $age }
 status-feed-quiet = { $mode }, изменений с запуска бота не было
+status-feed-off = не запущена (push-уведомления не запущены)
 status-feed-watching = отслеживает
 status-feed-polling = опрашивает
 status-feed-failing = сбой: { $error } ({ $age })

@@ -16,7 +16,7 @@ export const requestKey = {
   of: (card: RequestCard): RequestKey => (card.kind === "dm" ? `dm:${card.request.id}` : `device:${card.request.requestId}`),
   /** The kind and id a key names, or undefined for a key of no known kind. */
   parse(key: string): { kind: "dm" | "device" | "setup"; id: string } | undefined {
-    const match = /^(dm|device|setup):(.+)$/.exec(key);
+    const match = /^(dm|device|setup):(.+)$/.exec(key); // auto: keys are kept apart (autoApprovalAlerts)
     return match ? { kind: match[1] as "dm" | "device" | "setup", id: match[2]! } : undefined;
   },
 };
@@ -196,4 +196,13 @@ export function autoApprovalAlerts(doc: StoreDoc, ownerId: number, now: number):
     if (!cidr || Date.parse(device.approvedAt) < now - AUTO_ALERT_WINDOW_MS || doc.notifications[key]?.[String(ownerId)]) return [];
     return [{ key, device: shownDevice(device), cidr }];
   });
+}
+
+/** The last alert the bot sent, and to whom (for /pair status). */
+export function lastAlert(doc: StoreDoc): { ownerId: number; at: string } | undefined {
+  let last: { ownerId: number; at: string } | undefined;
+  for (const [ownerId, settings] of Object.entries(doc.owners)) {
+    if (settings.lastAlertAt && (!last || settings.lastAlertAt > last.at)) last = { ownerId: Number(ownerId), at: settings.lastAlertAt };
+  }
+  return last;
 }

@@ -141,6 +141,8 @@ export const OwnerSettingsSchema = z.object({
   timeZone: z.string().max(64).optional(),
   /** `/pair notify once`: with notifications off, the first request filed from this time on is announced; then it clears. */
   notifyOnce: time.optional(),
+  /** When the bot last sent this owner an alert (for /pair status). */
+  lastAlertAt: time.optional(),
 });
 export const CodeFailuresSchema = z.object({ count: z.number().int().positive(), since: time });
 

@@ -19,7 +19,7 @@ import { accessOf, encodeSetupCode, gatewayUrls, type Access } from "./setup-cod
 import * as valid from "./validate.js";
 import { canonicalSetting, policyFromSettings, settingDefinition, shownSettings, type ShownSetting } from "./settings.js";
 import * as queries from "./queries.js";
-import type { RequestCard, RequestKey } from "./queries.js";
+import { requestKey, type RequestCard, type RequestKey } from "./queries.js";
 
 /** How many queued rules one commit may carry. */
 const MAX_BATCH = 100;
@@ -136,7 +136,7 @@ export class PairingStore {
 
   /** Follows every change to the store, from any process. */
   watch(listener: (events: StoreEvent[], doc: StoreDoc) => void, options?: FeedOptions): StoreFeed {
-    return watchStore(this.backend, listener, options);
+    return watchStore(this.backend, listener, { clock: this.clock, ...options });
   }
 
   /**
@@ -436,6 +436,11 @@ export class PairingStore {
     });
   }
 
+  /** The last alert the bot sent, and to whom. */
+  async lastAlert(): Promise<{ ownerId: number; at: string } | undefined> {
+    return queries.lastAlert(await this.backend.current());
+  }
+
   async notifyMode(ownerId: number): Promise<"on" | "off" | "once"> {
     return queries.notifyMode(await this.backend.current(), ownerId);
   }
@@ -459,14 +464,17 @@ export class PairingStore {
     return timeZone;
   }
 
-  /** Records an alert's message; an alert that was the owner's one-shot (`/pair notify once`) uses it up. */
+  /**
+   * Records the message a request's alert (or a setup code) went out in. An alert also notes when the
+   * owner was last alerted, and uses up their one-shot (`/pair notify once`) if it was that.
+   */
   recordNotification(key: RequestKey, ownerId: number, sent: SentNotification): Promise<void> {
     return this.change((tx) => {
       const oneShot = queries.oneShotKey(tx.doc, ownerId) === key;
       tx.putNotification(key, String(ownerId), sent);
-      if (!oneShot) return;
-      const { notifyOnce: _used, ...owner } = tx.doc.owners[String(ownerId)]!;
-      tx.putOwner(String(ownerId), owner);
+      if (requestKey.parse(key)?.kind === "setup") return;
+      const { notifyOnce, ...owner } = tx.doc.owners[String(ownerId)] ?? { notify: true };
+      tx.putOwner(String(ownerId), { ...owner, ...(notifyOnce && !oneShot ? { notifyOnce } : {}), lastAlertAt: sent.sentAt });
     });
   }
 

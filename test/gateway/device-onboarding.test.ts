@@ -243,3 +243,37 @@ describe("auto-approve for trusted networks", { timeout: SPAWNS_TIMEOUT }, () =>
     expect((await h.store.pairedDevices()).map((d) => d.approvedBy)).toEqual(["auto:127.0.0.0/8", "auto:127.0.0.0/8"]);
   });
 });
+
+describe("/pair status", { timeout: SPAWNS_TIMEOUT }, () => {
+  it("shows the store, the change feed, what is pending, the last alert and to whom, and which gateway address answers", async () => {
+    const { h, gw, live, dead, home } = await start((live, dead) => `${live},${dead}`);
+    const quiet = await h.owner.sends("/pair status");
+    expect(quiet.text).toContain(`Store: ${h.store.file} (file)`);
+    expect(quiet.text).toContain("Last alert: none sent");
+
+    const [, codeMessage] = await h.owner.sendsFor("/pair", 2);
+    const laptop = node(home, ["pair", codeMessage!.text!, "--name", "Laptop"]);
+    await laptop.waiting();
+    await alertFor(h, "Laptop");
+    await h.store.requestDmPairing({ channel: "whatsapp", senderId: "+491701234567", name: "Ann" });
+    await vi.waitFor(async () => expect(await h.store.lastAlert()).toBeDefined());
+
+    const status = await h.owner.sends("/pair status");
+    expect(status.text!.split("\n")).toEqual([
+      "pairbot status",
+      `Store: ${h.store.file} (file)`,
+      expect.stringMatching(/^Change feed: (watching|polling), last change (less than a minute ago|in less than a minute)$/),
+      "Pending: 1 device request(s), 1 DM request(s)",
+      "Last alert: less than a minute ago to you",
+      "Gateway in setup codes:",
+      `✅ ${live} answers`,
+      `❌ ${dead} does not answer (ECONNREFUSED)`,
+    ]);
+    expect(status.text).toMatch(/Change feed: watching/); // this machine's folder watch works
+
+    await gw.stop();
+    const down = await h.owner.sends("/pair status");
+    expect(down.text).toContain(`❌ ${live} does not answer (ECONNREFUSED)`);
+    laptop.proc.kill("SIGTERM");
+  });
+});
