@@ -142,7 +142,8 @@ export class ChatLane {
   }
 
   private async step(): Promise<"again" | "idle" | number> {
-    const doc = this.ctx.latest();
+    const doc = this.ctx.latest() as StoreDoc | undefined;
+    if (!doc) return "idle"; // woken (a tracked card) before the notifier's first pass: that pass wakes it again
     const now = Date.now();
     const autoDue = autoApprovalAlerts(doc, this.ownerId, this.ctx.clock());
     const dueKeys = new Set<string>(autoDue.map((a) => a.key));
