@@ -7,7 +7,7 @@ import { Writable } from "node:stream";
 import { loadConfig } from "../src/bot/config.js";
 import { createBot } from "../src/bot/create-bot.js";
 import { createLogger } from "../src/bot/logger.js";
-import { PairingStore, readStoreFiles } from "../src/store/index.js";
+import { isPostgresUrl, openStore, PairingStore, readStoreFiles } from "../src/store/index.js";
 import { BenchBotApi, OWNER_ID } from "../test/support/bench-bot.js";
 import { seedStore } from "../test/support/bench-seed.js";
 import { LineProcess, builtFile, repoRoot, writerScript, type WriterMode } from "../test/support/stress-processes.js";
@@ -85,9 +85,10 @@ const timed = async (work: () => Promise<unknown>): Promise<number> => {
  * bot (createBot and its notifier) runs in this process; pacing is off, since Telegram's 1 message/s
  * per chat is a delivery rate, not how fast a change is noticed.
  */
-async function notificationLatency(api: BenchBotApi, root: string, file: string, writerId: string, requests: number): Promise<number[]> {
-  const config = loadConfig({ BOT_TOKEN: api.token, OWNER_IDS: String(OWNER_ID), STORE_PATH: file, GATEWAY_URL: "ws://127.0.0.1:18789", TELEGRAM_API_ROOT: root });
-  const store = new PairingStore({ file, policy: UNCAPPED });
+export async function notificationLatency(api: BenchBotApi, root: string, file: string, writerId: string, requests: number): Promise<number[]> {
+  const where = isPostgresUrl(file) ? { STORE_URL: file } : { STORE_PATH: file };
+  const config = loadConfig({ BOT_TOKEN: api.token, OWNER_IDS: String(OWNER_ID), ...where, GATEWAY_URL: "ws://127.0.0.1:18789", TELEGRAM_API_ROOT: root });
+  const store = openStore({ location: file, policy: UNCAPPED, postgres: { log: () => undefined } });
   const logger = createLogger({ level: "warn", destination: new Writable({ write: (_c, _e, done) => done() }) });
   const { notifier } = createBot(config, { store, logger, notifier: { newMessageGapMs: 0 } });
   await notifier.start();
@@ -102,6 +103,7 @@ async function notificationLatency(api: BenchBotApi, root: string, file: string,
     from = index + 1;
   });
   await notifier.stop();
+  await store.close();
   return samples;
 }
 
@@ -109,20 +111,22 @@ async function notificationLatency(api: BenchBotApi, root: string, file: string,
  * A gateway process files a DM request; this process, caught up as a running bot is, approves it
  * (an owner's tap). Times the approve: catching up with the request, the rule, the append, fdatasync.
  */
-async function approvals(file: string, writerId: string, count: number, c: SizeCosts): Promise<void> {
-  const bot = new PairingStore({ file, policy: UNCAPPED });
+export async function approvals(file: string, writerId: string, count: number, c: Pick<SizeCosts, "approve" | "approveCpu" | "approveCompactions">): Promise<void> {
+  const bot = openStore({ location: file, policy: UNCAPPED, postgres: { log: () => undefined } });
   await bot.read();
-  const journal = `${file}.journal`;
+  // A file store's journal is replaced by compaction (a new inode); PostgreSQL compacts in the same commit, untold.
+  const journal = isPostgresUrl(file) ? undefined : `${file}.journal`;
   await stepWriter(file, writerId, count, "dm", async (key) => {
-    const before = statSync(journal).ino;
+    const before = journal && statSync(journal).ino;
     const cpu = process.cpuUsage();
     const start = performance.now();
     await bot.approveDm({ channel: "stress", codeOrSender: key }, OWNER_ACTOR);
     const ms = performance.now() - start;
     c.approve.push(ms);
     c.approveCpu.push(cpuMs(cpu));
-    if (statSync(journal).ino !== before) c.approveCompactions.push(ms);
+    if (journal && statSync(journal).ino !== before) c.approveCompactions.push(ms);
   });
+  await bot.close();
 }
 
 /** Another process allows a sender; this process, already open, asks isAllowed for that sender at once. */
@@ -140,7 +144,7 @@ async function isAllowedAfterChange(file: string, writerId: string, count: numbe
 }
 
 /** CPU time this process spent since `since` (user + system, all its threads), in milliseconds. */
-function cpuMs(since: NodeJS.CpuUsage): number {
+export function cpuMs(since: NodeJS.CpuUsage): number {
   const { user, system } = process.cpuUsage(since);
   return (user + system) / 1000;
 }
@@ -169,7 +173,7 @@ async function cliApprovals(file: string, spawns: number, c: SizeCosts): Promise
  * Runs a writer process that makes one change per "go"; after each acknowledged change, `after` runs
  * with its key and acknowledgement time before the next one is asked for.
  */
-async function stepWriter(file: string, writerId: string, count: number, mode: WriterMode, after: (key: string, at: number) => Promise<void>): Promise<void> {
+export async function stepWriter(file: string, writerId: string, count: number, mode: WriterMode, after: (key: string, at: number) => Promise<void>): Promise<void> {
   const writer = new LineProcess(writerScript(), [file, writerId, String(count), mode, "step"]);
   try {
     await writer.ready;

@@ -3,9 +3,9 @@ import { decodeButton } from "../src/bot/callback-data.js";
 import type { BotDeps, PairContext } from "../src/bot/context.js";
 import { decide, isGone } from "../src/bot/decide.js";
 import { renderAlert } from "../src/bot/render/alerts.js";
-import { renderOutcomeLine } from "../src/bot/render/cards.js";
+import { renderEnded, renderOutcomeLine } from "../src/bot/render/cards.js";
 import { editPressed, storeErrorText } from "../src/bot/reply.js";
-import { escapeHtml, plainText } from "../src/bot/telegram-html.js";
+import { escapeHtml, messageHtml, plainText } from "../src/bot/telegram-html.js";
 import { startRevoke } from "./pair-devices.js";
 
 /** Telegram shows at most 200 characters in a callback answer. */
@@ -42,9 +42,11 @@ export function decisionButtons(deps: BotDeps): Composer<PairContext> {
       if (!isGone(e)) return ctx.answerCallbackQuery({ text: plainText(storeErrorText(ctx, e, action.id), ANSWER_LIMIT) });
       await ctx.answerCallbackQuery({ text: ctx.t("already-handled") });
       if (notifierEdits) return;
-      // A card from before a restart: show how its request ended instead of buttons that no longer work.
+      // A card from before a restart: keep what it showed, add how its request ended, drop the dead buttons.
       const outcome = await deps.store.outcomeOf(action.id);
-      await editPressed(ctx, renderAlert(ctx.speaker, [{ shown: { kind: action.kind, id: action.id }, ended: true, outcome }], ctx.ownerId, deps.ownerNames).text).catch(() => undefined);
+      const pressed = ctx.callbackQuery.message;
+      const shown = pressed?.text ? messageHtml(pressed.text, pressed.entities) : renderEnded(ctx.speaker, { kind: action.kind, id: action.id }, outcome);
+      await editPressed(ctx, `${shown}\n\n${renderOutcomeLine(ctx.speaker, outcome, ctx.ownerId, deps.ownerNames)}`).catch(() => undefined);
     }
   });
   return composer;

@@ -83,6 +83,9 @@ def apply(doc, e):
     elif t in ("owner", "codeFailure"):
         table = doc["owners" if t == "owner" else "codeFailures"]
         table.update({put[0]: put[1]}) if put is not None else table.pop(e["del"], None)
+    elif t == "refusal":  # flood summaries: a top-level list, absent until the first
+        kept = [x for x in doc.get("refusals", []) if x["id"] != (put["id"] if put is not None else e["del"])]
+        doc["refusals"] = kept + [put] if put is not None else kept
     elif t == "audit":
         doc["audit"] = (doc["audit"] + [e["add"]])[-e["keep"]:]
     elif t == "event":  # kept: the newest `keep`, none older than `keepMs` before the new one

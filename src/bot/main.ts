@@ -6,6 +6,7 @@ import { setOwnerCommandMenus } from "./command-menu.js";
 import { loadConfig, type BotConfig } from "./config.js";
 import { createBot } from "./create-bot.js";
 import { createLogger, scrubSecrets } from "./logger.js";
+import { learnOwnerNames } from "./owner-names.js";
 import { reachTelegram } from "./reach-telegram.js";
 import { startWebhookServer } from "./webhook.js";
 
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     fail(isPairbotError(e) ? e.message : String(e), secrets);
   }
   void setOwnerCommandMenus(bot.api, deps);
+  await learnOwnerNames(bot.api, config.ownerIds, deps.ownerNames, logger);
   await notifier.start();
 
   let server: http.Server | undefined;

@@ -48,3 +48,23 @@ export function plainText(html: string, limit: number): string {
   const text = html.replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
   return [...text].length <= limit ? text : [...text].slice(0, limit - 1).join("") + "…";
 }
+
+const ENTITY_TAGS: Record<string, string> = { bold: "b", italic: "i", underline: "u", strikethrough: "s", code: "code", pre: "pre", spoiler: "tg-spoiler" };
+
+/** A received message's text and entities back to Telegram HTML (the formatting pairbot uses; links and the rest as plain text). */
+export function messageHtml(text: string, entities: readonly { type: string; offset: number; length: number }[] = []): string {
+  const tagged = entities.filter((e) => ENTITY_TAGS[e.type]).sort((a, b) => a.offset - b.offset || b.length - a.length);
+  const opens = new Map<number, string[]>();
+  const closes = new Map<number, string[]>();
+  for (const e of tagged) {
+    const tag = ENTITY_TAGS[e.type]!;
+    opens.set(e.offset, [...(opens.get(e.offset) ?? []), `<${tag}>`]);
+    closes.set(e.offset + e.length, [`</${tag}>`, ...(closes.get(e.offset + e.length) ?? [])]);
+  }
+  let html = "";
+  for (let i = 0; i <= text.length; i++) {
+    html += (closes.get(i) ?? []).join("") + (opens.get(i) ?? []).join("");
+    if (i < text.length) html += escapeHtml(text[i]!);
+  }
+  return html;
+}

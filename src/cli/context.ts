@@ -1,4 +1,5 @@
-import { describeLocation, openStore, storeLocation, type PairingStore, type Policy } from "../store/index.js";
+import { describeLocation, openStore, type PairingStore, type Policy } from "../store/index.js";
+import { storeChoice, storeNote, type StoreChoice } from "./store-source.js";
 
 /** What every CLI command gets: where the store is, output channels, and whether to print JSON. */
 export interface CliContext {
@@ -6,28 +7,34 @@ export interface CliContext {
   storePath: string;
   /** What to print about the store: the file, or the URL without its password. */
   storeName: string;
+  /** Which store, why, and whether the bot started in this folder uses the same one. */
+  storeChoice: StoreChoice;
   json: boolean;
   env: NodeJS.ProcessEnv;
   out: (line: string) => void;
   err: (line: string) => void;
   /** All of standard input as text; undefined when it is a terminal (nothing was piped in). */
   stdin: () => Promise<string | undefined>;
+  /** Whether a person can answer questions here: standard input and output are terminals. */
+  interactive: boolean;
   /**
    * Opened on first use, so commands that need no store (node pair) never touch it. `policy` sets numbers
    * for this process (the gateway's pending caps from its flags); it counts on the first call only.
+   * Opening it says which store it is (on stderr, not with --json) when that is not the .env's.
    */
   store: (policy?: Partial<Policy>) => PairingStore;
 }
 
 export function cliContext(options: { store?: string | undefined; json?: boolean | undefined }, env = process.env): CliContext {
-  const location = storeLocation(options.store, env);
-  const storePath = location.kind === "file" ? location.file : location.url;
+  const choice = storeChoice(options.store, env);
+  const location = choice.location;
   let store: PairingStore | undefined;
-  return {
-    storePath,
+  const ctx: CliContext = {
+    storePath: location.kind === "file" ? location.file : location.url,
     get storeName() {
       return describeLocation(location);
     },
+    storeChoice: choice,
     json: options.json ?? false,
     env,
     out: (line) => process.stdout.write(line + "\n"),
@@ -38,7 +45,13 @@ export function cliContext(options: { store?: string | undefined; json?: boolean
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks).toString("utf8");
     },
-    store: (policy) => (store ??= openStore({ location, ...(policy ? { policy } : {}) })),
+    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    store: (policy) => {
+      if (store) return store;
+      const note = ctx.json ? undefined : storeNote(choice);
+      if (note) ctx.err(note);
+      return (store = openStore({ location, ...(policy ? { policy } : {}) }));
+    },
   };
+  return ctx;
 }
-

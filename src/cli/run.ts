@@ -1,57 +1,49 @@
 import { isPairbotError } from "../store/errors.js";
-import { UsageError, extractGlobals, parseCommand, type GlobalFlags } from "./args.js";
-import { GROUPS, SINGLES } from "./commands/index.js";
+import { ENTRIES, SECTIONS } from "./commands/index.js";
 import { cliContext, type CliContext } from "./context.js";
-import { MAIN_USAGE, fullHelp, usageLines } from "./help.js";
+import { storeLine } from "./store-source.js";
+import { commandHelp, fullHelp, groupHelp, groupUsage } from "./help.js";
+import { UsageError, parseLine, type Globals, type ParsedLine } from "./parse.js";
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Makes the context once the global flags are known; tests pass one that records what is printed. */
+  context?: (globals: Globals) => CliContext;
+  /** Where a line that is misused goes before any context exists (standard error). */
+  err?: (line: string) => void;
+}
 
 /** Runs one `pairbot` command line and returns its exit code: 0 done, 1 refused or failed, 2 misused. */
-export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const err = (line: string) => process.stderr.write(line + "\n");
+export async function runCli(argv: readonly string[], options: RunOptions = {}): Promise<number> {
+  const env = options.env ?? process.env;
+  let err = options.err ?? ((line: string) => void process.stderr.write(line + "\n"));
   try {
-    const globals = extractGlobals(argv);
-    return await dispatch(globals, cliContext({ store: globals.store, json: globals.json }, env));
+    const line = parseLine(argv, ENTRIES);
+    const ctx = (options.context ?? ((globals) => cliContext(globals, env)))(line.globals);
+    err = ctx.err;
+    return await dispatch(line, ctx);
   } catch (e) {
     return reportError(e, err, env);
   }
 }
 
-async function dispatch(globals: GlobalFlags, ctx: CliContext): Promise<number> {
-  const [name, ...rest] = globals.rest;
-  if (name === "help" && rest.length > 0) return dispatch({ ...globals, help: true, rest }, ctx);
-  if (name === undefined || name === "help") return help(ctx, name === "help" || globals.help);
-
-  if (name === "gateway" || name === "node") {
-    const args = globals.help ? [...rest, "--help"] : rest;
-    if (name === "gateway") return (await import("../gateway/cli.js")).gatewayCommand(args, ctx);
-    return (await import("../node/cli.js")).nodeCommand(args, ctx);
-  }
-
-  const group = GROUPS.get(name);
-  if (group) {
-    const sub = rest[0];
-    const command = sub === undefined ? undefined : group.get(sub);
-    if (!command) {
-      if (globals.help && sub === undefined) return print(usageLines(group.values()), ctx);
-      const problem = sub === undefined ? `"${name}" needs a subcommand.` : `Unknown command "${name} ${sub}".`;
-      throw new UsageError(problem, usageLines(group.values()));
+async function dispatch({ globals, path, target, input }: ParsedLine, ctx: CliContext): Promise<number> {
+  if (globals.version) return print([`pairbot ${(await import("./version.js")).version()}`], ctx);
+  if (target === undefined) {
+    // A bare `pairbot` prints the help as a usage error would.
+    if (!globals.help) {
+      for (const line of fullHelp(SECTIONS, storeLine(ctx.storeChoice))) ctx.err(line);
+      return 2;
     }
-    if (globals.help) return print(usageLines([command]), ctx);
-    return command.run(parseCommand(command, rest.slice(1)), ctx);
+    return print(fullHelp(SECTIONS, storeLine(ctx.storeChoice)), ctx);
   }
-
-  const command = SINGLES.get(name);
-  if (!command) throw new UsageError(`Unknown command "${name}".`, [MAIN_USAGE]);
-  if (globals.help) return print(usageLines([command]), ctx);
-  return command.run(parseCommand(command, rest), ctx);
-}
-
-/** `pairbot help`, `pairbot --help`; a bare `pairbot` prints the same as a usage error. */
-function help(ctx: CliContext, asked: boolean): number {
-  if (!asked) {
-    for (const line of fullHelp()) ctx.err(line);
-    return 2;
+  if (target.kind === "group") {
+    if (globals.help) return print(groupHelp(path, target), ctx);
+    throw new UsageError(`"${path.join(" ")}" needs a subcommand: ${target.commands.map((c) => c.name).join(", ")}.`, groupUsage(path, target));
   }
-  return print(fullHelp(), ctx);
+  if (globals.help) return print(commandHelp(path, target), ctx);
+  if (target.alwaysJson) ctx.json = true;
+  return target.run(input!, ctx);
 }
 
 function print(lines: string[], ctx: CliContext): number {

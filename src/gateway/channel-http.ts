@@ -12,6 +12,8 @@ export interface ChannelHttpDeps extends DmChannelDeps {
   /** From --channel-token-file; undefined: only loopback clients may post, as adapter `adapter:loopback`. */
   adapterTokens: readonly AdapterToken[] | undefined;
   trustedProxies: ReadonlySet<string>;
+  /** An adapter proved its token from this socket address: it may use the reserved connections. */
+  vouch(socketAddress: string | undefined): void;
 }
 
 const ROUTE = /^\/channels\/([^/]+)\/messages\/?$/;
@@ -54,7 +56,10 @@ function authenticate(deps: ChannelHttpDeps, req: IncomingMessage, res: ServerRe
     throw new HttpError(403, "This gateway takes channel messages only from its own machine; start it with --channel-token-file FILE and send Authorization: Bearer <token> to post from elsewhere.");
   }
   const adapter = adapterFor(deps.adapterTokens, req.headers.authorization, channel);
-  if (adapter) return adapter.actor;
+  if (adapter) {
+    deps.vouch(req.socket.remoteAddress);
+    return adapter.actor;
+  }
   deps.counts.unauthorized += 1;
   res.setHeader("WWW-Authenticate", 'Bearer realm="pairbot channels"');
   throw new HttpError(401, `Missing or wrong channel token for ${channel}: send Authorization: Bearer <token> with a token from the gateway's --channel-token-file (a channel:token line serves only that channel).`);

@@ -1,53 +1,20 @@
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import type { gatewayCommand } from "../cli/commands/gateway.js";
 import type { CliContext } from "../cli/context.js";
 import { PairbotError } from "../store/index.js";
 import { parseTrustedProxies } from "./addresses.js";
 import { loadAdapterTokens } from "./channel-auth.js";
 import { describeAccounts, parseChannelAccounts } from "./dm-accounts.js";
-import { parseDmPolicies } from "./dm-policy.js";
+import { openChannels, parseDmPolicies } from "./dm-policy.js";
+import { loadReplies } from "./replies.js";
+import { parseReplyModes } from "./reply-modes.js";
 import { gatewayLogger } from "./log.js";
 import { createGateway, isLoopback } from "./server.js";
 
-export const GATEWAY_USAGE =
-  "pairbot gateway [--host H] [--port P] [--cert FILE --key FILE] [--policy CHANNEL=POLICY,...] [--accounts CHANNEL=ACCOUNT,...] [--channel-token-file FILE] [--max-pending-per-channel N] [--max-pending N] [--max-connections N] [--max-connections-per-address N] [--trust-proxy ADDR,...] [--locale en|de|ru]";
+type GatewayInput = Parameters<typeof gatewayCommand.run>[0];
 
-/** `pairbot gateway`: runs the reference gateway until SIGINT or SIGTERM. */
-export async function gatewayCommand(args: string[], ctx: CliContext): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        host: { type: "string" },
-        port: { type: "string" },
-        cert: { type: "string" },
-        key: { type: "string" },
-        policy: { type: "string" },
-        accounts: { type: "string" },
-        "channel-token-file": { type: "string" },
-        "max-pending-per-channel": { type: "string" },
-        "max-pending": { type: "string" },
-        "max-connections": { type: "string" },
-        "max-connections-per-address": { type: "string" },
-        "trust-proxy": { type: "string" },
-        locale: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (e) {
-    ctx.err(`${(e as Error).message.split("\n")[0]}`);
-    ctx.err(`Usage: ${GATEWAY_USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    ctx.out(`Usage: ${GATEWAY_USAGE}`);
-    ctx.out("DM policies: pairing (default), allowlist, open, disabled; '*=POLICY' sets the default. Accounts: only 'default' unless --accounts names more.");
-    ctx.out("Env: GATEWAY_DM_POLICY, GATEWAY_ACCOUNTS, GATEWAY_CHANNEL_TOKEN_FILE, GATEWAY_TRUST_PROXY, GATEWAY_LOCALE. See docs/gateway-protocol.md.");
-    return 0;
-  }
+/** `pairbot gateway`, run with flags already checked against src/cli/commands/gateway.ts, until SIGINT or SIGTERM. */
+export async function runGateway({ flags: values }: GatewayInput, ctx: CliContext): Promise<number> {
   const host = values.host ?? "127.0.0.1";
   const port = parsePort(values.port ?? "18789");
   if ((values.cert === undefined) !== (values.key === undefined)) {
@@ -55,8 +22,10 @@ export async function gatewayCommand(args: string[], ctx: CliContext): Promise<n
   }
   const tls = values.cert && values.key ? { cert: readPem(values.cert, "--cert"), key: readPem(values.key, "--key") } : undefined;
   const policies = new Map([...parseDmPolicies(ctx.env.GATEWAY_DM_POLICY ?? "", "GATEWAY_DM_POLICY"), ...parseDmPolicies(values.policy ?? "")]);
+  const replyModes = new Map([...parseReplyModes(ctx.env.GATEWAY_REPLIES ?? "", "GATEWAY_REPLIES"), ...parseReplyModes(values.replies ?? "")]);
+  const replies = loadReplies(undefined, ctx.env.GATEWAY_REPLIES_FILE || undefined);
   const locale = values.locale ?? ctx.env.GATEWAY_LOCALE ?? "en";
-  if (!["en", "de", "ru"].includes(locale)) throw new PairbotError("config_invalid", `Unknown --locale "${locale}": use en, de or ru.`);
+  if (!["en", "de", "ru"].includes(locale)) throw new PairbotError("config_invalid", `Unknown GATEWAY_LOCALE "${locale}": use en, de or ru.`);
 
   const accounts = new Map([...parseChannelAccounts(ctx.env.GATEWAY_ACCOUNTS ?? "", "GATEWAY_ACCOUNTS"), ...parseChannelAccounts(values.accounts ?? "")]);
   const tokenFile = values["channel-token-file"] ?? ctx.env.GATEWAY_CHANNEL_TOKEN_FILE;
@@ -76,11 +45,14 @@ export async function gatewayCommand(args: string[], ctx: CliContext): Promise<n
   if (!tls && !isLoopback(host)) {
     ctx.err(`Warning: plain ws:// on ${host} sends device tokens unencrypted; use it only on a LAN you trust, or give --cert and --key for wss://.`);
   }
-  const options = { store: ctx.store(pendingCaps), host, port, policies, accounts, limits, trustedProxies, locale, log };
+  for (const channel of openChannels(policies)) {
+    ctx.err(`Warning: DM policy open on ${channel === "*" ? "every channel not named" : channel}: anyone who writes there reaches the assistant without your approval.`);
+  }
+  const options = { store: ctx.store(pendingCaps), host, port, policies, replyModes, replies, accounts, limits, trustedProxies, locale, log };
   const gateway = createGateway({ ...options, ...(tls ? { tls } : {}), ...(adapterTokens ? { adapterTokens } : {}) });
   const url = await gateway.listen();
   ctx.out(`Gateway listening on ${url} (store: ${ctx.storeName})`);
-  ctx.out(`DM channels: POST ${url.replace(/^ws/, "http")}/channels/<channel>/messages; policies: ${describePolicies(policies)}; accounts: ${describeAccounts(accounts)}`);
+  ctx.out(`DM channels: POST ${url.replace(/^ws/, "http")}/channels/<channel>/messages; policies: ${describePolicies(policies)}; replies: ${describeReplyModes(replyModes)}; accounts: ${describeAccounts(accounts)}`);
   ctx.out(
     adapterTokens
       ? `Channel adapters authenticate with ${adapterTokens.length} token(s) from ${tokenFile} (Authorization: Bearer).`
@@ -120,4 +92,9 @@ function readPem(file: string, flag: string): Buffer {
 function describePolicies(policies: ReadonlyMap<string, string>): string {
   const named = [...policies].filter(([c]) => c !== "*").map(([c, p]) => `${c}=${p}`);
   return [...named, `others=${policies.get("*") ?? "pairing"}`].join(", ");
+}
+
+function describeReplyModes(modes: ReadonlyMap<string, string>): string {
+  const named = [...modes].filter(([c]) => c !== "*").map(([c, m]) => `${c}=${m}`);
+  return [...named, `others=${modes.get("*") ?? "full"}`].join(", ");
 }

@@ -7,6 +7,8 @@ export interface ConnectionLimitOptions {
   maxConnectionsPerAddress: number;
   /** Connections from one address that got a challenge and have not said hello yet. */
   maxHandshakesPerAddress: number;
+  /** Of `maxConnections`, held back for known clients (this machine, devices and adapters that proved a token). */
+  reservedConnections: number;
 }
 
 /**
@@ -27,11 +29,20 @@ function openFileLimit(): number | undefined {
   }
 }
 
-export const defaultConnectionLimits = (): ConnectionLimitOptions => ({
-  maxConnections: defaultMaxConnections(),
-  maxConnectionsPerAddress: 32,
-  maxHandshakesPerAddress: 8,
-});
+/** An eighth of the total, at least 2 and at most 64: room for the owner's own clients in a flood, little taken from strangers. */
+export const defaultReserve = (maxConnections: number): number => Math.min(64, Math.max(2, Math.floor(maxConnections / 8)));
+
+/** The defaults, with `options` over them; the reserve follows the total unless given. */
+export function connectionLimits(options: Partial<ConnectionLimitOptions> = {}): ConnectionLimitOptions {
+  const maxConnections = options.maxConnections ?? defaultMaxConnections();
+  return {
+    maxConnectionsPerAddress: 32,
+    maxHandshakesPerAddress: 8,
+    ...options,
+    maxConnections,
+    reservedConnections: Math.min(maxConnections - 1, options.reservedConnections ?? defaultReserve(maxConnections)),
+  };
+}
 
 export type Admission = "admitted" | "total" | "per_address";
 
@@ -42,8 +53,10 @@ export class ConnectionLimits {
 
   constructor(private readonly options: ConnectionLimitOptions) {}
 
-  admit(group: string, exempt: boolean): Admission {
-    if (this.total >= this.options.maxConnections) return "total";
+  /** `exempt`: no per-address limit (a trusted proxy); `known`: may take the reserved connections. */
+  admit(group: string, { exempt, known }: { exempt: boolean; known: boolean }): Admission {
+    const ceiling = known ? this.options.maxConnections : this.options.maxConnections - this.options.reservedConnections;
+    if (this.total >= ceiling) return "total";
     const here = this.byGroup.get(group) ?? 0;
     if (!exempt && here >= this.options.maxConnectionsPerAddress) return "per_address";
     this.total += 1;

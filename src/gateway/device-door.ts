@@ -32,6 +32,8 @@ interface Connection {
   /** The device request this connection waits on, or the approval its session came from. */
   requestId?: string;
   timer?: NodeJS.Timeout;
+  /** Called once the device proved its token: its address may use the reserved connections. */
+  vouch: () => void;
 }
 
 const STORE_REASONS: Record<string, ReasonCode> = {
@@ -54,10 +56,10 @@ export class DeviceDoor {
 
   constructor(private readonly deps: DeviceDoorDeps) {}
 
-  accept(ws: WebSocket, { address, group, via }: ClientAddress): void {
+  accept(ws: WebSocket, { address, group, via }: ClientAddress, vouch: () => void = () => undefined): void {
     const { stats } = this.deps;
     stats.connections += 1;
-    const c: Connection = { ws, address, group, via, nonce: randomBytes(32).toString("base64url"), state: "challenged" };
+    const c: Connection = { ws, address, group, via, nonce: randomBytes(32).toString("base64url"), state: "challenged", vouch };
     const handshaking = this.live((o) => o.state === "challenged" && o.group === group).length;
     this.connections.add(c);
     ws.on("close", () => this.forget(c));
@@ -144,6 +146,7 @@ export class DeviceDoor {
       const device = await this.deps.store.verifyDeviceToken(hello.publicKey, hello.deviceToken);
       this.open(c, device.deviceId, device.requestId);
       this.deps.stats.authenticated += 1;
+      c.vouch();
       this.send(c, { type: "authenticated", deviceId: device.deviceId, role: device.role, scopes: device.scopes });
       this.deps.log.info({ remoteAddress: c.address, deviceId: device.deviceId }, "device authenticated");
       return;
@@ -198,6 +201,7 @@ export class DeviceDoor {
       const device = await this.deps.store.verifyDeviceToken(hello.publicKey, token); // also: not revoked meanwhile
       this.open(c, deviceId, device.requestId);
       this.deps.stats.paired += 1;
+      c.vouch();
       this.send(c, { type: "paired", deviceId, deviceToken: token, role: device.role, scopes: device.scopes });
       this.deps.log.info({ remoteAddress: c.address, deviceId }, "device paired: token handed out");
     } catch (e) {

@@ -5,7 +5,8 @@ import { accountsFor, type ChannelAccounts } from "./dm-accounts.js";
 import { policyFor, type DmPolicies } from "./dm-policy.js";
 import type { RefusalCounter } from "./flood.js";
 import type { GatewayLog } from "./log.js";
-import { renderReply, type ReplyTemplates } from "./replies.js";
+import { renderReply, type ReplyKey, type ReplyTemplates } from "./replies.js";
+import { replyModeFor, type ReplyModes } from "./reply-modes.js";
 import type { GatewayStats } from "./stats.js";
 
 const MessageSchema = z.object({
@@ -22,18 +23,22 @@ export interface DmChannelDeps {
   policies: DmPolicies;
   accounts: ChannelAccounts;
   replies: Map<string, ReplyTemplates>;
+  replyModes: ReplyModes;
   defaultLocale: string;
   counts: GatewayStats["messages"];
   refusals: RefusalCounter;
   log: GatewayLog;
 }
 
-/** What a channel answers a message with: delivered, or not and what to send back. */
+/**
+ * What a channel answers a message with: delivered, or not and what to send back (`reply`, absent when
+ * the channel's reply mode sends nothing; `code` too under `silent`).
+ */
 export type ChannelAnswer =
   | { delivered: true }
   | { delivered: false; reason: "disabled" | "not_allowed" }
-  | { delivered: false; reason: "pairing"; reply: string; code: string; created: boolean; expiresAt: string }
-  | { delivered: false; reason: "capped"; reply: string };
+  | { delivered: false; reason: "pairing"; reply?: string; code?: string; created: boolean; expiresAt: string }
+  | { delivered: false; reason: "capped"; reply?: string };
 
 /** A refusal the HTTP front sends as `{"error"}` with this status. */
 export class HttpError extends Error {
@@ -52,7 +57,7 @@ export async function receiveMessage(deps: DmChannelDeps, channel: string, body:
   if (answer.delivered) counts.delivered += 1;
   else if (answer.reason === "not_allowed") counts.notAllowed += 1;
   else counts[answer.reason] += 1;
-  if (!answer.delivered && answer.reason === "capped") deps.refusals.record(channel);
+  if (!answer.delivered && answer.reason === "capped") deps.refusals.count(channel);
   // Who wrote and what happened; never the code, which is the sender's secret until the owner sees it.
   deps.log.info({ channel, adapter, delivered: answer.delivered, ...(answer.delivered ? {} : { reason: answer.reason }) }, "channel message");
   return answer;
@@ -69,7 +74,7 @@ async function decide(deps: DmChannelDeps, channel: string, body: unknown, adapt
   const served = accountsFor(deps.accounts, channel);
   if (!served.includes(account)) {
     deps.counts.unknownAccount += 1;
-    deps.refusals.record(channel);
+    deps.refusals.count(channel);
     throw new HttpError(400, `Unknown account "${account}" on ${channel}: this gateway serves ${served.join(", ")}; configure more with --accounts ${channel}=${[...served, "<account>"].join(",")}.`);
   }
   const policy = policyFor(deps.policies, channel);
@@ -83,10 +88,15 @@ async function decide(deps: DmChannelDeps, channel: string, body: unknown, adapt
     channel, account, senderId: message.senderId, name: message.name, message: message.text, locale: message.locale, actor: adapter,
   });
   if (result.allowed) return { delivered: true };
+  const mode = replyModeFor(deps.replyModes, channel);
+  const values = { channel, identifier: message.senderId };
+  const reply = (key: ReplyKey, more: Record<string, string | number> = {}) => renderReply(deps.replies, message.locale, deps.defaultLocale, key, { ...values, ...more });
   if (result.capped || result.code === null || result.expiresAt === null) {
-    return { delivered: false, reason: "capped", reply: renderReply(deps.replies, message.locale, deps.defaultLocale, "capped") };
+    // Only `full` says "try later": code-only replies only with a code, silent never.
+    return { delivered: false, reason: "capped", ...(mode === "full" ? { reply: reply("capped") } : {}) };
   }
+  const filed = { delivered: false, reason: "pairing", created: result.created, expiresAt: result.expiresAt } as const;
+  if (mode === "silent") return filed;
   const minutes = Math.max(1, Math.round((Date.parse(result.expiresAt) - deps.store.clock()) / 60_000));
-  const reply = renderReply(deps.replies, message.locale, deps.defaultLocale, "pairing", { channel, senderId: message.senderId, code: result.code, minutes });
-  return { delivered: false, reason: "pairing", reply, code: result.code, created: result.created, expiresAt: result.expiresAt };
+  return { ...filed, code: result.code, reply: reply(mode === "full" ? "pairing" : "code", { code: result.code, minutes }) };
 }

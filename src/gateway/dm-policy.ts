@@ -1,5 +1,5 @@
 import { PairbotError } from "../store/index.js";
-import { channelName } from "../store/validate.js";
+import { parsePerChannel } from "./channel-settings.js";
 
 /** How a channel treats a direct message from someone it does not know. */
 export const DM_POLICIES = ["pairing", "allowlist", "open", "disabled"] as const;
@@ -10,25 +10,22 @@ export type DmPolicies = ReadonlyMap<string, DmPolicy>;
 
 export const policyFor = (policies: DmPolicies, channel: string): DmPolicy => policies.get(channel) ?? policies.get("*") ?? "pairing";
 
-/** Parses "whatsapp=pairing,slack=allowlist,*=disabled" (from --policy or GATEWAY_DM_POLICY). */
+/**
+ * Parses "whatsapp=pairing,slack=allowlist,*=disabled" (from --policy or GATEWAY_DM_POLICY). `open` lets
+ * anyone in unasked, so it must be written `open!`; a plain `open` is refused, saying so.
+ */
 export function parseDmPolicies(text: string, source = "--policy"): Map<string, DmPolicy> {
+  const parsed = parsePerChannel(text, source, "policy", [...DM_POLICIES, "open!"], "whatsapp=pairing,slack=allowlist");
   const policies = new Map<string, DmPolicy>();
-  for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
-    const [channel, policy, extra] = part.split("=").map((s) => s.trim());
-    if (!channel || !policy || extra !== undefined) {
-      throw new PairbotError("config_invalid", `Invalid ${source} entry "${part}": write channel=policy, for example whatsapp=pairing,slack=allowlist`);
+  for (const [channel, value] of parsed) {
+    if (value === "open") {
+      const who = channel === "*" ? "every channel not named" : channel;
+      throw new PairbotError("config_invalid", `Invalid ${source} entry "${channel}=open": open lets anyone on ${who} talk to the assistant without the owner's approval; write ${channel}=open! to confirm.`);
     }
-    if (!(DM_POLICIES as readonly string[]).includes(policy)) {
-      throw new PairbotError("config_invalid", `Invalid ${source} entry "${part}": the policy must be one of ${DM_POLICIES.join(", ")}`);
-    }
-    if (channel !== "*") {
-      try {
-        channelName(channel);
-      } catch (e) {
-        throw new PairbotError("config_invalid", `Invalid ${source} entry "${part}": ${(e as Error).message}`);
-      }
-    }
-    policies.set(channel, policy as DmPolicy);
+    policies.set(channel, (value === "open!" ? "open" : value) as DmPolicy);
   }
   return policies;
 }
+
+/** The channels anyone may write to unasked ("*" for channels not named), for the warning at every start. */
+export const openChannels = (policies: DmPolicies): string[] => [...policies].filter(([, p]) => p === "open").map(([c]) => c);

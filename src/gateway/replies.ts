@@ -4,13 +4,15 @@ import { fileURLToPath } from "node:url";
 import { PairbotError } from "../store/index.js";
 
 /** The texts a channel sends back to a sender, per language: locales/gateway/<lang>.json. */
-export type ReplyKey = "pairing" | "capped";
+export type ReplyKey = "pairing" | "code" | "capped";
 export type ReplyTemplates = Record<ReplyKey, string>;
-export const REPLY_KEYS: readonly ReplyKey[] = ["pairing", "capped"];
+export const REPLY_KEYS: readonly ReplyKey[] = ["pairing", "code", "capped"];
 export const REPLY_PLACEHOLDERS: Record<ReplyKey, readonly string[]> = {
-  pairing: ["channel", "senderId", "code", "minutes"],
-  capped: [],
+  pairing: ["channel", "identifier", "code", "minutes"],
+  code: ["channel", "identifier", "code", "minutes"],
+  capped: ["channel", "identifier"],
 };
+export const REPLY_LANGUAGES = ["en", "de", "ru"] as const;
 
 /** Finds locales/gateway from here: works from src/ (tsx, vitest) and from dist/src/ (compiled). */
 export function localesDir(): string {
@@ -23,19 +25,71 @@ export function localesDir(): string {
   throw new PairbotError("config_invalid", "The folder locales/gateway was not found next to pairbot; reinstall pairbot.");
 }
 
-export function loadReplies(dir = localesDir()): Map<string, ReplyTemplates> {
+/** A template's placeholders that its key does not offer. */
+const unknownPlaceholders = (key: ReplyKey, text: string): string[] =>
+  [...text.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]!).filter((p) => !REPLY_PLACEHOLDERS[key].includes(p));
+
+const isReplyKey = (key: string): key is ReplyKey => (REPLY_KEYS as readonly string[]).includes(key);
+
+/**
+ * The shipped texts, each language complete; with `overrideFile` (GATEWAY_REPLIES_FILE, JSON
+ * `{ "en": { "pairing": "..." }, "de": { ... } }`) its texts replace the shipped ones. Any problem in
+ * either stops the gateway at start with one sentence naming the file and the key.
+ */
+export function loadReplies(dir = localesDir(), overrideFile?: string): Map<string, ReplyTemplates> {
   const out = new Map<string, ReplyTemplates>();
-  for (const lang of ["en", "de", "ru"]) {
+  for (const lang of REPLY_LANGUAGES) {
     const file = path.join(dir, `${lang}.json`);
-    const raw = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    const raw = readJson(file, "The shipped reply file") as Record<string, unknown>;
     for (const key of REPLY_KEYS) {
       if (typeof raw[key] !== "string") throw new PairbotError("config_invalid", `The reply template "${key}" is missing from ${file}.`);
-      const unknown = [...(raw[key] as string).matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).filter((p) => !REPLY_PLACEHOLDERS[key].includes(p));
+      const unknown = unknownPlaceholders(key, raw[key]);
       if (unknown.length > 0) throw new PairbotError("config_invalid", `The reply template "${key}" in ${file} uses an unknown placeholder {${unknown[0]}}.`);
     }
     out.set(lang, raw as ReplyTemplates);
   }
+  if (overrideFile !== undefined) applyOverrides(out, overrideFile);
   return out;
+}
+
+function applyOverrides(replies: Map<string, ReplyTemplates>, file: string): void {
+  const raw = readJson(file, "GATEWAY_REPLIES_FILE");
+  const where = `GATEWAY_REPLIES_FILE ${file}`;
+  const example = `write {"en": {"pairing": "..."}, "de": {...}} with the languages ${REPLY_LANGUAGES.join(", ")} and the keys ${REPLY_KEYS.join(", ")}`;
+  if (!isObject(raw)) throw new PairbotError("config_invalid", `${where} must hold one JSON object of languages; ${example}.`);
+  for (const [lang, texts] of Object.entries(raw)) {
+    const shipped = replies.get(lang);
+    if (!shipped) throw new PairbotError("config_invalid", `${where} names the unknown language "${lang}"; ${example}.`);
+    if (!isObject(texts)) throw new PairbotError("config_invalid", `${where}: "${lang}" must be an object of texts by key; ${example}.`);
+    const merged = { ...shipped };
+    for (const [key, text] of Object.entries(texts)) {
+      if (!isReplyKey(key)) throw new PairbotError("config_invalid", `${where} names the unknown key "${lang}.${key}"; the keys are ${REPLY_KEYS.join(", ")}.`);
+      if (typeof text !== "string" || text.trim() === "") throw new PairbotError("config_invalid", `${where}: "${lang}.${key}" must be a non-empty string.`);
+      const unknown = unknownPlaceholders(key, text);
+      if (unknown.length > 0) {
+        const offered = REPLY_PLACEHOLDERS[key].map((p) => `{${p}}`).join(", ") || "none";
+        throw new PairbotError("config_invalid", `${where}: "${lang}.${key}" uses the unknown placeholder {${unknown[0]}}; it may use ${offered}.`);
+      }
+      merged[key] = text;
+    }
+    replies.set(lang, merged);
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function readJson(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new PairbotError("config_invalid", `${what} ${file} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new PairbotError("config_invalid", `${what} ${file} is not valid JSON (${(e as Error).message}); fix it or unset it.`);
+  }
 }
 
 /** Picks the language ("de-AT" -> de), falling back to the gateway's default and then English. */

@@ -9,13 +9,15 @@ import type { ServerOptions as WsOptions } from "ws";
 import { addressGroup, clientAddress, plainAddress } from "./addresses.js";
 import type { AdapterToken } from "./channel-auth.js";
 import { handleChannelRequest, sendJson, type ChannelHttpDeps } from "./channel-http.js";
-import { ConnectionLimits, defaultConnectionLimits, type ConnectionLimitOptions } from "./connection-limits.js";
+import { ConnectionLimits, connectionLimits, type ConnectionLimitOptions } from "./connection-limits.js";
 import type { ChannelAccounts } from "./dm-accounts.js";
-import type { DmPolicies } from "./dm-policy.js";
+import { openChannels, type DmPolicies } from "./dm-policy.js";
 import { RefusalCounter } from "./flood.js";
+import { KnownClients } from "./known-clients.js";
 import { silentLog, type GatewayLog } from "./log.js";
 import { MAX_FRAME_BYTES } from "./protocol.js";
 import { loadReplies, type ReplyTemplates } from "./replies.js";
+import type { ReplyModes } from "./reply-modes.js";
 import { emptyStats, type GatewayStats } from "./stats.js";
 import { feedErrorReporter } from "./store-feed.js";
 import { AddressThrottle, DEFAULT_THROTTLE, type ThrottleOptions } from "./throttle.js";
@@ -36,7 +38,9 @@ export interface GatewayOptions {
   trustedProxies?: ReadonlySet<string>;
   limits?: Partial<ConnectionLimitOptions>;
   locale?: string;
+  /** The texts sent back to strangers (shipped, or with GATEWAY_REPLIES_FILE's overrides), and how much of them each channel sends. */
   replies?: Map<string, ReplyTemplates>;
+  replyModes?: ReplyModes;
   log?: GatewayLog;
   /** For the per-address throttle; the store's rules keep the store's own clock. */
   clock?: Clock;
@@ -66,12 +70,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   const host = options.host ?? "127.0.0.1";
   const stats = emptyStats();
   const trustedProxies = options.trustedProxies ?? new Set<string>();
-  const limitOptions = { ...defaultConnectionLimits(), ...options.limits };
+  const limitOptions = connectionLimits(options.limits);
   const limits = new ConnectionLimits(limitOptions);
+  const known = new KnownClients(options.clock ?? systemClock, trustedProxies);
   const throttle = new AddressThrottle(options.clock ?? systemClock, { ...DEFAULT_THROTTLE, ...options.throttle });
   const helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
   const door = new DeviceDoor({ store, log, throttle, stats, helloTimeoutMs, maxHandshakesPerAddress: limitOptions.maxHandshakesPerAddress });
-  const refusals = new RefusalCounter(log, options.refusalWindowMs);
+  const refusals = new RefusalCounter(log, (summary) => store.recordRefusals(summary), store.clock, options.refusalWindowMs);
   const channels: ChannelHttpDeps = {
     store,
     policies: options.policies ?? new Map(),
@@ -79,9 +84,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     adapterTokens: options.adapterTokens,
     trustedProxies,
     replies: options.replies ?? loadReplies(),
+    replyModes: options.replyModes ?? new Map(),
     defaultLocale: options.locale ?? "en",
     counts: stats.messages,
     refusals,
+    vouch: (socketAddress) => known.vouch(socketAddress),
     log,
   };
 
@@ -97,13 +104,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   // closeTimeout: a peer that ignores our close frame is cut off after 2 s, not ws's default 30 s.
   const wsOptions = { server, maxPayload: options.maxFrameBytes ?? MAX_FRAME_BYTES, closeTimeout: 2_000 } as WsOptions;
   const wss = new WebSocketServer(wsOptions);
-  wss.on("connection", (ws, req) => door.accept(ws, clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedProxies)));
+  wss.on("connection", (ws, req) =>
+    door.accept(ws, clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedProxies), () => known.vouch(req.socket.remoteAddress)),
+  );
 
   /** Every socket counts against the limits from its first byte, before TLS or HTTP is parsed. */
   function admit(socket: Socket): void {
     const address = plainAddress(socket.remoteAddress ?? "unknown");
     const group = addressGroup(address);
-    const admission = limits.admit(group, trustedProxies.has(address));
+    const admission = limits.admit(group, { exempt: trustedProxies.has(address), known: known.mayUseReserve(address) });
     if (admission === "admitted") {
       socket.once("close", () => limits.release(group));
       return;
@@ -131,6 +140,9 @@ export function createGateway(options: GatewayOptions): Gateway {
           resolve();
         });
       });
+      for (const channel of openChannels(channels.policies)) {
+        log.warn({ channel }, `DM policy open on ${channel === "*" ? "every channel not named" : channel}: anyone may talk to the assistant there without the owner's approval`);
+      }
       if (channels.adapterTokens === undefined) {
         log.warn({}, "channel endpoint open to loopback clients only: no --channel-token-file given");
       }
@@ -140,7 +152,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     async close() {
       feed?.close();
-      refusals.stop();
+      await refusals.stop();
       door.closeAll();
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -36,6 +36,9 @@ export async function loadNodeState(file: string): Promise<NodeState | undefined
     text = await fs.readFile(file, "utf8");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if ((e as NodeJS.ErrnoException).code === "EISDIR") {
+      throw new PairbotError("config_invalid", `The node state ${file} is a folder; give --state a file inside it, like ${path.join(file, "node.json")}.`);
+    }
     throw e;
   }
   let json: unknown;

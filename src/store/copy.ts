@@ -15,6 +15,7 @@ export function storeCounts(doc: StoreDoc): Record<string, number> {
     owners: Object.keys(doc.owners).length,
     "code failure counters": Object.keys(doc.codeFailures).length,
     "audit entries": doc.audit.length,
+    "refusal summaries": doc.refusals?.length ?? 0,
     "blocked senders": doc.dm.blocks.length,
     "pairing events": doc.events.length,
     settings: Object.keys(doc.settings).length,

@@ -2,6 +2,7 @@ import { ms } from "./clock.js";
 import { PairbotError } from "./errors.js";
 import type { Tx } from "./policy.js";
 import type { AllowEntry, AuditAction, AuditEntry, DmRequest, StoreDoc } from "./schema.js";
+import { pruneRefusals } from "./refusals.js";
 import { dmEventFields } from "./pairing-events.js";
 import { newId, newPairingCode, pairingCodeOf } from "./secrets.js";
 import * as valid from "./validate.js";
@@ -248,6 +249,7 @@ export function removeSender(tx: Tx, input: { channel: string; account?: string 
 }
 
 export function pruneDm(tx: Tx): void {
+  pruneRefusals(tx);
   for (const [actor, f] of Object.entries(tx.doc.codeFailures)) {
     if (tx.now - ms(f.since) >= tx.policy.codeFailureWindowMs) tx.removeCodeFailures(actor);
   }

@@ -1,4 +1,4 @@
-import type { AllowEntry, AuditEntry, BootstrapToken, DeviceRequest, DmBlock, DmRequest, OwnerSettings, PairedDevice, PairingEvent, SentNotification, StoreDoc } from "./schema.js";
+import type { AllowEntry, AuditEntry, BootstrapToken, DeviceRequest, DmBlock, DmRequest, OwnerSettings, PairedDevice, PairingEvent, RefusalSummary, SentNotification, StoreDoc } from "./schema.js";
 
 /**
  * One change to one record of the store. A committed batch is a list of effects: the journal keeps
@@ -22,6 +22,8 @@ export type Effect =
   | { t: "codeFailure"; put: [actor: string, failures: { count: number; since: string }] }
   | { t: "codeFailure"; del: string }
   | { t: "audit"; add: AuditEntry; keep: number }
+  | { t: "refusal"; put: RefusalSummary }
+  | { t: "refusal"; del: string }
   /** Appends a pairing event; events older than `keepMs` before it, and beyond the newest `keep`, are dropped. */
   | { t: "event"; add: PairingEvent; keep: number; keepMs: number }
   | { t: "block"; put: DmBlock }
@@ -107,6 +109,11 @@ export function applyEffect(doc: StoreDoc, e: Effect): void {
     case "codeFailure":
       doc.codeFailures = "put" in e ? withKey(doc.codeFailures, e.put[0], e.put[1]) : withoutKey(doc.codeFailures, e.del);
       return;
+    case "refusal": {
+      const refusals = doc.refusals ?? [];
+      doc.refusals = "put" in e ? putBy(refusals, (r) => r.id, e.put) : delBy(refusals, (r) => r.id, e.del);
+      return;
+    }
     case "audit": {
       // One copy: the oldest entries beyond `keep` are left out of it.
       const audit = doc.audit.slice(Math.max(0, doc.audit.length + 1 - e.keep));
@@ -130,7 +137,7 @@ export function applyEffect(doc: StoreDoc, e: Effect): void {
 }
 
 /** The parts of a document that effects replace; restoring them undoes every effect but the allowlist's. */
-export type Replaced = Pick<StoreDoc, "notifications" | "owners" | "codeFailures" | "audit" | "events" | "settings" | "idForm"> & {
+export type Replaced = Pick<StoreDoc, "notifications" | "owners" | "codeFailures" | "audit" | "events" | "settings" | "idForm" | "refusals"> & {
   dmRequests: DmRequest[];
   blocks: DmBlock[];
   tokens: BootstrapToken[];
@@ -143,6 +150,7 @@ export const replacedParts = (doc: StoreDoc): Replaced => ({
   owners: doc.owners,
   codeFailures: doc.codeFailures,
   audit: doc.audit,
+  refusals: doc.refusals,
   events: doc.events,
   settings: doc.settings,
   idForm: doc.idForm,
@@ -155,6 +163,8 @@ export const replacedParts = (doc: StoreDoc): Replaced => ({
 
 export function restoreParts(doc: StoreDoc, parts: Replaced): void {
   Object.assign(doc, { notifications: parts.notifications, owners: parts.owners, codeFailures: parts.codeFailures, audit: parts.audit, events: parts.events, settings: parts.settings, idForm: parts.idForm });
+  if (parts.refusals) doc.refusals = parts.refusals;
+  else delete doc.refusals;
   doc.dm.requests = parts.dmRequests;
   doc.dm.blocks = parts.blocks;
   Object.assign(doc.devices, { bootstrapTokens: parts.tokens, requests: parts.deviceRequests, paired: parts.paired });

@@ -1,6 +1,6 @@
 import { applyEffect, viewOf, type Effect } from "./effects.js";
 import type { JournalRecord } from "./journal.js";
-import type { AuditEntry, DeviceRequest, DmRequest, PairedDevice, PairingEvent, StoreDoc } from "./schema.js";
+import type { AuditEntry, DeviceRequest, DmRequest, PairedDevice, PairingEvent, RefusalSummary, StoreDoc } from "./schema.js";
 
 /** What changed in the store, as every process learns it from the journal. */
 export type StoreEvent =
@@ -11,6 +11,8 @@ export type StoreEvent =
   | { type: "device.approved"; device: PairedDevice }
   | { type: "device.revoked"; device: PairedDevice }
   | { type: "setup.removed"; tokenId: string; outcome: AuditEntry | undefined }
+  /** A door summed up the requests it refused on a channel in one window (a flood): one alert for the owner. */
+  | { type: "refusals.recorded"; summary: RefusalSummary }
   /** A pairing event was appended (what adapters follow: `PairingStore.followEvents`). */
   | { type: "pairing"; event: PairingEvent };
 
@@ -50,6 +52,8 @@ export function eventsOf(doc: StoreDoc, record: JournalRecord, apply: (e: Effect
         if (before) events.push({ type: "device.revoked", device: before });
         if ("put" in e) events.push({ type: "device.approved", device: e.put });
       }
+    } else if (e.t === "refusal" && "put" in e) {
+      events.push({ type: "refusals.recorded", summary: e.put });
     } else if (e.t === "event") {
       events.push({ type: "pairing", event: e.add });
     } else if (e.t === "token" && "del" in e) {

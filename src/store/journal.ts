@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Effect } from "./effects.js";
 import {
   AllowEntrySchema, AuditEntrySchema, BootstrapTokenSchema, CodeFailuresSchema, DeviceRequestSchema,
-  DmBlockSchema, DmRequestSchema, OwnerSettingsSchema, PairedDeviceSchema, PairingEventSchema, SentNotificationSchema,
+  DmBlockSchema, DmRequestSchema, OwnerSettingsSchema, PairedDeviceSchema, PairingEventSchema, RefusalSummarySchema, SentNotificationSchema,
 } from "./schema.js";
 
 /**
@@ -38,6 +38,7 @@ const EFFECTS: Record<string, { put: z.ZodType; del?: z.ZodType; add?: z.ZodType
   notification: putDel(z.tuple([key, key, SentNotificationSchema]), z.tuple([key, key])),
   owner: { put: z.object({ t: z.string(), put: z.tuple([key, OwnerSettingsSchema]) }).strict() },
   codeFailure: putDel(z.tuple([key, CodeFailuresSchema]), key),
+  refusal: putDel(RefusalSummarySchema, key),
   audit: { put: z.never(), add: z.object({ t: z.string(), add: AuditEntrySchema, keep: z.number().int().positive() }).strict() },
   event: { put: z.never(), add: z.object({ t: z.string(), add: PairingEventSchema, keep: z.number().int().positive(), keepMs: z.number().int().positive() }).strict() },
   block: putDel(DmBlockSchema, z.tuple([key, key, key])),

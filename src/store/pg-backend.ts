@@ -11,7 +11,7 @@ import { emptyStore, STORE_VERSION, type StoreDoc } from "./schema.js";
 import { parseSnapshot } from "./snapshot.js";
 
 /** The layout version of pairbot's tables (pairbot_schema); each step of MIGRATIONS takes N to N+1. */
-export const PG_SCHEMA_VERSION = 1;
+export const PG_SCHEMA_VERSION = 2;
 
 export interface PgBackendOptions {
   url: string;
@@ -54,7 +54,7 @@ export class PgBackend implements StoreBackend {
   private poolMade: Promise<pg.Pool> | undefined;
   private readonly options: Required<Omit<PgBackendOptions, "url" | "log">>;
   private readonly log: (line: string) => void;
-  private readonly t: { journal: string; snapshot: string; schema: string };
+  private readonly t: Tables;
   private readonly channel: string;
   private readonly lockName: string;
   private doc: StoreDoc | undefined;
@@ -89,7 +89,7 @@ export class PgBackend implements StoreBackend {
     };
     this.log = options.log ?? ((line) => process.stderr.write(line + "\n"));
     const s = ident(this.where.schema);
-    this.t = { journal: `${s}.pairbot_journal`, snapshot: `${s}.pairbot_snapshot`, schema: `${s}.pairbot_schema` };
+    this.t = { journal: `${s}.pairbot_journal`, snapshot: `${s}.pairbot_snapshot`, schema: `${s}.pairbot_schema`, flush: `${s}.pairbot_flush` };
     this.channel = this.where.schema === "public" ? "pairbot" : `pairbot.${this.where.schema}`;
     this.lockName = `pairbot.${this.where.schema}`;
   }
@@ -100,6 +100,9 @@ export class PgBackend implements StoreBackend {
       const pool = new driver.Pool({ ...this.clientConfig(), max: this.options.poolSize, allowExitOnIdle: true, idleTimeoutMillis: 10_000 });
       // An idle connection the server closed: the pool drops it; the next query reconnects.
       pool.on("error", () => undefined);
+      // A connection ended while checked out fails its next query instead. Attached when the pool makes it: an
+      // error in the same packet as its first ReadyForQuery arrives before the caller could attach anything.
+      pool.on("connect", (client) => client.on("error", ignore));
       return pool;
     }));
   }
@@ -162,7 +165,7 @@ export class PgBackend implements StoreBackend {
           if (sent) {
             const landed = await client.query<{ id: string }>(`SELECT id FROM ${this.t.journal} WHERE seq = $1`, [sent.seq]);
             await this.catchUp(client);
-            if (landed.rows[0]?.id === sent.id) return;
+            if (landed.rows[0]?.id === sent.id) return await this.flushed(client);
             sent = undefined;
           }
           for (;;) {
@@ -219,14 +222,11 @@ export class PgBackend implements StoreBackend {
       let client: pg.PoolClient | undefined;
       try {
         client = await (await this.pool()).connect();
-        // Terminated between two statements, a checked-out client emits "error": the next query fails instead.
-        client.on("error", ignore);
         await (this.schemaReady ??= this.migrate(client).catch((e: unknown) => {
           this.schemaReady = undefined;
           throw e;
         }));
         const result = await work(client);
-        client.off("error", ignore);
         client.release();
         this.connectedOnce = true;
         if (this.outageSince !== undefined) {
@@ -269,14 +269,20 @@ export class PgBackend implements StoreBackend {
     }
   }
 
-  /** One attempt: lock, catch up, run the rules, insert the next record, notify, commit. */
+  /**
+   * One attempt in two round trips: "BEGIN; lock; rows after ours" (caught up under the lock), the rules
+   * here, then "INSERT; NOTIFY; COMMIT" without waiting for the disk, which frees the lock at once, and a
+   * flush outside it before the change is acknowledged, so the server merges concurrent writers' flushes.
+   * Values are quoted into the text: several statements go only as one unparameterised query.
+   */
   private async commitOnce(client: pg.PoolClient, apply: Committer, sending: (r: JournalRecord) => void): Promise<"done" | "raced"> {
-    await client.query("BEGIN");
+    if (!this.doc) await this.load(client);
     let undo: (() => void) | undefined;
-    let committing = false;
+    let sent = false;
     try {
-      if (this.options.locking === "advisory") await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [this.lockName]);
-      await this.catchUp(client);
+      const lock = this.options.locking === "advisory" ? `SELECT pg_advisory_xact_lock(hashtext(${client.escapeLiteral(this.lockName)}));` : "";
+      const results = (await client.query(`BEGIN; SET LOCAL synchronous_commit = off; ${lock} ${this.rowsAfterSql(this.seq)}`)) as unknown as pg.QueryResult[];
+      await this.catchUpWith(client, this.parseRows(results[results.length - 1]!.rows));
       const result = apply(this.doc!);
       undo = result.undo;
       if (result.effects.length === 0) {
@@ -285,11 +291,14 @@ export class PgBackend implements StoreBackend {
         return "done";
       }
       const record: JournalRecord = { seq: this.seq + 1, id: randomBytes(9).toString("base64url"), fx: result.effects };
-      await client.query(`INSERT INTO ${this.t.journal} (seq, id, fx) VALUES ($1, $2, $3::jsonb)`, [record.seq, record.id, JSON.stringify(record.fx)]);
-      await client.query("SELECT pg_notify($1, $2)", [this.channel, String(record.seq)]);
-      committing = true;
+      const quote = (v: string) => client.escapeLiteral(v);
       sending(record);
-      await client.query("COMMIT");
+      sent = true;
+      // The flush runs after COMMIT in the same round trip, as a transaction of its own (see flushed()).
+      await client.query(
+        `INSERT INTO ${this.t.journal} (seq, id, fx) VALUES (${record.seq}, ${quote(record.id)}, ${quote(JSON.stringify(record.fx))}::jsonb); ` +
+          `SELECT pg_notify(${quote(this.channel)}, '${record.seq}'); COMMIT; ${this.flushSql()}`,
+      );
       undo();
       undo = undefined;
       this.applied(record); // as every other process applies it, to learn its events
@@ -297,17 +306,34 @@ export class PgBackend implements StoreBackend {
       return "done";
     } catch (e) {
       undo?.();
-      if (!committing) await client.query("ROLLBACK").catch(() => undefined);
+      // A lost connection or a timeout may have come after the COMMIT: commit() retries and asks by the record's id.
+      if (sent && (isConnectionError(e) || isTransientError(e))) throw e;
+      await client.query("ROLLBACK").catch(() => undefined);
       // Another writer took this sequence number first (optimistic locking): catch up and run the rules again.
       if ((e as { code?: string }).code === "23505") return "raced";
       throw e;
     }
   }
 
+  /**
+   * Waits until the server has flushed its log past our commit: a synchronous commit of a one-row write
+   * of this connection's own (no other writer waits for that row) flushes everything before it too.
+   */
+  private async flushed(client: pg.PoolClient): Promise<void> {
+    await client.query(this.flushSql());
+  }
+
+  private flushSql(): string {
+    return `INSERT INTO ${this.t.flush} (pid, flushes) VALUES (pg_backend_pid(), 1) ON CONFLICT (pid) DO UPDATE SET flushes = ${this.t.flush}.flushes + 1`;
+  }
+
   /** Loads the snapshot once, then applies every journal row after our sequence number, in order. */
   private async catchUp(client: pg.PoolClient): Promise<void> {
     if (!this.doc) await this.load(client);
-    const rows = await this.rowsAfter(client, this.seq);
+    await this.catchUpWith(client, await this.rowsAfter(client, this.seq));
+  }
+
+  private async catchUpWith(client: pg.PoolClient, rows: JournalRecord[]): Promise<void> {
     if (rows.length > 0 && rows[0]!.seq > this.seq + 1) {
       // Compaction deleted rows this process never read: start again from the snapshot.
       await this.reload(client);
@@ -340,8 +366,15 @@ export class PgBackend implements StoreBackend {
     for (const listener of this.listeners) listener([], view);
   }
 
+  private rowsAfterSql(seq: number): string {
+    return `SELECT seq, id, fx::text AS fx FROM ${this.t.journal} WHERE seq > ${Math.trunc(seq)} ORDER BY seq`;
+  }
+
   private async rowsAfter(client: pg.PoolClient, seq: number): Promise<JournalRecord[]> {
-    const { rows } = await client.query<{ seq: string; id: string; fx: string }>(`SELECT seq, id, fx::text AS fx FROM ${this.t.journal} WHERE seq > $1 ORDER BY seq`, [seq]);
+    return this.parseRows((await client.query(this.rowsAfterSql(seq))).rows);
+  }
+
+  private parseRows(rows: Array<{ seq: string; id: string; fx: string }>): JournalRecord[] {
     return rows.map((row) => {
       const fx = RecordFx.safeParse(JSON.parse(row.fx));
       if (!fx.success) {
@@ -423,11 +456,20 @@ interface Sql {
   values?: unknown[];
 }
 
+interface Tables {
+  journal: string;
+  snapshot: string;
+  schema: string;
+  /** One row per server connection that commits: what a writer writes to have its commit flushed. */
+  flush: string;
+}
+
 /** Each step takes the table layout from version N to N+1, inside the migration transaction. */
-const MIGRATIONS: Record<number, (t: { journal: string; snapshot: string }) => Sql[]> = {
+const MIGRATIONS: Record<number, (t: Tables) => Sql[]> = {
   0: (t) => [
     { text: `CREATE TABLE ${t.journal} (seq bigint PRIMARY KEY, id text NOT NULL, fx jsonb NOT NULL, committed_at timestamptz NOT NULL DEFAULT now())` },
     { text: `CREATE TABLE ${t.snapshot} (one boolean PRIMARY KEY DEFAULT true CHECK (one), seq bigint NOT NULL, doc jsonb NOT NULL)` },
     { text: `INSERT INTO ${t.snapshot} (seq, doc) VALUES (0, $1::jsonb)`, values: [JSON.stringify(emptyStore())] },
   ],
+  1: (t) => [{ text: `CREATE TABLE ${t.flush} (pid integer PRIMARY KEY, flushes bigint NOT NULL)` }],
 };

@@ -1,7 +1,7 @@
 import type { RandomSource } from "./clock.js";
 import { iso } from "./clock.js";
 import { applyEffect, replacedParts, restoreParts, type Effect } from "./effects.js";
-import type { AllowEntry, AuditAction, BootstrapToken, DeviceRequest, DmBlock, DmRequest, OwnerSettings, PairedDevice, PairingEvent, PairingEventType, SentNotification, StoreDoc } from "./schema.js";
+import type { AllowEntry, AuditAction, BootstrapToken, DeviceRequest, DmBlock, DmRequest, OwnerSettings, PairedDevice, PairingEvent, PairingEventType, RefusalSummary, SentNotification, StoreDoc } from "./schema.js";
 
 /**
  * The numbers behind the rules. Defaults follow the reference system; the store's settings
@@ -151,6 +151,13 @@ export class Tx {
   }
   removeCodeFailures(actor: string): void {
     this.apply({ t: "codeFailure", del: actor });
+  }
+
+  putRefusals(summary: RefusalSummary): void {
+    this.apply({ t: "refusal", put: summary });
+  }
+  removeRefusals(id: string): void {
+    this.apply({ t: "refusal", del: id });
   }
 
   /** Appends a pairing event with the next sequence number (the newest event is never dropped, so it is never reused). */

@@ -7,7 +7,7 @@ import type { AllowEntry, AuditEntry, BootstrapToken, DeviceRequest, DmRequest, 
 export type RequestCard = { kind: "dm"; request: DmRequest } | { kind: "device"; request: DeviceRequest };
 
 /** Key under which notifications about a request or a setup code are recorded. */
-export type RequestKey = `dm:${string}` | `device:${string}` | `setup:${string}` | `auto:${string}`;
+export type RequestKey = `dm:${string}` | `device:${string}` | `setup:${string}` | `auto:${string}` | `refusals:${string}`;
 
 export const requestKey = {
   setup: (tokenId: string): RequestKey => `setup:${tokenId}`,

@@ -146,6 +146,15 @@ export const OwnerSettingsSchema = z.object({
 });
 export const CodeFailuresSchema = z.object({ count: z.number().int().positive(), since: time });
 
+/** Requests a door refused on one channel in one window (capped, unknown account): one alert for the owner, not one per request. */
+export const RefusalSummarySchema = z.object({
+  id: z.string().min(1),
+  channel: z.string().min(1),
+  refused: z.number().int().positive(),
+  windowStart: time,
+  windowEnd: time,
+});
+
 /** A sender kept from asking: blocked by the owner (`block`), or cooling down after a deny (`deny`, with `until`). */
 export const DmBlockSchema = z.object({
   channel: z.string().min(1),
@@ -204,6 +213,8 @@ export const StoreSchema = z.object({
   /** Wrong approval codes per actor, to stop guessing. */
   codeFailures: z.record(z.string(), CodeFailuresSchema),
   audit: z.array(AuditEntrySchema),
+  /** Flood summaries, oldest first, pruned after an hour (src/store/refusals.ts); absent until the first. */
+  refusals: z.array(RefusalSummarySchema).optional(),
   /** Pairing events, oldest first, each with the next `seq`; the newest is always kept. */
   events: z.array(PairingEventSchema),
   /** Settings every process shares (src/store/settings.ts): name -> value as written. */
@@ -224,6 +235,7 @@ export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 export type AuditAction = AuditEntry["action"];
 export type SentNotification = z.infer<typeof SentNotificationSchema>;
 export type OwnerSettings = z.infer<typeof OwnerSettingsSchema>;
+export type RefusalSummary = z.infer<typeof RefusalSummarySchema>;
 export type DmBlock = z.infer<typeof DmBlockSchema>;
 export type PairingEvent = z.infer<typeof PairingEventSchema>;
 export type PairingEventType = PairingEvent["type"];

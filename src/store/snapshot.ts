@@ -70,6 +70,10 @@ function parseJson(file: string, text: string): Record<string, unknown> {
 function validateSnapshot(file: string, raw: Record<string, unknown>): { doc: StoreDoc; version: number } {
   let doc = raw;
   const version = doc.version;
+  if (version === undefined) {
+    // Most often another JSON file named by mistake (a node state, a config): say so before "damaged".
+    throw unusable(file, 'it has no "version", so it is not a pairbot store; point STORE_PATH or --store at the store file, or restore it from a backup');
+  }
   if (typeof version !== "number" || !Number.isInteger(version) || version < 1) {
     throw corrupt(file, `its "version" is ${JSON.stringify(version)}, expected a whole number from 1 to ${STORE_VERSION}`);
   }

@@ -12,9 +12,10 @@ import { watchStore, type FeedOptions, type StoreFeed } from "./feed.js";
 import { FileBackend } from "./file-backend.js";
 import { normalizeStoredIds } from "./id-migration.js";
 import * as imports from "./import.js";
+import * as refusals from "./refusals.js";
 import { eventCursor, eventsSince, type PairingEventFilter } from "./pairing-events.js";
 import { DEFAULT_POLICY, Tx, type Policy } from "./policy.js";
-import { ID_FORM, type AuditEntry, type DeviceRequest, type DmRequest, type OwnerSettings, type PairedDevice, type PairingEvent, type Role, type SentNotification, type StoreDoc } from "./schema.js";
+import { ID_FORM, type AuditEntry, type DeviceRequest, type DmRequest, type OwnerSettings, type PairedDevice, type PairingEvent, type RefusalSummary, type Role, type SentNotification, type StoreDoc } from "./schema.js";
 import { accessOf, encodeSetupCode, gatewayUrls, type Access } from "./setup-code.js";
 import * as valid from "./validate.js";
 import { canonicalSetting, policyFromSettings, settingDefinition, shownSettings, type ShownSetting } from "./settings.js";
@@ -255,6 +256,16 @@ export class PairingStore {
       else devices.rejectDevice(tx, card.request.requestId, actor);
       return { card, outcome: outcomeOf(tx.doc, target.id) };
     });
+  }
+
+  /** A door's count of requests it refused on a channel in one window: the owner gets one alert for it. */
+  recordRefusals(input: refusals.RefusalInput): Promise<RefusalSummary> {
+    return this.change((tx) => refusals.recordRefusals(tx, input));
+  }
+
+  /** Flood summaries an owner has not been alerted to yet. */
+  async refusalsToAlert(ownerId: number): Promise<RefusalSummary[]> {
+    return refusals.refusalsToAlert(await this.read(), ownerId);
   }
 
   allowSender(input: Parameters<typeof dm.allowSender>[1], actor: string): Promise<void> {

@@ -1,6 +1,6 @@
 import os from "node:os";
 import { describe, expect, it } from "vitest";
-import { cliActor } from "../../src/cli/command.js";
+import { cliActor } from "../../src/cli/actor.js";
 
 describe("the CLI's audit actor", () => {
   it("names the OS user, so two users on one machine are told apart and throttled apart", () => {

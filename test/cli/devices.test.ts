@@ -1,6 +1,6 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI_ACTOR } from "../../src/cli/command.js";
+import { CLI_ACTOR } from "../../src/cli/actor.js";
 import { PairingStore, decodeSetupCode } from "../../src/store/index.js";
 import { deviceHello, issueSetupCode, newDeviceKey } from "../support/store-devices.js";
 import { tempDir } from "../support/temp-store.js";
@@ -29,7 +29,7 @@ describe("pairbot setup-code", { timeout: SPAWNS_TIMEOUT }, () => {
     const missing = await cli(["setup-code"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(
-      "No gateway URL: pass --url ws://HOST:PORT (several separated by commas) or set GATEWAY_URL.\nUsage: pairbot setup-code [--url URL[,URL...]] [--role node|operator] [--json]\n",
+      "No gateway URL: pass --url ws://HOST:PORT (several separated by commas) or set GATEWAY_URL.\nUsage: pairbot setup-code [--url URL[,URL...]] [--role node|operator]\n",
     );
 
     const bad = await cli(["setup-code", "--url", "http://192.168.1.20:18789"]);

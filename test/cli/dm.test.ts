@@ -1,7 +1,7 @@
 import path from "node:path";
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI_ACTOR } from "../../src/cli/command.js";
+import { CLI_ACTOR } from "../../src/cli/actor.js";
 import { PairingStore } from "../../src/store/index.js";
 import { tempDir } from "../support/temp-store.js";
 import { SPAWNS_TIMEOUT, assertBuilt, cliFor, escapeRegExp, parsed } from "./run-pairbot.js";

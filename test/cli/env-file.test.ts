@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeAll, expect, it } from "vitest";
 import { PairingStore } from "../../src/store/index.js";
@@ -23,4 +23,30 @@ it("reads STORE_PATH from the .env in the current folder, like npm start; a vari
 
   const viaShell = await pairbot(["pairing", "list", "--json"], { cwd: dir, env: { STORE_PATH: fromShell } });
   expect(JSON.parse(viaShell.stdout)).toEqual([]);
+}, SPAWNS_TIMEOUT);
+
+it("names the store it used when it is not the one the .env here gives; --help always names it", async () => {
+  const { dir, remove } = tempDir();
+  cleanup = remove;
+  const botStore = path.join(dir, "bot-store.json");
+  const other = path.join(dir, "other-store.json");
+  writeFileSync(path.join(dir, ".env"), `STORE_PATH=${botStore}\n`);
+
+  const same = await pairbot(["pairing", "list"], { cwd: dir });
+  expect(same).toMatchObject({ code: 0, stdout: "No pending pairing requests.\n", stderr: "" });
+  expect((await pairbot(["--help"], { cwd: dir })).stdout).toContain(`\nStore: ${botStore} (.env), the same as the bot started here.\n`);
+
+  const fromShell = await pairbot(["pairing", "list"], { cwd: dir, env: { STORE_PATH: other } });
+  expect(fromShell.stderr).toBe(`Store: ${other} (STORE_PATH in the environment); the .env here gives ${botStore}, so the bot started here uses that one.\n`);
+  const fromFlag = await pairbot(["allowlist", "list", "--store", other], { cwd: dir });
+  expect(fromFlag.stderr).toBe(`Store: ${other} (--store); the .env here gives ${botStore}, so the bot started here uses that one.\n`);
+  expect((await pairbot(["allowlist", "list", "--store", other, "--json"], { cwd: dir })).stderr).toBe("");
+
+  // Another folder, no .env: the default store in the user's home, said so.
+  const elsewhere = path.join(dir, "elsewhere");
+  mkdirSync(elsewhere);
+  const home = await pairbot(["audit"], { cwd: elsewhere, env: { HOME: dir } });
+  const defaultStore = path.join(dir, ".pairbot", "store.json");
+  expect(home.stderr).toBe(`Store: ${defaultStore} (the default); there is no .env here, so the bot may use another store.\n`);
+  expect((await pairbot(["--help"], { cwd: elsewhere, env: { HOME: dir } })).stdout).toContain(`\nStore: ${defaultStore} (the default); there is no .env here`);
 }, SPAWNS_TIMEOUT);

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "nod
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newNodeState, saveNodeState } from "../../src/node/state.js";
 import { PairingStore } from "../../src/store/index.js";
 import { tempDir } from "../support/temp-store.js";
 import { SPAWNS_TIMEOUT, assertBuilt, cliFor, pairbot } from "./run-pairbot.js";
@@ -61,9 +62,11 @@ describe("misuse", { timeout: SPAWNS_TIMEOUT }, () => {
 
   it.each([
     [["frob"], 'Unknown command "frob".', "Usage: pairbot [--store PATH|URL] [--json] <command> ..."],
-    [["pairing"], '"pairing" needs a subcommand.', "Usage: pairbot pairing approve <channel> <code|senderId> [--account A]"],
+    [["pairing"], '"pairing" needs a subcommand: list, approve, deny, revoke.', "Usage: pairbot pairing approve <channel> <code|senderId> [--account A]"],
     [["devices", "approve"], "Missing <requestId>.", "Usage: pairbot devices approve <requestId>"],
-    [["pairing", "list", "--bogus"], "Unknown option --bogus.", "Usage: pairbot pairing list [channel] [--account A] [--json]"],
+    [["pairing", "list", "--bogus"], "Unknown flag --bogus.", "Usage: pairbot pairing list [channel] [--account A]"],
+    [["pairing", "aprove", "whatsapp", "AB3D7X9K"], 'Unknown command "pairing aprove"; did you mean "pairing approve"?', "Usage: pairbot pairing approve <channel>"],
+    [["pairing", "list", "--acount", "work"], "Unknown flag --acount; did you mean --account?", "Usage: pairbot pairing list"],
     [["dm", "request", "whatsapp", "+49", "--meta", "{chat}"], `--meta must be a JSON object, like --meta '{"chat":"private"}'.`, "Usage: pairbot dm request"],
   ])("pairbot %j exits 2 and says what is wrong and how it is used", async (args, problem, usage) => {
     const run = await cli()(args);
@@ -78,8 +81,12 @@ describe("misuse", { timeout: SPAWNS_TIMEOUT }, () => {
     for (const usage of ["pairbot dm request <channel> <senderId>", "pairbot pairing approve", "pairbot allowed", "pairbot setup-code", "pairbot devices cleanup", "pairbot audit"]) {
       expect(all.stdout).toContain(usage);
     }
-    expect(await pairbot(["pairing", "approve", "--help"])).toMatchObject({ code: 0, stdout: "pairbot pairing approve <channel> <code|senderId> [--account A]\n" });
-    expect((await pairbot(["help", "allowlist"])).stdout.split("\n")).toHaveLength(5); // list, add, remove, import
+    const one = await pairbot(["pairing", "approve", "--help"]);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(/^Usage: pairbot pairing approve <channel> <code\|senderId> \[--account A\]\n\nLet a sender message the assistant\.\n/);
+    expect(one.stdout).toContain("\nExamples:\n  pairbot pairing approve whatsapp 8GDF9FWD\n");
+    const group = (await pairbot(["help", "allowlist"])).stdout;
+    expect(group.match(/^ {2}pairbot allowlist \S+/gm)).toEqual(["  pairbot allowlist list", "  pairbot allowlist add", "  pairbot allowlist remove", "  pairbot allowlist import"]);
     expect(all.stdout).toContain("pairbot import openclaw [DIR] [--dry-run]");
     const bare = await pairbot([]);
     expect(bare.code).toBe(2);
@@ -108,6 +115,34 @@ describe("an unexpected failure", { timeout: SPAWNS_TIMEOUT }, () => {
   });
 });
 
+describe("mistakes a user can fix are one sentence saying what to do, not unexpected", { timeout: SPAWNS_TIMEOUT }, () => {
+  it("a store file with no version", async () => {
+    const file = storeWith("no-version", '{"deviceId":"x"}');
+    const run = await pairbot(["pairing", "list", "--store", file]);
+    expect(run).toMatchObject({ code: 1, stdout: "" });
+    expect(run.stderr).toBe(`The store ${file} cannot be used: it has no "version", so it is not a pairbot store; point STORE_PATH or --store at the store file, or restore it from a backup.\n`);
+  });
+
+  it("a node state that is a folder, or holds no token yet", async () => {
+    const dir = path.join(folder.dir, "node-state-folder");
+    mkdirSync(dir);
+    const asFolder = await pairbot(["node", "connect", "--state", dir]);
+    expect(asFolder).toMatchObject({ code: 1, stdout: "" });
+    expect(asFolder.stderr).toBe(`The node state ${dir} is a folder; give --state a file inside it, like ${dir}/node.json.\n`);
+
+    const unpaired = path.join(folder.dir, "unpaired-node.json");
+    await saveNodeState(unpaired, newNodeState()); // what `node pair` leaves when stopped before approval
+    const connect = await pairbot(["node", "connect", "--state", unpaired]);
+    expect(connect).toMatchObject({ code: 1, stdout: "" });
+    expect(connect.stderr).toBe(`The node state ${unpaired} holds no device token; pair first: pairbot node pair <setupCode>\n`);
+  });
+
+  it("pairbot --version", async () => {
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    expect(await pairbot(["--version"])).toMatchObject({ code: 0, stdout: `pairbot ${version}\n`, stderr: "" });
+  });
+});
+
 describe("the import graph of an ordinary command", { timeout: SPAWNS_TIMEOUT }, () => {
   /** The modules a CLI command resolves, recorded by a loader hook. */
   async function importsOf(args: string[], name: string): Promise<string[]> {
@@ -127,8 +162,9 @@ describe("the import graph of an ordinary command", { timeout: SPAWNS_TIMEOUT },
     expect(ours.map((u) => u.replace(/^.*\/(bin|dist)\//, "$1/"))).toEqual(["bin/pairbot.js", "dist/src/cli/bundle.js"]);
   });
 
-  it("loads the node client only for `pairbot node`, and no bot code", async () => {
-    const urls = await importsOf(["node", "--help"], "node");
+  it("loads the node client only when `pairbot node` runs, and no bot code", async () => {
+    expect((await importsOf(["node", "--help"], "node-help")).some((u) => u.includes("/dist/src/node/"))).toBe(false);
+    const urls = await importsOf(["node", "connect", "--state", path.join(folder.dir, "no-node.json")], "node");
     expect(urls.some((u) => u.includes("/dist/src/node/cli.js"))).toBe(true);
     expect(urls.filter((u) => /\/dist\/src\/bot\//.test(u))).toEqual([]);
   });

@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CliContext } from "../../src/cli/context.js";
-import { gatewayCommand } from "../../src/gateway/cli.js";
-import { nodeCommand } from "../../src/node/cli.js";
+import { runCli } from "../../src/cli/run.js";
+import { storeChoice } from "../../src/cli/store-source.js";
 import { connectDevice, pairDevice } from "../../src/node/pairing.js";
 import { createGateway } from "../../src/gateway/server.js";
 import { encodeSetupCode } from "../../src/store/index.js";
@@ -20,7 +20,9 @@ function captureCtx(onOut: (line: string) => void = () => undefined) {
   const ctx: CliContext = {
     storePath: gw?.file ?? "/nonexistent/store.json",
     storeName: gw?.file ?? "/nonexistent/store.json",
+    storeChoice: storeChoice(gw?.file ?? "/nonexistent/store.json", {}),
     json: false,
+    interactive: false,
     env: {},
     out: (line) => {
       out.push(line);
@@ -33,6 +35,9 @@ function captureCtx(onOut: (line: string) => void = () => undefined) {
   return { ctx, out, err };
 }
 
+/** `pairbot <argv>` through the CLI's one parser, printing into `captured`. */
+const pairbot = (argv: string[], captured: { ctx: CliContext }) => runCli(argv, { env: {}, context: () => captured.ctx, err: captured.ctx.err });
+
 describe("pairbot node", () => {
   it("pair prints the request it waits on, exits 0 once approved; connect prints who it is", async () => {
     gw = await startGateway();
@@ -41,12 +46,12 @@ describe("pairbot node", () => {
       const id = /^Waiting for approval \(request (\S+)\)$/.exec(line)?.[1];
       if (id) void gw.track(gw.owner.approveDevice(id, "cli"));
     });
-    expect(await nodeCommand(["pair", await gw.setupCode(), "--name", "Kitchen iPad", "--state", state], pair.ctx)).toBe(0);
+    expect(await pairbot(["node", "pair", await gw.setupCode(), "--name", "Kitchen iPad", "--state", state], pair)).toBe(0);
     expect(pair.out[0]).toMatch(/^Waiting for approval \(request \S+\)$/);
     expect(pair.out[1]).toBe(`Paired as ${(await gw.owner.read()).devices.paired[0]!.deviceId} (node) through ${gw.url}; token saved in ${state}`);
 
     const connect = captureCtx();
-    expect(await nodeCommand(["connect", "--state", state], connect.ctx)).toBe(0);
+    expect(await pairbot(["node", "connect", "--state", state], connect)).toBe(0);
     const deviceId = (await gw.owner.read()).devices.paired[0]!.deviceId;
     expect(connect.out).toEqual([`Authenticated as ${deviceId} (node) at ${gw.url}`]);
   });
@@ -57,7 +62,7 @@ describe("pairbot node", () => {
       const id = /request (\S+)\)/.exec(line)?.[1];
       if (id) void gw.track(gw.owner.rejectDevice(id, "cli"));
     });
-    expect(await nodeCommand(["pair", await gw.setupCode(), "--state", gw.stateFile("x")], run.ctx)).toBe(1);
+    expect(await pairbot(["node", "pair", await gw.setupCode(), "--state", gw.stateFile("x")], run)).toBe(1);
     expect(run.err).toEqual(["The owner rejected this device."]);
   });
 
@@ -76,26 +81,34 @@ describe("pairbot node", () => {
     await down.close();
     const setupCode = (await gw.owner.createSetupCode({ url: downUrl }, "cli")).setupCode;
     const run = captureCtx();
-    expect(await nodeCommand(["pair", setupCode, "--state", gw.stateFile("y")], run.ctx)).toBe(1);
+    expect(await pairbot(["node", "pair", setupCode, "--state", gw.stateFile("y")], run)).toBe(1);
     expect(run.err[0]).toMatch(/Cannot reach the gateway at ws:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\); is `pairbot gateway` running there\?/);
     await expect(connectDevice({ stateFile: gw.stateFile("never") })).rejects.toThrow(/holds no device token; pair first/);
   });
 
   it("prints usage for a missing setup code or an unknown subcommand (exit 2)", async () => {
     const run = captureCtx();
-    expect(await nodeCommand(["pair"], run.ctx)).toBe(2);
-    expect(await nodeCommand(["fly"], run.ctx)).toBe(2);
-    expect(run.err.filter((l) => l.startsWith("Usage:")).length).toBeGreaterThan(0);
+    expect(await pairbot(["node", "pair"], run)).toBe(2);
+    expect(run.err).toEqual(["Missing <setupCode>.", expect.stringMatching(/^Usage: pairbot node pair <setupCode> \[--name N\]/)]);
+    run.err.length = 0;
+    expect(await pairbot(["node", "fly"], run)).toBe(2);
+    expect(run.err[0]).toBe('Unknown command "node fly".');
   });
 });
 
 describe("pairbot gateway", () => {
   it("refuses bad options with a sentence and a usage line", async () => {
     const run = captureCtx();
-    expect(await gatewayCommand(["--prot", "1"], run.ctx)).toBe(2);
-    await expect(gatewayCommand(["--port", "http"], run.ctx)).rejects.toThrow(/Invalid --port "http"/);
-    await expect(gatewayCommand(["--cert", "c.pem"], run.ctx)).rejects.toThrow(/both --cert and --key/);
-    await expect(gatewayCommand(["--policy", "slack=closed"], run.ctx)).rejects.toThrow(/must be one of/);
+    expect(await pairbot(["gateway", "--prot", "1"], run)).toBe(2);
+    expect(run.err[0]).toBe("Unknown flag --prot; did you mean --port?");
+    expect(await pairbot(["gateway", "--port", "http"], run)).toBe(1);
+    expect(await pairbot(["gateway", "--cert", "c.pem"], run)).toBe(1);
+    expect(await pairbot(["gateway", "--policy", "slack=closed"], run)).toBe(1);
+    expect(run.err.slice(-3)).toEqual([
+      expect.stringMatching(/Invalid --port "http"/),
+      expect.stringMatching(/both --cert and --key/),
+      expect.stringMatching(/must be one of/),
+    ]);
   });
 });
 

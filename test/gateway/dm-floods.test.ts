@@ -46,7 +46,7 @@ describe("caps on pending requests, across accounts and channels", () => {
 });
 
 describe("a flood of refused requests", () => {
-  it("is counted per channel and summed up in one log line per window, not one per request", async () => {
+  it("is counted per channel and summed up in one log line and one store summary per window, not one per request", async () => {
     gw = await startGateway({ refusalWindowMs: 1500 });
     for (let i = 0; i < 3; i++) await post("whatsapp", `+49${i}`);
     for (let i = 3; i < 30; i++) await post("whatsapp", `+49${i}`);
@@ -57,5 +57,8 @@ describe("a flood of refused requests", () => {
     await vi.waitFor(() => expect(summaries()).toHaveLength(1), { timeout: 3000 });
     expect(JSON.parse(summaries()[0]!)).toMatchObject({ channel: "whatsapp", refused: 28, msg: "28 requests on whatsapp were refused in the last 1.5 s" });
     expect(gw.gateway.stats().refusedRequestsThisMinute).toEqual({});
+    // The summary the bot alerts the owner with: one for the window, whatever the flood's size.
+    await vi.waitFor(async () => expect((await gw.owner.read()).refusals).toMatchObject([{ channel: "whatsapp", refused: 28 }]), { timeout: 3000 });
+    expect(await gw.owner.refusalsToAlert(1)).toHaveLength(1);
   });
 });

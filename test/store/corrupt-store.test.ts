@@ -12,7 +12,7 @@ const broken: Array<[string, string, "store_corrupt" | "store_too_new", RegExp]>
   ["not JSON", '{"version": 1, "dm": {"requests": [', "store_corrupt", /not valid JSON/],
   ["empty", "", "store_corrupt", /not valid JSON/],
   ["a JSON array", "[]", "store_corrupt", /not a JSON object/],
-  ["no version", JSON.stringify(withoutVersion), "store_corrupt", /"version" is undefined/],
+  ["no version", JSON.stringify(withoutVersion), "store_corrupt", /has no "version", so it is not a pairbot store; point STORE_PATH or --store at the store file/],
   ["failing the schema", JSON.stringify({ ...emptyStore(), dm: { requests: [{ code: "SHORT" }], allowlist: {} } }), "store_corrupt", /does not match the store format \(dm\.requests\.0/],
   ["a future version", JSON.stringify({ ...emptyStore(), version: 99, somethingNew: true }), "store_too_new", /version 99.*Upgrade pairbot/],
   ["holding two requests with one code", withDm([dmRequest("a", "+491", "AAAABBBB"), dmRequest("b", "+492", "AAAABBBB")]), "store_corrupt", /never writes: two DM requests have the code "AAAABBBB"/],

@@ -101,3 +101,32 @@ describe("compaction", () => {
     expect(Object.keys((await readWholeStore(url)).dm.allowlist.slack!.default!)).toHaveLength(120);
   });
 });
+
+describe("a stuck server does not hang a process", () => {
+  it("a change stuck behind a held lock gives up within the statement timeout and retry window with one sentence; reads answer meanwhile; the change goes through once the lock is free", async () => {
+    const url = tempPostgresUrl();
+    const logs: string[] = [];
+    const store = openStore({ location: url, postgres: { statementTimeoutMs: 300, retryForMs: 1500, poolSize: 2, log: (line) => logs.push(line) } });
+    cleanup.push(() => store.close());
+    await store.allowSender({ channel: "slack", senderId: "U1" }, "cli");
+
+    // Another session takes the writers' lock and sits on it, as a stuck server or a hung client would.
+    const holder = new pg.Client({ connectionString: process.env.PAIRBOT_TEST_DATABASE_URL });
+    await holder.connect();
+    cleanup.push(() => holder.end());
+    await holder.query("BEGIN");
+    await holder.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`pairbot.${new URL(url).searchParams.get("schema")}`]);
+
+    const started = Date.now();
+    const stuck = store.allowSender({ channel: "slack", senderId: "U2" }, "cli").catch((e: unknown) => e);
+    expect(await store.isAllowed("slack", "U1")).toBe(true);
+    const error = await stuck;
+    expect(error).toMatchObject({ code: "store_unavailable", message: expect.stringMatching(/did not answer within the statement timeout.*nothing was saved/) });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(await store.isAllowed("slack", "U2")).toBe(false);
+
+    await holder.query("ROLLBACK");
+    await store.allowSender({ channel: "slack", senderId: "U2" }, "cli");
+    expect(Object.keys((await readWholeStore(url)).dm.allowlist.slack!.default!).sort()).toEqual(["U1", "U2"]);
+  });
+});

@@ -36,7 +36,7 @@ const expectedSummary = (doc: StoreDoc): Summary => ({
   allowed: Object.fromEntries(Object.entries(doc.dm.allowlist).map(([c, accounts]) => [c, Object.fromEntries(Object.entries(accounts).map(([a, s]) => [a, Object.keys(s).sort()]))])),
 });
 
-/** A store with allowed senders on two accounts, a revoked one, and two pending DM requests; the clock is now (the reader uses the wall clock). */
+/** A store with allowed senders on two accounts, a revoked one, two pending DM requests and a flood summary; the clock is now (the reader uses the wall clock). */
 async function livelyStore() {
   t = tempStore();
   t.clock.now = Date.now();
@@ -44,6 +44,8 @@ async function livelyStore() {
   await t.store.allowSender({ channel: "whatsapp", account: "work", senderId: "+499" }, "cli");
   await t.store.revokeSender({ channel: "whatsapp", senderId: "+492" }, "cli");
   for (const senderId of ["+46", "+47"]) await t.store.requestDmPairing({ channel: "signal", senderId, name: "Ann" });
+  const windowEnd = new Date(t.clock.now).toISOString();
+  await t.store.recordRefusals({ channel: "signal", refused: 27, windowStart: new Date(t.clock.now - 60_000).toISOString(), windowEnd }); // a flood summary: an effect the reader must know
   return t;
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GatewayProcess } from "../support/gateway-process.js";
-import { burstGuessing, connectionFlood, dmFlood, guessing, slowHeaders, startAttackedGateway } from "../support/stress-gateway-attacks.js";
+import { burstGuessing, connectionFlood, dmFlood, guessing, reserveUnderFlood, slowHeaders, startAttackedGateway } from "../support/stress-gateway-attacks.js";
 
 /** The short version of gateway-attacks.test.ts for `npm test`: the shipped gateway, loopback only. */
 let gw: GatewayProcess;
@@ -33,6 +33,17 @@ describe("the shipped gateway under attack (short)", () => {
     expect(f.anonymousStored).toBe(0);
     expect(f.anonymous).toEqual({ 401: 60 });
     expect(f.stored).toBeLessThanOrEqual(10);
+  }, 60_000);
+
+  it("strangers filling the total leave the reserve to this machine and a known adapter", async (context) => {
+    const f = await reserveUnderFlood(150, ["--max-connections", "100"]);
+    if (!f) return context.skip(); // no LAN address to tell a stranger from loopback
+    console.log(f.line);
+    expect(f.held).toBeLessThanOrEqual(88); // 100 less the reserve of 12
+    expect(f.adapter).toMatch(/^200 /);
+    expect(f.local).toMatch(/^200 /);
+    expect(f.device).toMatch(/^authenticated/);
+    expect(f.stranger).not.toMatch(/^200 /);
   }, 60_000);
 
   it("half-sent headers are dropped within seconds", async () => {

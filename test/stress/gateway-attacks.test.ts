@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GatewayProcess } from "../support/gateway-process.js";
-import { burstGuessing, connectionFlood, dmFlood, guessing, slowHeaders, startAttackedGateway } from "../support/stress-gateway-attacks.js";
+import { burstGuessing, connectionFlood, dmFlood, guessing, reserveUnderFlood, slowHeaders, startAttackedGateway } from "../support/stress-gateway-attacks.js";
 
 /**
  * Issue 10's attacks on `pairbot gateway` as shipped, under `ulimit -n 1024`, from loopback only; each
@@ -36,6 +36,16 @@ describe("the shipped gateway under attack", () => {
     expect(f.anonymousStored).toBe(0);
     expect(f.stored).toBeLessThanOrEqual(10);
   });
+
+  it("3,000 idle sockets from a stranger's address: this machine and a known adapter still get in", async (context) => {
+    const f = await reserveUnderFlood(3000);
+    if (!f) return context.skip(); // no LAN address to tell a stranger from loopback
+    console.log(f.line);
+    expect(f.adapter).toMatch(/^200 /);
+    expect(f.local).toMatch(/^200 /);
+    expect(f.device).toMatch(/^authenticated/);
+    expect(f.stranger).not.toMatch(/^200 /);
+  }, 60_000);
 
   it("200 half-sent requests are dropped within seconds", async () => {
     const f = await slowHeaders(gw, 200, 20_000);

@@ -8,6 +8,13 @@ const CHANNELS = ["whatsapp", "signal", "telegram"];
  * and an empty journal), not through `entries` changes: the benchmarks need big stores in seconds.
  */
 export async function seedStore(file: string, entries: number, now = Date.now()): Promise<StoreDoc> {
+  const doc = seedDoc(entries, now);
+  await writeStoreFiles(file, doc);
+  return doc;
+}
+
+/** The document seedStore writes, for a backend written another way (PostgreSQL: writeWholeStore). */
+export function seedDoc(entries: number, now = Date.now()): StoreDoc {
   const doc = emptyStore();
   const iso = (ms: number) => new Date(ms).toISOString();
   for (let i = 0; i < entries; i++) {
@@ -32,7 +39,6 @@ export async function seedStore(file: string, entries: number, now = Date.now())
     lastSeenAt: iso(now - 60_000),
     expiresAt: iso(now + 59 * 60_000),
   }));
-  await writeStoreFiles(file, doc);
   return doc;
 }
 

@@ -1,5 +1,7 @@
 import { writeFileSync } from "node:fs";
 import http from "node:http";
+import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { connectDevice, pairDevice } from "../../src/node/pairing.js";
 import { RawClient, deviceKey, halfHeaders, refusal, silentSocket } from "../gateway/helpers.js";
@@ -90,6 +92,53 @@ export async function connectionFlood(gw: GatewayProcess, sockets: number, addre
   const feedErrors = (gw.output().match(/store feed failed/g) ?? []).length;
   const line = `connection flood: ${sockets} idle sockets from ${addresses} addresses; ${held} held by the gateway after 1.5 s, ${queued} still in the kernel's accept queue, ${closedEarly} dropped or cut; a DM post during it: ${post}; revocation of a live session took ${revocationMs ?? "more than 10000"} ms (${ended?.code ?? "not ended"}); store feed errors ${feedErrors}`;
   return { sockets, held, queued, closedEarly, post, revocationMs, revokedCode: ended?.code, feedErrors, line };
+}
+
+/** This machine's own LAN address of a family (not loopback, not link-local), if it has one. */
+const lanAddress = (family: "IPv4" | "IPv6"): string | undefined =>
+  Object.values(os.networkInterfaces())
+    .flat()
+    .find((a) => a && !a.internal && a.family === family && !a.address.startsWith("fe80"))?.address;
+
+/**
+ * Strangers fill the gateway's total from a non-loopback address (this machine's own IPv4 LAN address:
+ * the traffic never leaves it), while an adapter that proved its token earlier (from the IPv6 LAN
+ * address), a local adapter and a paired device on loopback try to get in. Undefined without LAN addresses.
+ */
+export async function reserveUnderFlood(sockets: number, extraArgs: string[] = []) {
+  const strangerHost = lanAddress("IPv4");
+  const adapterHost = lanAddress("IPv6");
+  if (!strangerHost || !adapterHost) return undefined;
+  const gw = await startAttackedGateway(["--host", "::", "--max-connections-per-address", "4096", ...extraArgs]);
+  try {
+    const port = Number(/:(\d+)$/.exec(gw.url)![1]);
+    const url = (host: string) => `http://${host.includes(":") ? `[${host}]` : host}:${port}/channels/whatsapp/messages`;
+    await plainPost(url(adapterHost), { senderId: "+4917100000", text: "hi" }); // the adapter proves its token once
+    const stateFile = path.join(gw.dir, "node-state.json");
+    const setupCode = (await gw.owner.createSetupCode({ url: `ws://127.0.0.1:${port}` }, "telegram:1")).setupCode;
+    (await pairDevice({ setupCode, stateFile, onPending: (id) => void gw.owner.approveDevice(id, "telegram:1") })).close();
+
+    const flood = Array.from({ length: sockets }, () => {
+      const socket = net.connect({ host: strangerHost, port });
+      socket.on("error", () => undefined);
+      return socket;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const held = flood.filter((s) => !s.destroyed && s.readyState === "open").length;
+    const adapter = await plainPost(url(adapterHost), { senderId: "+4917100001", text: "hi" });
+    const local = await plainPost(url("127.0.0.1"), { senderId: "+4917100002", text: "hi" });
+    const deviceStarted = Date.now();
+    const device = await connectDevice({ stateFile }).then(
+      (session) => (session.close(), `authenticated in ${Date.now() - deviceStarted} ms`),
+      (e: Error & { code?: string }) => `${e.code ?? e.message} in ${Date.now() - deviceStarted} ms`,
+    );
+    const stranger = await plainPost(url(strangerHost), { senderId: "+4917100003", text: "hi" });
+    for (const s of flood) s.destroy();
+    const line = `reserve: ${sockets} idle sockets from a stranger's address (${strangerHost}); ${held} open after 1.5 s; then a known adapter's post: ${adapter}; a local post: ${local}; the paired device: ${device}; one more stranger's post: ${stranger}`;
+    return { sockets, held, adapter, local, device, stranger, line };
+  } finally {
+    await gw.stop();
+  }
 }
 
 /** A DM post with node:http (fetch retries a reset connection silently): its status, or the error's code and how fast. */

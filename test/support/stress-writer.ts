@@ -1,9 +1,9 @@
 import { createInterface } from "node:readline";
-import { PairingStore } from "../../src/store/index.js";
+import { openStore } from "../../src/store/index.js";
 
 /**
  * One writer process for the stress suite and the benchmarks:
- *   node dist/test/support/stress-writer.js <storeFile> <writerId> <count> [allow|dm|device|mixed] [gapMs] [inflight]
+ *   node dist/test/support/stress-writer.js <storeFile|postgresUrl> <writerId> <count> [allow|dm|device|mixed] [gapMs] [inflight]
  * Prints "ready", starts on a line from stdin ([gapMs] "step": one change per line), makes <count> changes one after another (0: until killed),
  * and after each one the store has saved prints "ack <key> <epochMs>"; then "done <elapsedMs>".
  * allow: allowlist entries on channel "stress"; dm: DM pairing requests (cap raised); device: a setup
@@ -22,7 +22,7 @@ if (!file || !writerId || !Number.isInteger(count) || count < 0 || !["allow", "d
   process.exit(2);
 }
 
-const store = new PairingStore({ file, policy: { maxPendingPerAccount: 1_000_000, maxPendingPerChannel: 1_000_000, maxPendingTotal: 1_000_000 } });
+const store = openStore({ location: file, policy: { maxPendingPerAccount: 1_000_000, maxPendingPerChannel: 1_000_000, maxPendingTotal: 1_000_000 } });
 const now = (): number => performance.timeOrigin + performance.now();
 
 /** A fresh raw Ed25519-sized key: 32 random bytes, base64url (the store checks the shape only). */

@@ -45,6 +45,8 @@ export interface LaneContext {
   known(key: string): RequestCard | undefined;
   /** Reads the store again: a notification record is no feed event, and its request may have ended meanwhile. */
   refresh(): void;
+  /** Whether the notifier has read the store once (it has started). */
+  ready(): boolean;
   stopped(): boolean;
   /** How long a chat waits between two new messages (NEW_MESSAGE_GAP_MS; 0 in latency benchmarks). */
   newMessageGapMs: number;
@@ -91,7 +93,7 @@ export class ChatLane {
 
   /** Looks at the snapshot again now, or right after the call in flight. */
   wake(): void {
-    if (this.ctx.stopped()) return;
+    if (this.ctx.stopped() || !this.ctx.ready()) return;
     if (this.loop) {
       this.again = true;
       return;
@@ -118,6 +120,7 @@ export class ChatLane {
 
   /** Whether this lane keeps the message in step (then a button press need not edit it itself). */
   keepsInStep(messageId: number): boolean {
+    if (!this.ctx.ready()) return false;
     return this.tracked.has(messageId) || this.shown.has(messageId) || sentMessages(this.ctx.latest(), this.ownerId).some((m) => m.messageId === messageId);
   }
 

@@ -67,6 +67,7 @@ export class Notifier {
       speaker: (doc: StoreDoc, ownerId: number) => this.speaker(doc, ownerId),
       known: (key: string) => this.known.get(key),
       refresh: () => this.schedule(),
+      ready: () => this.latest !== undefined,
       stopped: () => this.stopped,
       newMessageGapMs: options.newMessageGapMs ?? NEW_MESSAGE_GAP_MS,
     };
@@ -113,7 +114,7 @@ export class Notifier {
 
   /** Whether the notifier keeps this message in step with its requests. */
   keepsInStep(ownerId: number, messageId: number): boolean {
-    return this.latest !== undefined && (this.lanes.get(ownerId)?.keepsInStep(messageId) ?? false);
+    return this.lanes.get(ownerId)?.keepsInStep(messageId) ?? false;
   }
 
   /** Stops watching, lets the calls in flight finish (and be recorded), and leaves the rest for the next start. */

@@ -1,18 +1,20 @@
 import * as valid from "../../store/validate.js";
-import { UsageError } from "../args.js";
+import { CLI_ACTOR } from "../actor.js";
+import { defineCommand, defineGroup } from "../define.js";
 import { checkFilters } from "../filters.js";
-import { CLI_ACTOR, type Command } from "../command.js";
 import { count, json, printable, relativeTo, table, where } from "../format.js";
+import { UsageError } from "../parse.js";
 import { parseSenderList, placeOf } from "../sender-list.js";
+import { ACCOUNT_FLAG, CHANNEL_ARG, SENDER_ARG } from "./sender-args.js";
 
 /** The allowlist: who may message the assistant, per channel and account. */
 
-const list: Command = {
-  usage: "allowlist list [channel] [--account A] [--json]",
+const list = defineCommand({
+  name: "list",
   summary: "who may message the assistant",
-  args: ["channel?"],
-  options: ["account"],
-  async run({ args: [channel], flags }, ctx) {
+  args: [{ ...CHANNEL_ARG, description: "only this channel", required: false }],
+  flags: { account: ACCOUNT_FLAG },
+  async run({ args: { channel }, flags }, ctx) {
     const store = ctx.store();
     checkFilters(channel, flags.account);
     const entries = await store.allowlist({ channel, account: flags.account });
@@ -29,46 +31,51 @@ const list: Command = {
     for (const line of table(["CHANNEL", "ACCOUNT", "SENDER", "NAME", "ADDED", "BY"], rows)) ctx.out(line);
     return 0;
   },
-};
+});
 
-const add: Command = {
-  usage: "allowlist add <channel> <senderId> [--name N] [--account A]",
+const add = defineCommand({
+  name: "add",
   summary: "allow a sender without a pairing request",
-  args: ["channel", "senderId"],
-  options: ["name", "account"],
-  async run({ args: [channel, senderId], flags }, ctx) {
-    const sender = { channel: channel!, account: flags.account ?? "default", senderId: senderId!, ...(flags.name ? { name: flags.name } : {}) };
+  args: [CHANNEL_ARG, SENDER_ARG],
+  flags: { name: { type: "string", value: "N", description: "a name to show beside the id" }, account: ACCOUNT_FLAG },
+  examples: ["pairbot allowlist add signal bob --name Bob"],
+  async run({ args: { channel, senderId }, flags }, ctx) {
+    const sender = { channel, account: flags.account ?? "default", senderId, ...(flags.name ? { name: flags.name } : {}) };
     await ctx.store().allowSender(sender, CLI_ACTOR);
     ctx.out(ctx.json ? json(sender) : `Added ${sender.senderId} to the allowlist of ${where(sender.channel, sender.account)}.`);
     return 0;
   },
-};
+});
 
-const remove: Command = {
-  usage: "allowlist remove <channel> <senderId> [--account A]",
+const remove = defineCommand({
+  name: "remove",
   summary: "take a sender off the allowlist",
-  args: ["channel", "senderId"],
-  options: ["account"],
-  async run({ args: [channel, senderId], flags }, ctx) {
-    const sender = { channel: channel!, account: flags.account ?? "default", senderId: senderId! };
+  args: [CHANNEL_ARG, SENDER_ARG],
+  flags: { account: ACCOUNT_FLAG },
+  async run({ args: { channel, senderId }, flags }, ctx) {
+    const sender = { channel, account: flags.account ?? "default", senderId };
     await ctx.store().disallowSender(sender, CLI_ACTOR);
     ctx.out(ctx.json ? json(sender) : `Removed ${sender.senderId} from the allowlist of ${where(sender.channel, sender.account)}.`);
     return 0;
   },
-};
+});
 
-const importSenders: Command = {
-  usage: "allowlist import <channel> [--account A] [--json] < ids",
+const IMPORT_EXAMPLE = "pairbot allowlist import whatsapp < senders.txt";
+
+const importSenders = defineCommand({
+  name: "import",
   summary: "allow many senders at once: ids from stdin, one per line or a JSON array",
-  args: ["channel"],
-  options: ["account"],
-  async run({ args: [channel], flags }, ctx) {
+  args: [CHANNEL_ARG],
+  flags: { account: ACCOUNT_FLAG },
+  notes: ["Reads standard input: one sender id per line (blank lines and # comments skipped), or a JSON array of ids or of {\"id\", \"name\"} objects."],
+  examples: [IMPORT_EXAMPLE],
+  async run({ args: { channel }, flags }, ctx) {
     const text = await ctx.stdin();
     if (text === undefined) {
-      throw new UsageError("Pipe the sender ids in, one per line or as a JSON array.", [`pairbot ${importSenders.usage}`, "  e.g. pairbot allowlist import whatsapp < senders.txt"]);
+      throw new UsageError("Pipe the sender ids in, one per line or as a JSON array.", [`${IMPORT_EXAMPLE}`]);
     }
     const list = parseSenderList(text);
-    const result = await ctx.store().importSenders(channel!, flags.account, list.entries, CLI_ACTOR);
+    const result = await ctx.store().importSenders(channel, flags.account, list.entries, CLI_ACTOR);
     const refused = result.refused.map((r) => ({ ...list.where[r.index]!, id: r.id, reason: r.reason }));
     if (ctx.json) {
       ctx.out(json({ channel: result.channel, account: result.account, added: result.added, alreadyAllowed: result.alreadyAllowed, refused }));
@@ -81,7 +88,7 @@ const importSenders: Command = {
     }
     return refused.length > 0 ? 1 : 0;
   },
-};
+});
 
 /** The first few of a list of problems, then how many more: a count line stays one line. */
 export function listed(problems: readonly string[], shown = 3): string {
@@ -89,18 +96,19 @@ export function listed(problems: readonly string[], shown = 3): string {
   return problems.length > shown ? `${head}; and ${problems.length - shown} more (--json lists all)` : head;
 }
 
-export const allowlistCommands = { list, add, remove, import: importSenders };
+export const allowlistGroup = defineGroup({ name: "allowlist", summary: "the allowlist: who may message the assistant", commands: [list, add, remove, importSenders] });
 
 /** For gateways and scripts: exit 0 when the sender may message the assistant, 1 when not. */
-export const allowedCommand: Command = {
-  usage: "allowed <channel> <senderId> [--account A] [--json]",
+export const allowedCommand = defineCommand({
+  name: "allowed",
   summary: "exit 0 if a sender is allowed, 1 if not",
-  args: ["channel", "senderId"],
-  options: ["account"],
-  async run({ args: [channel, senderId], flags }, ctx) {
+  args: [CHANNEL_ARG, SENDER_ARG],
+  flags: { account: ACCOUNT_FLAG },
+  examples: ["pairbot allowed whatsapp +491701234567 && echo allowed"],
+  async run({ args: { channel, senderId }, flags }, ctx) {
     // Validated like every stored name, so a typo ("WhatsApp") is an error and not a silent "no".
     const allowed = await ctx.store().isAllowed(valid.channelName(channel), valid.senderId(senderId), valid.accountName(flags.account));
     ctx.out(ctx.json ? json({ allowed }) : allowed ? "yes" : "no");
     return allowed ? 0 : 1;
   },
-};
+});

@@ -1,14 +1,13 @@
-import type { Command } from "../command.js";
+import { defineCommand } from "../define.js";
 import { json, relativeTo, table } from "../format.js";
 
 const SHOWN = 50;
 
 /** Who approved, denied, rejected, revoked or cleaned up what, and when: oldest first. */
-export const auditCommand: Command = {
-  usage: "audit [--json]",
+export const auditCommand = defineCommand({
+  name: "audit",
   summary: "the log of pairing decisions",
-  args: [],
-  options: [],
+  notes: [`Shows the last ${SHOWN} entries; --json gives all.`],
   async run(_input, ctx) {
     const store = ctx.store();
     const entries = await store.audit();
@@ -27,4 +26,4 @@ export const auditCommand: Command = {
     if (shown.length < entries.length) ctx.out(`(the last ${SHOWN} of ${entries.length} entries; --json gives all)`);
     return 0;
   },
-};
+});

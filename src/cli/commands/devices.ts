@@ -1,15 +1,14 @@
-import { CLI_ACTOR, type Command } from "../command.js";
+import { CLI_ACTOR } from "../actor.js";
+import { defineCommand, defineGroup } from "../define.js";
 import { count, json, printable, relativeTo, table } from "../format.js";
 
 /** Device pairing: pending requests, paired devices, and the setup codes still out there. */
 
 const scopes = (s: readonly string[]) => (s.length === 0 ? "-" : s.join(","));
 
-const list: Command = {
-  usage: "devices list [--json]",
+const list = defineCommand({
+  name: "list",
   summary: "pending device requests, paired devices, open setup codes",
-  args: [],
-  options: [],
   async run(_input, ctx) {
     const store = ctx.store();
     const [pending, paired, setupCodes] = await Promise.all([store.pending(), store.pairedDevices(), store.openSetupCodes()]);
@@ -40,54 +39,51 @@ const list: Command = {
     }
     return 0;
   },
-};
+});
 
-const approve: Command = {
-  usage: "devices approve <requestId>",
+const REQUEST_ARG = { name: "requestId", description: "the request, as pairbot devices list shows it" } as const;
+
+const approve = defineCommand({
+  name: "approve",
   summary: "pair the device behind a request",
-  args: ["requestId"],
-  options: [],
-  async run({ args: [requestId] }, ctx) {
-    const d = await ctx.store().approveDevice(requestId!, CLI_ACTOR);
+  args: [REQUEST_ARG],
+  async run({ args: { requestId } }, ctx) {
+    const d = await ctx.store().approveDevice(requestId, CLI_ACTOR);
     ctx.out(ctx.json ? json(d) : `Approved ${printable(`${d.name} (${d.platform}, ${d.role})`)} as device ${d.deviceId}; it receives its token from the gateway.`);
     return 0;
   },
-};
+});
 
-const reject: Command = {
-  usage: "devices reject <requestId>",
+const reject = defineCommand({
+  name: "reject",
   summary: "refuse a device request; its setup code is void",
-  args: ["requestId"],
-  options: [],
-  async run({ args: [requestId] }, ctx) {
-    const r = await ctx.store().rejectDevice(requestId!, CLI_ACTOR);
+  args: [REQUEST_ARG],
+  async run({ args: { requestId } }, ctx) {
+    const r = await ctx.store().rejectDevice(requestId, CLI_ACTOR);
     ctx.out(ctx.json ? json(r) : `Rejected ${printable(`${r.name} (${r.platform})`)}; the setup code it used no longer works.`);
     return 0;
   },
-};
+});
 
-const revoke: Command = {
-  usage: "devices revoke <deviceId>",
+const revoke = defineCommand({
+  name: "revoke",
   summary: "unpair a device; its token stops working",
-  args: ["deviceId"],
-  options: [],
-  async run({ args: [deviceId] }, ctx) {
-    const d = await ctx.store().revokeDevice(deviceId!, CLI_ACTOR);
+  args: [{ name: "deviceId", description: "the paired device, as pairbot devices list shows it" }],
+  async run({ args: { deviceId } }, ctx) {
+    const d = await ctx.store().revokeDevice(deviceId, CLI_ACTOR);
     ctx.out(ctx.json ? json(d) : `Revoked device ${d.deviceId} (${printable(d.name)}); its token no longer works.`);
     return 0;
   },
-};
+});
 
-const cleanup: Command = {
-  usage: "devices cleanup",
+const cleanup = defineCommand({
+  name: "cleanup",
   summary: "void every setup code not yet redeemed (and requests made with them)",
-  args: [],
-  options: [],
   async run(_input, ctx) {
     const voided = await ctx.store().cleanupSetupCodes(CLI_ACTOR);
     ctx.out(ctx.json ? json({ voided }) : voided === 0 ? "No setup codes to void." : `Voided ${count(voided, "setup code")} not yet redeemed.`);
     return 0;
   },
-};
+});
 
-export const devicesCommands = { list, approve, reject, revoke, cleanup };
+export const devicesGroup = defineGroup({ name: "devices", summary: "device pairing: requests, paired devices, setup codes", commands: [list, approve, reject, revoke, cleanup] });

@@ -1,34 +1,48 @@
-import { UsageError } from "../args.js";
-import { CLI_ACTOR, type Command } from "../command.js";
+import { CLI_ACTOR } from "../actor.js";
+import { defineCommand, defineGroup } from "../define.js";
 import { json } from "../format.js";
+import { usageLine } from "../help.js";
+import { UsageError } from "../parse.js";
+import { ACCOUNT_FLAG, CHANNEL_ARG, SENDER_ARG } from "./sender-args.js";
 
 /** For gateways: an unknown sender wrote in; get the code to send back (always JSON). */
-export const dmRequestCommand: Command = {
-  usage: "dm request <channel> <senderId> [--account A] [--name N] [--message TEXT] [--locale L] [--meta JSON]",
+const request = defineCommand({
+  name: "request",
   summary: "record a pairing request and print its code (JSON)",
-  args: ["channel", "senderId"],
-  options: ["account", "name", "message", "locale", "meta"],
-  async run({ args: [channel, senderId], flags }, ctx) {
+  args: [CHANNEL_ARG, SENDER_ARG],
+  flags: {
+    account: ACCOUNT_FLAG,
+    name: { type: "string", value: "N", description: "the sender's display name, shown to the owner" },
+    message: { type: "string", value: "TEXT", description: "what the sender wrote: held until the owner decides, shown in the alert" },
+    locale: { type: "string", value: "L", description: "the sender's language (de, ru-RU), for the notice of the outcome" },
+    meta: { type: "string", value: "JSON", description: "a JSON object kept with the request, like '{\"chat\":\"private\"}'" },
+  },
+  alwaysJson: true,
+  notes: ["Always prints JSON: the code to send back, created (false for a repeat), capped (true, with no code, when the channel has its maximum of pending requests)."],
+  examples: [`pairbot dm request whatsapp +491701234567 --name Ann --message "Hello, it's Ann" --meta '{"chat":"private"}'`],
+  async run({ args: { channel, senderId }, flags }, ctx) {
     const result = await ctx.store().requestDmPairing({
-      channel: channel!,
-      senderId: senderId!,
+      channel,
+      senderId,
       account: flags.account,
       name: flags.name,
       message: flags.message,
       locale: flags.locale,
-      meta: flags.meta === undefined ? undefined : parseMeta(flags.meta),
+      meta: flags.meta === undefined ? undefined : parseMeta(flags.meta, usageLine(["dm", "request"], request)),
       actor: CLI_ACTOR,
     });
     const { code, created, capped, expiresAt } = result;
     ctx.out(json({ code, created, capped, expiresAt, ...(result.allowed ? { allowed: true } : {}) }));
     return 0;
   },
-};
+});
 
-function parseMeta(text: string): unknown {
+function parseMeta(text: string, usage: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new UsageError(`--meta must be a JSON object, like --meta '{"chat":"private"}'.`, [`pairbot ${dmRequestCommand.usage}`]);
+    throw new UsageError(`--meta must be a JSON object, like --meta '{"chat":"private"}'.`, [usage]);
   }
 }
+
+export const dmGroup = defineGroup({ name: "dm", summary: "for gateways: DM pairing requests from unknown senders", commands: [request] });

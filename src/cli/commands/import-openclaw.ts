@@ -1,19 +1,20 @@
 import os from "node:os";
 import path from "node:path";
-import { CLI_ACTOR, type Command } from "../command.js";
+import { CLI_ACTOR } from "../actor.js";
+import { defineCommand, defineGroup } from "../define.js";
 import { count, json, printable, where } from "../format.js";
 import { readOpenClawDir } from "../openclaw.js";
 import { listed } from "./allowlist.js";
 
 /** Brings an OpenClaw install's allowlists and pending DM requests into the store; DIR is only read. */
-export const importOpenClawCommand: Command = {
-  usage: "import openclaw [DIR] [--dry-run] [--json]",
+const openclaw = defineCommand({
+  name: "openclaw",
   summary: "take over an OpenClaw install's allowlists and pending DM requests (DIR: ~/.openclaw)",
-  args: ["DIR?"],
-  options: [],
-  switches: ["dry-run"],
-  async run({ args: [dir], flags }, ctx) {
-    const dryRun = flags["dry-run"] !== undefined;
+  args: [{ name: "DIR", description: "the OpenClaw folder, only read (default: ~/.openclaw)", required: false }],
+  flags: { "dry-run": { type: "boolean", description: "say what would be imported, and save nothing" } },
+  examples: ["pairbot import openclaw --dry-run", "pairbot import openclaw ~/.openclaw"],
+  async run({ args: { DIR: dir }, flags }, ctx) {
+    const dryRun = flags["dry-run"];
     const install = readOpenClawDir(path.resolve(expandHome(dir ?? "~/.openclaw")));
     const result = await ctx.store().importPlan(install.plan, CLI_ACTOR, { dryRun });
     const allowlists = result.allowlists.map((r, i) => {
@@ -69,7 +70,9 @@ export const importOpenClawCommand: Command = {
     for (const s of install.skippedFiles) ctx.out(`  ${s.file}: skipped: ${printable(s.reason)}`);
     return refusedAny ? 1 : 0;
   },
-};
+});
+
+export const importGroup = defineGroup({ name: "import", summary: "bring pairing state over from another system", commands: [openclaw] });
 
 function expandHome(dir: string): string {
   return dir === "~" ? os.homedir() : dir.startsWith("~/") ? path.join(os.homedir(), dir.slice(2)) : dir;

@@ -1,41 +1,27 @@
-import type { Command } from "../command.js";
-import { allowedCommand, allowlistCommands } from "./allowlist.js";
+import type { Section } from "../define.js";
+import { allowedCommand, allowlistGroup } from "./allowlist.js";
 import { auditCommand } from "./audit.js";
-import { devicesCommands } from "./devices.js";
-import { importOpenClawCommand } from "./import-openclaw.js";
-import { dmRequestCommand } from "./dm-request.js";
-import { pairingCommands } from "./pairing.js";
-import { settingsCommand } from "./settings.js";
+import { devicesGroup } from "./devices.js";
+import { dmGroup } from "./dm-request.js";
+import { doctorCommand } from "./doctor.js";
+import { gatewayCommand } from "./gateway.js";
+import { importGroup } from "./import-openclaw.js";
+import { nodeGroup } from "./node.js";
+import { pairingGroup } from "./pairing.js";
+import { settingsGroup } from "./settings.js";
 import { setupCodeCommand } from "./setup-code.js";
-import { storeCopyCommand } from "./store.js";
-
-/** Commands with subcommands ("pairing approve"), in the order the help lists them. */
-export const GROUPS = new Map<string, Map<string, Command>>([
-  ["dm", new Map([["request", dmRequestCommand]])],
-  ["pairing", new Map(Object.entries(pairingCommands))],
-  ["allowlist", new Map(Object.entries(allowlistCommands))],
-  ["devices", new Map(Object.entries(devicesCommands))],
-  ["import", new Map([["openclaw", importOpenClawCommand]])],
-  ["store", new Map([["copy", storeCopyCommand]])],
-]);
-
-/** Commands that stand alone ("audit"). */
-export const SINGLES = new Map<string, Command>([
-  ["allowed", allowedCommand],
-  ["setup-code", setupCodeCommand],
-  ["audit", auditCommand],
-  ["settings", settingsCommand],
-]);
+import { storeGroup } from "./store.js";
 
 /**
- * `gateway` and `node` live in their own modules, loaded only when asked for (they pull in ws and
- * crypto); these lines for the help repeat their usage so that printing it loads neither.
+ * Every `pairbot` command, in the order the overall help lists them. A command is found, parsed and
+ * described from here: add a new one (see src/cli/define.ts) to the section it belongs to.
  */
-export const EXTERNAL = [
-  {
-    usage: "gateway [--host H] [--port P] [--cert FILE --key FILE] [--policy CHANNEL=POLICY,...] [--accounts CHANNEL=ACCOUNT,...] [--channel-token-file FILE] [--max-pending-per-channel N] [--max-pending N] [--max-connections N] [--max-connections-per-address N] [--trust-proxy ADDR,...] [--locale en|de|ru]",
-    summary: "run the reference WebSocket gateway",
-  },
-  { usage: "node pair <setupCode> [--name N] [--platform P] [--role node|operator] [--scopes a,b] [--state FILE]", summary: "pair this machine as a device (a stand-in for the app)" },
-  { usage: "node connect [--state FILE] [--stay]", summary: "connect as a paired device" },
-] as const;
+export const SECTIONS: readonly Section[] = [
+  { title: "DM pairing (who may message the assistant)", entries: [dmGroup, pairingGroup, allowlistGroup, allowedCommand, importGroup] },
+  { title: "Device pairing (which devices may join the gateway)", entries: [setupCodeCommand, devicesGroup] },
+  { title: "Settings (shared by every process on the store)", entries: [settingsGroup] },
+  { title: "Log, store and setup", entries: [auditCommand, storeGroup, doctorCommand] },
+  { title: "Reference gateway and device", entries: [gatewayCommand, nodeGroup] },
+];
+
+export const ENTRIES = SECTIONS.flatMap((s) => s.entries);

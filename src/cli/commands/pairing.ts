@@ -1,16 +1,22 @@
 import type { DmRequest } from "../../store/index.js";
 import { checkFilters } from "../filters.js";
-import { CLI_ACTOR, type Command } from "../command.js";
+import { CLI_ACTOR } from "../actor.js";
+import type { CliContext } from "../context.js";
+import { defineCommand, defineGroup } from "../define.js";
 import { json, relativeTo, table, where, who } from "../format.js";
+import { ACCOUNT_FLAG, CHANNEL_ARG, SENDER_ARG } from "./sender-args.js";
 
 /** DM pairing requests: list the pending ones, approve or deny one, revoke an approved sender. */
 
-const list: Command = {
-  usage: "pairing list [channel] [--account A] [--json]",
+const CODE_OR_SENDER = { name: "code|senderId", description: "the pairing code the sender got (any case), or the sender's id" } as const;
+
+const list = defineCommand({
+  name: "list",
   summary: "pending DM pairing requests",
-  args: ["channel?"],
-  options: ["account"],
-  async run({ args: [channel], flags }, ctx) {
+  args: [{ ...CHANNEL_ARG, description: "only this channel", required: false }],
+  flags: { account: ACCOUNT_FLAG },
+  examples: ["pairbot pairing list", "pairbot pairing list whatsapp --json"],
+  async run({ args: { channel }, flags }, ctx) {
     const store = ctx.store();
     checkFilters(channel, flags.account);
     const requests = (await store.pending()).dm.filter(
@@ -29,52 +35,48 @@ const list: Command = {
     for (const line of table(["CODE", "CHANNEL", "ACCOUNT", "SENDER", "NAME", "REQUESTED", "EXPIRES"], rows)) ctx.out(line);
     return 0;
   },
-};
-
-const target = (args: string[], flags: Record<string, string | undefined>) => ({
-  channel: args[0]!,
-  codeOrSender: args[1]!,
-  account: flags.account,
 });
 
-function report(ctx: Parameters<Command["run"]>[1], request: DmRequest, sentence: string): number {
+function report(ctx: CliContext, request: DmRequest, sentence: string): number {
   ctx.out(ctx.json ? json(request) : sentence);
   return 0;
 }
 
-const approve: Command = {
-  usage: "pairing approve <channel> <code|senderId> [--account A]",
+const approve = defineCommand({
+  name: "approve",
   summary: "let a sender message the assistant",
-  args: ["channel", "code|senderId"],
-  options: ["account"],
+  args: [CHANNEL_ARG, CODE_OR_SENDER],
+  flags: { account: ACCOUNT_FLAG },
+  examples: ["pairbot pairing approve whatsapp 8GDF9FWD"],
   async run({ args, flags }, ctx) {
-    const r = await ctx.store().approveDm(target(args, flags), CLI_ACTOR);
+    const r = await ctx.store().approveDm({ channel: args.channel, codeOrSender: args["code|senderId"], account: flags.account }, CLI_ACTOR);
     return report(ctx, r, `Approved ${who(r.senderId, r.name)} on ${where(r.channel, r.account)}: they can message the assistant now.`);
   },
-};
+});
 
-const deny: Command = {
-  usage: "pairing deny <channel> <code|senderId> [--account A]",
+const deny = defineCommand({
+  name: "deny",
   summary: "drop a pending request",
-  args: ["channel", "code|senderId"],
-  options: ["account"],
+  args: [CHANNEL_ARG, CODE_OR_SENDER],
+  flags: { account: ACCOUNT_FLAG },
+  examples: ["pairbot pairing deny telegram 123456789"],
   async run({ args, flags }, ctx) {
-    const r = await ctx.store().denyDm(target(args, flags), CLI_ACTOR);
+    const r = await ctx.store().denyDm({ channel: args.channel, codeOrSender: args["code|senderId"], account: flags.account }, CLI_ACTOR);
     return report(ctx, r, `Denied the pairing request of ${who(r.senderId, r.name)} on ${where(r.channel, r.account)}.`);
   },
-};
+});
 
-const revoke: Command = {
-  usage: "pairing revoke <channel> <senderId> [--account A]",
+const revoke = defineCommand({
+  name: "revoke",
   summary: "take an approved sender off the allowlist",
-  args: ["channel", "senderId"],
-  options: ["account"],
-  async run({ args: [channel, senderId], flags }, ctx) {
-    const sender = { channel: channel!, senderId: senderId!, account: flags.account ?? "default" };
+  args: [CHANNEL_ARG, SENDER_ARG],
+  flags: { account: ACCOUNT_FLAG },
+  async run({ args: { channel, senderId }, flags }, ctx) {
+    const sender = { channel, senderId, account: flags.account ?? "default" };
     await ctx.store().revokeSender(sender, CLI_ACTOR);
     ctx.out(ctx.json ? json(sender) : `Revoked ${sender.senderId} on ${where(sender.channel, sender.account)}: they can no longer message the assistant.`);
     return 0;
   },
-};
+});
 
-export const pairingCommands = { list, approve, deny, revoke };
+export const pairingGroup = defineGroup({ name: "pairing", summary: "DM pairing requests: list, approve, deny, revoke", commands: [list, approve, deny, revoke] });

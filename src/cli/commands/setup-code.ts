@@ -1,25 +1,28 @@
 import { RoleSchema } from "../../store/schema.js";
-import { UsageError } from "../args.js";
-import { CLI_ACTOR, type Command } from "../command.js";
+import { CLI_ACTOR } from "../actor.js";
+import { defineCommand } from "../define.js";
 import { json, relativeTo } from "../format.js";
-
-const USAGE = "setup-code [--url URL[,URL...]] [--role node|operator] [--json]";
+import { usageLine } from "../help.js";
+import { UsageError } from "../parse.js";
 
 /** Issues a one-time setup code for a new device: the gateway's URLs and a fresh bootstrap token. */
-export const setupCodeCommand: Command = {
-  usage: USAGE,
+export const setupCodeCommand = defineCommand({
+  name: "setup-code",
   summary: "issue a setup code for a new device",
-  args: [],
-  options: ["url", "role"],
+  flags: {
+    url: { type: "string", value: "URL[,URL...]", description: "the gateway's addresses, in the order the device tries them (default: $GATEWAY_URL)" },
+    role: { type: "string", choices: RoleSchema.options, description: "what the device may do (default: node)" },
+  },
+  notes: ["Prints the code alone on standard output; what it is for goes to standard error."],
+  examples: ["pairbot setup-code --url ws://192.168.1.20:18789", "pairbot setup-code --url ws://192.168.1.20:18789,wss://gateway.example.com"],
   async run({ flags }, ctx) {
     const url = flags.url ?? ctx.env.GATEWAY_URL;
     if (!url) {
-      throw new UsageError("No gateway URL: pass --url ws://HOST:PORT (several separated by commas) or set GATEWAY_URL.", [`pairbot ${USAGE}`]);
+      throw new UsageError("No gateway URL: pass --url ws://HOST:PORT (several separated by commas) or set GATEWAY_URL.", [usageLine(["setup-code"], setupCodeCommand)]);
     }
-    const role = RoleSchema.safeParse(flags.role ?? "node");
-    if (!role.success) throw new UsageError(`--role must be node or operator, not "${flags.role}".`, [`pairbot ${USAGE}`]);
+    const role = RoleSchema.parse(flags.role ?? "node");
     const store = ctx.store();
-    const code = await store.createSetupCode({ url, role: role.data }, CLI_ACTOR);
+    const code = await store.createSetupCode({ url, role }, CLI_ACTOR);
     if (ctx.json) {
       const { setupCode, url: first, urls, access, role: granted, expiresAt } = code;
       ctx.out(json({ setupCode, url: first, urls, access, role: granted, expiresAt }));
@@ -32,4 +35,4 @@ export const setupCodeCommand: Command = {
     ctx.err(`On the device: pairbot node pair <code>`);
     return 0;
   },
-};
+});

@@ -1,18 +1,21 @@
 import { copyStore, describeLocation, locationOf } from "../../store/index.js";
-import type { Command } from "../command.js";
+import { defineCommand, defineGroup } from "../define.js";
 import { json, table } from "../format.js";
 
 /** `pairbot store copy <from> <to>`: moves a whole store between a file and PostgreSQL. */
-export const storeCopyCommand: Command = {
-  usage: "store copy <from> <to> [--force]",
+const copy = defineCommand({
+  name: "copy",
   summary: "copy a whole store (a file path or a postgres:// URL) into an empty one, checking every count",
-  args: ["from", "to"],
-  options: [],
-  switches: ["force"],
+  args: [
+    { name: "from", description: "the store to copy: a file path or a postgres:// URL" },
+    { name: "to", description: "an empty store to copy into: a file path or a postgres:// URL" },
+  ],
+  flags: { force: { type: "boolean", description: "copy into a store that is not empty, replacing what it holds" } },
+  examples: ["pairbot store copy ~/.pairbot/store.json postgres://pairbot@db:5432/pairbot"],
   async run({ args, flags }, ctx) {
-    const from = locationOf(args[0]!);
-    const to = locationOf(args[1]!);
-    const counts = await copyStore(from, to, { force: flags.force === "true" });
+    const from = locationOf(args.from);
+    const to = locationOf(args.to);
+    const counts = await copyStore(from, to, { force: flags.force });
     if (ctx.json) {
       ctx.out(json({ from: describeLocation(from), to: describeLocation(to), counts }));
       return 0;
@@ -21,4 +24,6 @@ export const storeCopyCommand: Command = {
     for (const line of table(["PART", "COUNT"], Object.entries(counts).map(([part, n]) => [part, String(n)]))) ctx.out(`  ${line}`);
     return 0;
   },
-};
+});
+
+export const storeGroup = defineGroup({ name: "store", summary: "the store as a whole", commands: [copy] });

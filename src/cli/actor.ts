@@ -1,6 +1,4 @@
 import os from "node:os";
-import type { CommandShape, ParsedCommand } from "./args.js";
-import type { CliContext } from "./context.js";
 
 /**
  * Who the audit log names for changes made from the command line: `cli:<OS user>`, so two people on one
@@ -16,9 +14,3 @@ export function cliActor(userInfo: () => { username: string } = os.userInfo): st
 }
 
 export const CLI_ACTOR = cliActor();
-
-/** One `pairbot` command: how it is called, a line for the help, and what it does. Returns the exit code. */
-export interface Command extends CommandShape {
-  summary: string;
-  run(input: ParsedCommand, ctx: CliContext): Promise<number>;
-}

@@ -1,0 +1,13 @@
+import type { ArgDef, FlagDef } from "../define.js";
+
+/** The words that name a sender, written once for every command that takes them. */
+
+export const CHANNEL_ARG = { name: "channel", description: "the chat channel as the gateway names it: whatsapp, telegram, signal, ..." } as const satisfies ArgDef;
+
+export const SENDER_ARG = { name: "senderId", description: "the sender's id on that channel: +491701234567, 123456789, ..." } as const satisfies ArgDef;
+
+export const ACCOUNT_FLAG = {
+  type: "string",
+  value: "A",
+  description: "the channel account, when a channel has several (default: default)",
+} as const satisfies FlagDef;
