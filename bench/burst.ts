@@ -52,7 +52,7 @@ export async function burst(dir: string, rounds = 5): Promise<Row[]> {
         const seen = new Map<string, number>();
         let carriers = 0;
         for (const call of api.callsOf("sendMessage")) {
-          const found = [...String(call.params.text ?? "").matchAll(key)].map((m) => m[0]);
+          const found = [...String(call.params["text"] ?? "").matchAll(key)].map((m) => m[0]);
           if (found.length > 0) carriers++;
           for (const k of found) if (!seen.has(k)) seen.set(k, call.at);
         }

@@ -87,7 +87,7 @@ export function pairDevicesCommands(deps: BotDeps): Composer<PairContext> {
       const revoke = { text: ctx.t("button-revoke"), callback_data: encodeButton({ kind: "revoke-device", id: device.deviceId }) };
       await ctx.reply(renderDevice(ctx.speaker, device, ctx.ownerId, deps.ownerNames), { reply_markup: { inline_keyboard: [[revoke]] } });
     }
-    if (devices.length > MAX_DEVICES) await ctx.reply(ctx.t("devices-more", { more: devices.length - MAX_DEVICES }));
+    return devices.length > MAX_DEVICES ? ctx.reply(ctx.t("devices-more", { more: devices.length - MAX_DEVICES })) : undefined;
   });
 
   pairSubcommand(composer, "revoke", async (ctx, args) => {

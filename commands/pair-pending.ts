@@ -28,7 +28,7 @@ export function pairPendingCommand(deps: BotDeps): Composer<PairContext> {
       const sent = await ctx.reply(renderCard(ctx.speaker, card), { reply_markup: decisionKeyboard(card, labels) });
       deps.notifier.track(ctx.ownerId, sent.message_id, card);
     }
-    if (cards.length > MAX_CARDS) await ctx.reply(ctx.t("pending-more", { more: cards.length - MAX_CARDS }));
+    return cards.length > MAX_CARDS ? ctx.reply(ctx.t("pending-more", { more: cards.length - MAX_CARDS })) : undefined;
   });
   return composer;
 }

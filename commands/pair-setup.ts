@@ -34,7 +34,7 @@ export function pairSetupCommands(deps: BotDeps): Composer<PairContext> {
     await ctx.reply([ctx.t("pair-instructions", code.vars), ...code.notes].join("\n\n"));
     const copy = code.setupCode.length <= COPY_TEXT_LIMIT ? [[{ text: ctx.t("pair-copy"), copy_text: { text: code.setupCode } }]] : [];
     const sent = await ctx.reply(`<code>${escapeHtml(code.setupCode)}</code>`, { reply_markup: { inline_keyboard: copy } });
-    await record(ctx, code.tokenId, sent);
+    return record(ctx, code.tokenId, sent);
   };
   pairSubcommand(composer, "", (ctx) => pair(ctx, "node"));
   pairSubcommand(composer, "operator", (ctx, args) => pair(ctx, args.length === 0 ? "operator" : undefined));

@@ -145,6 +145,10 @@ ended-device =
     Plattform: { $platform }
     Rolle: { $role }
     Adresse: { $address }
+ended-dm-short =
+    <b>DM-Kopplungsanfrage</b>
+    Kanal: { $channel }
+    Absender: <code>{ $identifier }</code>
 ended-device-short =
     <b>Geräte-Kopplungsanfrage</b>
     Name: { $name }
@@ -158,6 +162,17 @@ digest-line = { $n }. { $summary } · läuft ab { $expiresIn }
 digest-line-ended = { $n }. { $summary }: { $outcome }
 button-approve-n = Zulassen { $n }
 button-deny-n = Ablehnen { $n }
+
+refusals-summary = ⚠️ { $refused ->
+        [one] 1 weitere Anfrage
+       *[other] { $refused } weitere Anfragen
+    } auf { $channel } { $refused ->
+        [one] wurde
+       *[other] wurden
+    } in { $minutes ->
+        [one] der letzten Minute
+       *[other] den letzten { $minutes } Minuten
+    } abgewiesen: Es warteten schon zu viele. Für sie wurde nichts gespeichert, und es folgt keine Einzelmeldung.
 
 device-revoked-line = Zugang entzogen von dir um { $time }.
 device-gone = Dieses Gerät (<code>{ $id }</code>) ist nicht mehr gekoppelt. /pair devices zeigt die gekoppelten.

@@ -155,6 +155,10 @@ ended-device =
     Platform: { $platform }
     Role: { $role }
     Address: { $address }
+ended-dm-short =
+    <b>DM pairing request</b>
+    Channel: { $channel }
+    Sender: <code>{ $identifier }</code>
 ended-device-short =
     <b>Device pairing request</b>
     Name: { $name }
@@ -169,6 +173,18 @@ digest-line = { $n }. { $summary } · expires { $expiresIn }
 digest-line-ended = { $n }. { $summary }: { $outcome }
 button-approve-n = Approve { $n }
 button-deny-n = Deny { $n }
+
+## A flood of refused requests, summed up once per channel and window (the gateway records it)
+refusals-summary = ⚠️ { $refused ->
+        [one] 1 more request
+       *[other] { $refused } more requests
+    } on { $channel } { $refused ->
+        [one] was
+       *[other] were
+    } refused in the last { $minutes ->
+        [one] minute
+       *[other] { $minutes } minutes
+    }: too many people were already waiting. Nothing was stored for them, and no alert follows for each.
 
 ## /pair devices cards
 device-revoked-line = Access revoked by you at { $time }.

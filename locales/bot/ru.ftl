@@ -145,6 +145,10 @@ ended-device =
     Платформа: { $platform }
     Роль: { $role }
     Адрес: { $address }
+ended-dm-short =
+    <b>Запрос на переписку</b>
+    Канал: { $channel }
+    Отправитель: <code>{ $identifier }</code>
 ended-device-short =
     <b>Запрос на сопряжение устройства</b>
     Имя: { $name }
@@ -158,6 +162,15 @@ digest-line = { $n }. { $summary } · истекает { $expiresIn }
 digest-line-ended = { $n }. { $summary }: { $outcome }
 button-approve-n = Разрешить { $n }
 button-deny-n = Отклонить { $n }
+
+refusals-summary = ⚠️ На { $channel } отклонено ещё { $refused } { $refused ->
+        [one] запрос
+        [few] запроса
+       *[many] запросов
+    } за { $minutes ->
+        [one] последнюю минуту
+       *[other] последние { $minutes } мин.
+    }: ожидающих уже слишком много. Для них ничего не сохранено, и отдельных уведомлений не будет.
 
 device-revoked-line = Доступ отозван вами в { $time }.
 device-gone = Это устройство (<code>{ $id }</code>) больше не сопряжено. Список сопряжённых: /pair devices.

@@ -11,7 +11,7 @@ import type { Clock } from "../store/index.js";
 import { LOCALES, negotiateLocale, type Locale } from "./locales.js";
 import { botLocalesDir } from "./paths.js";
 import { loadTemplateOverrides } from "./template-overrides.js";
-import { clockTime } from "./time-zone.js";
+import { canonicalTimeZone, clockTime } from "./time-zone.js";
 
 /** Placeholder values: HTML-escaped strings, or numbers. */
 export type TextVars = Record<string, string | number>;
@@ -51,28 +51,27 @@ export class BotTexts {
   private constructor(
     private readonly bundles: ReadonlyMap<Locale, FluentBundle>,
     readonly defaultLocale: Locale,
+    /** The message ids an override may replace: those of en.ftl (terms, "-name", are not messages). */
+    readonly messageIds: readonly string[],
   ) {}
 
   /** Reads the .ftl files and the overrides; a bad override stops the bot with a sentence naming its key. */
   static load(options: { defaultLocale: Locale; templatesFile?: string | undefined; localesDir?: string }): BotTexts {
     const dir = options.localesDir ?? botLocalesDir();
     const bundles = new Map<Locale, FluentBundle>();
-    for (const locale of LOCALES) {
+    const resources = new Map(LOCALES.map((locale) => [locale, new FluentResource(readFileSync(path.join(dir, `${locale}.ftl`), "utf8"))]));
+    for (const [locale, resource] of resources) {
       // useIsolating off: Unicode isolation marks would land inside codes meant to be copied.
       const bundle = new FluentBundle(locale, { useIsolating: false });
-      bundle.addResource(new FluentResource(readFileSync(path.join(dir, `${locale}.ftl`), "utf8")));
+      bundle.addResource(resource);
       bundles.set(locale, bundle);
     }
-    const texts = new BotTexts(bundles, options.defaultLocale);
+    const ids = resources.get("en")!.body.map((m) => m.id).filter((id) => !id.startsWith("-"));
+    const texts = new BotTexts(bundles, options.defaultLocale, ids);
     if (options.templatesFile) {
       for (const [locale, resource] of loadTemplateOverrides(options.templatesFile, texts)) bundles.get(locale)!.addResource(resource, { allowOverrides: true });
     }
     return texts;
-  }
-
-  /** The message ids an override may replace (those of en.ftl). */
-  get messageIds(): string[] {
-    return [...this.bundle("en")._messages.keys()];
   }
 
   /** The placeholders a message may use: the variables its English text uses. */
@@ -84,7 +83,9 @@ export class BotTexts {
 
   /** An owner's language and zone from their settings in the store, else the defaults. */
   audienceOf(settings: { locale?: string | undefined; timeZone?: string | undefined }, defaultTimeZone: string): Audience {
-    return { locale: this.localeFor(settings.locale), timeZone: settings.timeZone ?? defaultTimeZone };
+    // A zone this Node does not know (a store written elsewhere) must not break every alert: use the default.
+    const zone = settings.timeZone === undefined ? undefined : canonicalTimeZone(settings.timeZone);
+    return { locale: this.localeFor(settings.locale), timeZone: zone ?? defaultTimeZone };
   }
 
   localeFor(languageCode: string | undefined): Locale {

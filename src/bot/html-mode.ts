@@ -10,12 +10,12 @@ const CAPTION_METHODS = new Set(["sendPhoto", "editMessageCaption"]);
  * to Telegram's limit without breaking a tag, and sent without link previews.
  */
 export const htmlMode: Transformer = (prev, method, payload, signal) => {
-  const p = payload as Record<string, unknown>;
-  if (TEXT_METHODS.has(method) && typeof p.text === "string") {
-    return prev(method, { parse_mode: "HTML", link_preview_options: { is_disabled: true }, ...payload, text: cutHtml(p.text, TEXT_LIMIT) } as typeof payload, signal);
+  const { text, caption } = payload as { text?: unknown; caption?: unknown };
+  if (TEXT_METHODS.has(method) && typeof text === "string") {
+    return prev(method, { parse_mode: "HTML", link_preview_options: { is_disabled: true }, ...payload, text: cutHtml(text, TEXT_LIMIT) } as typeof payload, signal);
   }
-  if (CAPTION_METHODS.has(method) && typeof p.caption === "string") {
-    return prev(method, { parse_mode: "HTML", ...payload, caption: cutHtml(p.caption, CAPTION_LIMIT) } as typeof payload, signal);
+  if (CAPTION_METHODS.has(method) && typeof caption === "string") {
+    return prev(method, { parse_mode: "HTML", ...payload, caption: cutHtml(caption, CAPTION_LIMIT) } as typeof payload, signal);
   }
   return prev(method, payload, signal);
 };

@@ -20,7 +20,7 @@ export async function speakAsOwner(ctx: Context & Partial<PairFlavor>, deps: Bot
   if (settings.locale !== locale) {
     deps.store.setOwnerLocale(from.id, locale).catch((e: unknown) => deps.logger.warn({ err: e }, "could not remember the owner's language"));
   }
-  ctx.speaker = deps.texts.speaker({ locale, timeZone: settings.timeZone ?? deps.config.timeZone }, deps.clock);
+  ctx.speaker = deps.texts.speaker({ ...deps.texts.audienceOf(settings, deps.config.timeZone), locale }, deps.clock);
   ctx.t = ctx.speaker.t;
   ctx.actor = `telegram:${from.id}`;
   ctx.ownerId = from.id;

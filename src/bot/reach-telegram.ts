@@ -1,4 +1,4 @@
-import { Api, GrammyError } from "grammy";
+import { Api, GrammyError, HttpError } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { PairbotError } from "../store/index.js";
 import type { Logger } from "./logger.js";
@@ -26,7 +26,8 @@ export async function reachTelegram(options: { token: string; apiRoot: string; l
         throw new PairbotError("config_invalid", "Telegram refused BOT_TOKEN: copy the token again from @BotFather (/mybots, API Token) into .env; if it was revoked, make a new one there.");
       }
       const waitMs = Math.min(MAX_WAIT_MS, 1000 * 2 ** attempt);
-      const why = e instanceof Error && e.name === "TimeoutError" ? `no answer within ${TRY_TIMEOUT_MS / 1000} s` : describeError(e);
+      const timedOut = e instanceof HttpError && /Abort|Timeout/.test((e.error as Error | undefined)?.name ?? "");
+      const why = timedOut ? `no answer within ${TRY_TIMEOUT_MS / 1000} s` : describeError(e);
       options.logger.warn({ apiRoot: options.apiRoot, error: why, retryInSeconds: waitMs / 1000 }, `cannot reach Telegram at ${options.apiRoot} (${why}); retrying in ${waitMs / 1000} s`);
       await sleep(waitMs);
     }

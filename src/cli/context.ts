@@ -1,4 +1,5 @@
 import { describeLocation, openStore, type PairingStore, type Policy } from "../store/index.js";
+import { terminalPrompter, type Prompter } from "./prompter.js";
 import { storeChoice, storeNote, type StoreChoice } from "./store-source.js";
 
 /** What every CLI command gets: where the store is, output channels, and whether to print JSON. */
@@ -15,8 +16,8 @@ export interface CliContext {
   err: (line: string) => void;
   /** All of standard input as text; undefined when it is a terminal (nothing was piped in). */
   stdin: () => Promise<string | undefined>;
-  /** Whether a person can answer questions here: standard input and output are terminals. */
-  interactive: boolean;
+  /** Asks the person at the terminal; undefined when standard input or output is not a terminal. */
+  prompter: Prompter | undefined;
   /**
    * Opened on first use, so commands that need no store (node pair) never touch it. `policy` sets numbers
    * for this process (the gateway's pending caps from its flags); it counts on the first call only.
@@ -45,7 +46,7 @@ export function cliContext(options: { store?: string | undefined; json?: boolean
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks).toString("utf8");
     },
-    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    prompter: process.stdin.isTTY && process.stdout.isTTY ? terminalPrompter : undefined,
     store: (policy) => {
       if (store) return store;
       const note = ctx.json ? undefined : storeNote(choice);

@@ -4,3 +4,5 @@
  */
 export const loadGateway = () => import("../gateway/cli.js");
 export const loadNode = () => import("../node/cli.js");
+/** Importing the bot's entry starts it, as `npm start` does. */
+export const startBot = () => import("../bot/main.js");

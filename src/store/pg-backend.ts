@@ -117,7 +117,7 @@ export class PgBackend implements StoreBackend {
       connectionTimeoutMillis: this.options.connectTimeoutMs,
       statement_timeout: this.options.statementTimeoutMs,
       idle_in_transaction_session_timeout: Math.max(10_000, this.options.statementTimeoutMs * 2),
-      application_name: "pairbot",
+      application_name: this.channel, // "pairbot.<schema>": which store a server connection serves
     };
   }
 
@@ -419,7 +419,8 @@ export class PgBackend implements StoreBackend {
         client.on("end", () => resolve(undefined));
         this.stopListener = () => resolve("stopped");
       });
-      client.on("notification", () => {
+      client.on("notification", (n) => {
+        if (Number(n.payload) <= this.seq) return; // this process has it already (its own commit, or an earlier catch-up)
         for (const wake of this.wakes) wake();
       });
       let why: unknown;

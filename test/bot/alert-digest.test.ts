@@ -3,20 +3,22 @@ import { botHarness, type BotHarness } from "../support/bot-harness.js";
 import { ANN, notifierHarness, type NotifierHarness } from "../support/notifier-harness.js";
 import type { BotMessage } from "../support/fake-telegram/index.js";
 
-let h: BotHarness;
+let h: BotHarness | undefined;
 let n: NotifierHarness | undefined;
 afterEach(async () => {
   await h?.close();
   await n?.close();
+  h = undefined;
   n = undefined;
 });
 
+const harness = async () => (h = await botHarness({ notifier: true }));
 const isAlert = (m: BotMessage) => /pairing request/.test(m.text ?? "");
 const dataOf = (m: BotMessage) => m.buttons.map((b) => ("callback_data" in b ? b.callback_data : undefined));
 
 describe("a burst of requests", () => {
   it("10 requests written at once reach the owner in at most 2 messages, each with its own line and Approve / Deny", async () => {
-    h = await botHarness({ notifier: true });
+    const h = await harness();
     const dms = await Promise.all(Array.from({ length: 10 }, (_, i) => h.store.requestDmPairing({ channel: `chan${i}`, senderId: `+49170000${i}`, name: `Sender ${i}` })));
     const alerts = () => h.owner.messages().filter(isAlert);
     await h.owner.sees(() => dms.every((dm) => alerts().some((m) => m.text!.includes(dm.code!))));
@@ -34,7 +36,7 @@ describe("a burst of requests", () => {
   });
 
   it("a digest's button decides its own request; the digest then shows that line's outcome and keeps the others' buttons", async () => {
-    h = await botHarness({ notifier: true });
+    const h = await harness();
     const dms = await Promise.all(Array.from({ length: 4 }, (_, i) => h.store.requestDmPairing({ channel: `signal${i}`, senderId: `+100${i}`, name: `N${i}` })));
     const digest = await h.owner.sees((m) => isAlert(m) && m.text!.startsWith("4 new pairing requests"));
     const second = digest.text!.split("\n")[2]!;
@@ -47,6 +49,44 @@ describe("a burst of requests", () => {
     expect(edited.buttons.map((b) => b.text)).toEqual(["Approve 1", "Deny 1", "Approve 3", "Deny 3", "Approve 4", "Deny 4"]);
     expect(await h.store.isAllowed(`signal${i}`, sender)).toBe(true);
     expect((await h.store.pending()).dm).toHaveLength(3);
+  });
+});
+
+describe("Telegram's limits", () => {
+  it("long names split a burst over messages within 4,096 characters and 100 buttons, and every digest can still be edited to its outcomes", { timeout: 30_000 }, async () => {
+    n = await notifierHarness({ policy: { maxPendingTotal: 100 } });
+    await n.start();
+    const name = "N".repeat(60);
+    const dms = await Promise.all(Array.from({ length: 40 }, (_, i) => n!.requestDm(`+4917${String(i).padStart(8, "0")}`, `channel${i}`, `${name}${i}`)));
+    await expect.poll(() => dms.every((dm) => n!.messages(ANN).some((m) => m.text?.includes(dm.code))), { timeout: 15_000 }).toBe(true);
+    const digests = n.messages(ANN);
+    expect(digests.length).toBeGreaterThan(1);
+    for (const m of digests) {
+      expect(m.text!.length).toBeLessThanOrEqual(4096);
+      expect(m.buttons.length).toBeLessThanOrEqual(100);
+    }
+
+    for (const dm of dms) await n.gateway.denyDm({ codeOrSender: dm.code }, "cli");
+    await expect.poll(() => n!.messages(ANN).every((m) => m.buttons.length === 0), { timeout: 15_000 }).toBe(true);
+    const outcomes = n.messages(ANN).map((m) => m.text!.match(/Denied by the command line/g)?.length ?? 0);
+    expect(outcomes.reduce((a, b) => a + b)).toBe(40); // every request's line shows how it ended
+    expect(n.logger.lines.filter((l) => l.level !== "info")).toEqual([]);
+    await expect.poll(async () => (await n!.store.read()).notifications).toEqual({});
+  });
+});
+
+describe("the chat's slot", () => {
+  it("the first alert goes at once; what arrives while the slot is closed comes as one digest when it opens", async () => {
+    n = await notifierHarness({ newMessageGapMs: 2000 }); // a wide slot, so a busy machine writes all three inside it
+    await n.start();
+    const first = await n.requestDm("+4917000001", "whatsapp", "Ann");
+    const alert = await n.waitForText(ANN, first.code);
+    expect(alert.text).toMatch(/^DM pairing request\n/);
+    const later = [await n.requestDm("+4917000002", "signal", "Ben"), await n.requestDm("+4917000003", "telegram", "Cy"), await n.requestDm("+4917000004", "slack", "Di")];
+    const digest = await n.waitForText(ANN, "3 new pairing requests");
+    for (const dm of later) expect(digest.text).toContain(dm.code);
+    await expect.poll(() => n!.sends(ANN).length).toBe(2);
+    expect(n.messages(ANN)).toHaveLength(2);
   });
 });
 
@@ -63,6 +103,6 @@ describe("order in a chat", () => {
     await n.start();
     const calls = () => n!.telegram.calls.slice(mark).filter((c) => c.method === "sendMessage" || c.method === "editMessageText");
     await expect.poll(() => calls().map((c) => c.method)).toEqual(["sendMessage", "editMessageText"]);
-    expect(String(calls()[0]!.params.text)).toContain(second.code);
+    expect(String(calls()[0]!.params["text"])).toContain(second.code);
   });
 });

@@ -7,7 +7,7 @@ afterEach(() => h.close());
 it("an owner who opens the chat late gets the pending alerts as soon as they press Start, without a restart", async () => {
   h = await botHarness({ notifier: true, opened: [] });
   const first = await h.store.requestDmPairing({ channel: "whatsapp", senderId: "+4917000001", name: "Jo" });
-  await h.telegram.waitForCall("sendMessage", (c) => c.params.chat_id === h.owner.user.id && c.status === 403);
+  await h.telegram.waitForCall("sendMessage", (c) => c.params["chat_id"] === h.owner.user.id && c.status === 403);
   const second = await h.store.requestDmPairing({ channel: "signal", senderId: "+4917000002", name: "Ann" });
   expect(h.logText()).toContain(`owner ${h.owner.user.id} cannot receive messages from the bot`);
 

@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? "", ...env }, cwd: path.dirname(env.STORE_PATH ?? "/") });
+  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env["PATH"] ?? "", ...env }, cwd: path.dirname(env["STORE_PATH"] ?? "/") });
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -39,7 +39,7 @@ describe("npm start (dist/src/bot/main.js)", () => {
     const p = run({ BOT_TOKEN: telegram.token, OWNER_IDS: String(OWNER.id), GATEWAY_URL: "ws://gw.local:1", STORE_PATH: temp.file, TELEGRAM_API_ROOT: telegram.apiRoot, LOG_LEVEL: "debug" });
     cleanups.push(() => void p.child.kill("SIGKILL"));
     expect((await telegram.waitForMessage(OWNER.id, () => true, 15_000)).text).toContain("pairing console");
-    await telegram.waitForCall("setMyCommands", (c) => (c.params.scope as { type?: string } | undefined)?.type === "chat", 15_000);
+    await telegram.waitForCall("setMyCommands", (c) => (c.params["scope"] as { type?: string } | undefined)?.type === "chat", 15_000);
     p.child.kill("SIGTERM");
     expect(await p.exited).toBe(0);
     expect(p.output()).toContain("stopped");

@@ -36,7 +36,10 @@ describe("exactly once, across restarts", () => {
     expect(codesIn(texts, [kept.code, ...whileDown.map((d) => d.code)])).toEqual([1, 1, 1]);
     // before, kept, the two that came while the bot was down (one digest), the marker
     expect(h.sends(ANN)).toHaveLength(4);
-    expect(h.messages(ANN).find((m) => m.text?.includes("Denied by the command line"))?.buttons).toEqual([]);
+    const denied = h.messages(ANN).find((m) => m.text?.includes("Denied by the command line"));
+    expect(denied?.buttons).toEqual([]);
+    // Ended while the bot was down: it shows what the store still tells, channel and sender.
+    expect(denied?.text).toMatch(/^DM pairing request\nChannel: whatsapp\nSender: \+4917000001\n\n❌ Denied by the command line at \d\d:\d\d UTC$/);
   });
 
   it("treats 'message is not modified' as done: the alert was already showing the outcome", async () => {
@@ -67,7 +70,7 @@ describe("owners Telegram will not let the bot reach", () => {
     for (const dm of dms) await h.waitForText(ANN, dm.code);
     await settled();
 
-    const toBob = h.telegram.calls.filter((c) => c.method === "sendMessage" && c.params.chat_id === BOB.id);
+    const toBob = h.telegram.calls.filter((c) => c.method === "sendMessage" && c.params["chat_id"] === BOB.id);
     expect(toBob.map((c) => c.status)).toEqual([403]); // one try, then quiet until Bob opens the chat
     const lines = h.logger.lines.filter((l) => l.level !== "info");
     expect(lines).toHaveLength(1);

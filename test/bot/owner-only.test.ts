@@ -48,7 +48,7 @@ describe("only the owner", () => {
     const help = await h.owner.sends("/help");
     expect(h.owner.messages().map((m) => m.message_id)).toEqual([help.message_id]);
     expect((await h.store.read()).devices.bootstrapTokens).toEqual([]);
-    expect(h.telegram.calls.filter((c) => c.method === "sendMessage" && c.params.chat_id !== h.owner.user.id)).toEqual([]);
+    expect(h.telegram.calls.filter((c) => c.method === "sendMessage" && c.params["chat_id"] !== h.owner.user.id)).toEqual([]);
   });
 
   it("escapes a display name full of <, > and & everywhere it shows", async () => {
@@ -70,7 +70,7 @@ describe("only the owner", () => {
     expect(h.logText()).toContain("could not set the command menu for this owner");
     await h.owner.sends("/start");
     const chatScope = { type: "chat", chat_id: h.owner.user.id };
-    await h.telegram.waitForCall("setMyCommands", (c) => c.params.language_code === "ru");
+    await h.telegram.waitForCall("setMyCommands", (c) => c.params["language_code"] === "ru");
     expect(h.telegram.commands(chatScope)?.map((c) => c.command)).toEqual(["pair", "start", "help"]);
     expect(h.telegram.commands(chatScope, "de")?.[0]?.description).toBe("Einrichtungscode, offene Anfragen, Geräte");
     expect(h.telegram.commands()).toBeUndefined();

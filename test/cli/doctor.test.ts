@@ -77,7 +77,7 @@ describe("pairbot doctor", { timeout: SPAWNS_TIMEOUT }, () => {
     const { dir, store } = await botFolder("broken", {
       BOT_TOKEN: "123456:AAwrongwrongwrongwrongwrongwrongwrong",
       GATEWAY_URL: `ws://127.0.0.1:${closedPort}`,
-      GATEWAY_DM_POLICY: "whatsapp=open",
+      GATEWAY_DM_POLICY: "whatsapp=open!",
     });
     chmodSync(store, 0o644);
     chmodSync(path.dirname(store), 0o755);

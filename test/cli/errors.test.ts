@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newNodeState, saveNodeState } from "../../src/node/state.js";
-import { PairingStore } from "../../src/store/index.js";
+import { PairingStore, STORE_VERSION } from "../../src/store/index.js";
 import { tempDir } from "../support/temp-store.js";
 import { SPAWNS_TIMEOUT, assertBuilt, cliFor, pairbot } from "./run-pairbot.js";
 
@@ -52,7 +52,7 @@ describe("a store that cannot be used", { timeout: SPAWNS_TIMEOUT }, () => {
 
     const newer = storeWith("newer", '{"version":99}');
     expect((await cliFor(newer)(["audit"])).stderr).toBe(
-      `The store ${newer} has version 99, written by a newer pairbot; this one reads up to version 2. Upgrade pairbot.\n`,
+      `The store ${newer} has version 99, written by a newer pairbot; this one reads up to version ${STORE_VERSION}. Upgrade pairbot.\n`,
     );
   });
 });
@@ -62,10 +62,10 @@ describe("misuse", { timeout: SPAWNS_TIMEOUT }, () => {
 
   it.each([
     [["frob"], 'Unknown command "frob".', "Usage: pairbot [--store PATH|URL] [--json] <command> ..."],
-    [["pairing"], '"pairing" needs a subcommand: list, approve, deny, revoke.', "Usage: pairbot pairing approve <channel> <code|senderId> [--account A]"],
-    [["devices", "approve"], "Missing <requestId>.", "Usage: pairbot devices approve <requestId>"],
+    [["pairing"], '"pairing" needs a subcommand: list, approve, deny, revoke.', "Usage: pairbot pairing deny <channel> <code|senderId> [--account A]"],
+    [["devices", "revoke"], "Missing <deviceId>.", "Usage: pairbot devices revoke <deviceId>"],
     [["pairing", "list", "--bogus"], "Unknown flag --bogus.", "Usage: pairbot pairing list [channel] [--account A]"],
-    [["pairing", "aprove", "whatsapp", "AB3D7X9K"], 'Unknown command "pairing aprove"; did you mean "pairing approve"?', "Usage: pairbot pairing approve <channel>"],
+    [["pairing", "aprove", "whatsapp", "AB3D7X9K"], 'Unknown command "pairing aprove"; did you mean "pairing approve"?', "Usage: pairbot pairing approve [channel] [code|senderId]"],
     [["pairing", "list", "--acount", "work"], "Unknown flag --acount; did you mean --account?", "Usage: pairbot pairing list"],
     [["dm", "request", "whatsapp", "+49", "--meta", "{chat}"], `--meta must be a JSON object, like --meta '{"chat":"private"}'.`, "Usage: pairbot dm request"],
   ])("pairbot %j exits 2 and says what is wrong and how it is used", async (args, problem, usage) => {
@@ -81,10 +81,10 @@ describe("misuse", { timeout: SPAWNS_TIMEOUT }, () => {
     for (const usage of ["pairbot dm request <channel> <senderId>", "pairbot pairing approve", "pairbot allowed", "pairbot setup-code", "pairbot devices cleanup", "pairbot audit"]) {
       expect(all.stdout).toContain(usage);
     }
-    const one = await pairbot(["pairing", "approve", "--help"]);
+    const one = await pairbot(["pairing", "deny", "--help"]);
     expect(one.code).toBe(0);
-    expect(one.stdout).toMatch(/^Usage: pairbot pairing approve <channel> <code\|senderId> \[--account A\]\n\nLet a sender message the assistant\.\n/);
-    expect(one.stdout).toContain("\nExamples:\n  pairbot pairing approve whatsapp 8GDF9FWD\n");
+    expect(one.stdout).toMatch(/^Usage: pairbot pairing deny <channel> <code\|senderId> \[--account A\]\n\nDrop a pending request\.\n/);
+    expect(one.stdout).toContain("\nExamples:\n  pairbot pairing deny telegram 123456789\n");
     const group = (await pairbot(["help", "allowlist"])).stdout;
     expect(group.match(/^ {2}pairbot allowlist \S+/gm)).toEqual(["  pairbot allowlist list", "  pairbot allowlist add", "  pairbot allowlist remove", "  pairbot allowlist import"]);
     expect(all.stdout).toContain("pairbot import openclaw [DIR] [--dry-run]");

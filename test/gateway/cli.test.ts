@@ -22,7 +22,7 @@ function captureCtx(onOut: (line: string) => void = () => undefined) {
     storeName: gw?.file ?? "/nonexistent/store.json",
     storeChoice: storeChoice(gw?.file ?? "/nonexistent/store.json", {}),
     json: false,
-    interactive: false,
+    prompter: undefined,
     env: {},
     out: (line) => {
       out.push(line);

@@ -1,11 +1,11 @@
 import path from "node:path";
-import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { readWholeStore } from "../../src/store/index.js";
 import { connectToGateway } from "../../src/node/client.js";
 import { pairDevice } from "../../src/node/pairing.js";
 import { loadNodeState } from "../../src/node/state.js";
 import { netnsUnavailable } from "../support/netns.js";
+import { terminateStoreConnections } from "../support/postgres-admin.js";
 import { startSeveralHosts, until, type SeveralHosts } from "../support/several-hosts.js";
 import { LineProcess, writerScript } from "../support/stress-processes.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
@@ -21,17 +21,6 @@ afterEach(async () => {
   await world?.stop();
   world = undefined;
 });
-
-/** Ends every connection to the test database but the caller's, as a server restart does. */
-async function terminateConnections(url: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: process.env.PAIRBOT_TEST_DATABASE_URL });
-  await admin.connect();
-  try {
-    await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [new URL(url).pathname.slice(1)]);
-  } finally {
-    await admin.end();
-  }
-}
 
 const approveButton = (text: string) => (m: { text?: string; buttons: Array<{ text: string }> }) => (m.text ?? "").includes(text) && m.buttons.some((b) => b.text === "Approve");
 
@@ -85,29 +74,30 @@ describe.skipIf(unavailable)("several hosts share one PostgreSQL store", () => {
     world = await startSeveralHosts();
     const { owner, hosts, say, pg: cables } = world;
 
-    // Two writer processes on this host, through a cable of their own, one change every few milliseconds.
-    const server = new URL(world.store);
-    const writerCable = await TcpProxy.start("127.0.0.1", { host: server.hostname, port: Number(server.port || 5432) });
-    cleanup.push(() => writerCable.close());
-    const writerUrl = new URL(world.store);
-    writerUrl.port = String(writerCable.address.port);
-    const writers = [0, 1].map((i) => new LineProcess(writerScript(), [writerUrl.toString(), `w${i}`, "300", "allow", "5"]));
-    cleanup.push(() => writers.forEach((w) => w.kill()));
-    await Promise.all(writers.map((w) => w.ready));
-    writers.forEach((w) => w.go());
-
     // A device asks through gateway A and waits for the owner.
     owner.sends("/pair");
     const code = await owner.sees((m) => /^[A-Za-z0-9_-]{40,}$/.test(m.text ?? ""));
     const pairing = pairDevice({ setupCode: code.text!, stateFile: path.join(world.dir, "phone.json"), name: "Hall phone", platform: "android" });
     pairing.catch(() => undefined);
     const alert = await owner.sees(approveButton("Hall phone"));
+
+    // Two writer processes on this host, through a cable of their own, one change every few milliseconds.
+    const server = new URL(world.store);
+    const writerCable = await TcpProxy.start("127.0.0.1", { host: server.hostname, port: Number(server.port || 5432) });
+    cleanup.push(() => writerCable.close());
+    const writerUrl = new URL(world.store);
+    writerUrl.port = String(writerCable.address.port);
+    const writers = [0, 1].map((i) => new LineProcess(writerScript(), [writerUrl.toString(), `w${i}`, "400", "allow", "5"]));
+    cleanup.push(() => writers.forEach((w) => w.kill()));
+    await Promise.all(writers.map((w) => w.ready));
+    writers.forEach((w) => w.go());
+
     await Promise.all(writers.map((w) => w.until((p) => p.acks.length >= 10)));
 
     // The outage: every cable cut and every server connection ended; a sender writes to gateway B meanwhile.
     const all = [...Object.values(cables), writerCable];
+    expect(await terminateStoreConnections(world.store)).toBeGreaterThan(0);
     all.forEach((c) => c.cut());
-    await terminateConnections(world.store);
     const during = say(hosts.gwb, "+491709998877", "are you there?");
     await new Promise((resolve) => setTimeout(resolve, 2000));
     all.forEach((c) => c.restore());
@@ -128,7 +118,7 @@ describe.skipIf(unavailable)("several hosts share one PostgreSQL store", () => {
     exits.forEach((exit, i) => expect(exit, writers[i]!.stderr).toEqual({ code: 0, signal: null }));
     for (const w of writers) expect(w.stderr).toMatch(/reconnecting with backoff/);
     const acknowledged = writers.flatMap((w) => w.acks.map((a) => a.key));
-    expect(acknowledged).toHaveLength(600);
+    expect(acknowledged).toHaveLength(800);
     const saved = (await readWholeStore(world.store)).dm.allowlist.stress?.default ?? {};
     expect(acknowledged.filter((key) => !Object.hasOwn(saved, key))).toEqual([]);
 

@@ -2,6 +2,7 @@ import pg from "pg";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { PairingStore, PgBackend, openStore, readWholeStore, type StoreDoc, type StoreEvent } from "../../src/store/index.js";
 import { StoreProcess, startTogether, stopLeftoverProcesses } from "../support/store-processes.js";
+import { terminateStoreConnections } from "../support/postgres-admin.js";
 import { tempPostgresUrl } from "../support/temp-store.js";
 
 let cleanup: Array<() => unknown> = [];
@@ -9,20 +10,6 @@ afterEach(async () => {
   stopLeftoverProcesses();
   for (const c of cleanup.splice(0)) await c();
 });
-
-const database = () => new URL(process.env.PAIRBOT_TEST_DATABASE_URL!).pathname.slice(1);
-
-/** The fault: every connection to this run's database but ours is terminated, the way a failover or a restart ends them. */
-async function terminateConnections(): Promise<number> {
-  const admin = new pg.Client({ connectionString: process.env.PAIRBOT_TEST_DATABASE_URL });
-  await admin.connect();
-  try {
-    const { rowCount } = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", [database()]);
-    return rowCount ?? 0;
-  } finally {
-    await admin.end();
-  }
-}
 
 describe("PostgreSQL connections terminated while writers run", () => {
   it("writers reconnect, no acknowledged change is lost, and a follower's feed catches up", async () => {
@@ -42,7 +29,7 @@ describe("PostgreSQL connections terminated while writers run", () => {
     await Promise.all(writers.map((w) => w.until((p) => p.acknowledged.length >= 5)));
     let terminated = 0;
     for (let round = 0; round < 4; round++) {
-      terminated += await terminateConnections();
+      terminated += await terminateStoreConnections(url);
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
     const exits = await Promise.all(writers.map((w) => w.exited));

@@ -5,7 +5,7 @@ import { BotTexts } from "../../src/bot/bot-texts.js";
 import { htmlMode } from "../../src/bot/html-mode.js";
 import { Notifier, type NotifierLogger } from "../../src/bot/notifier/notifier.js";
 import { PairingStore, type Clock, type Policy } from "../../src/store/index.js";
-import { startFakeTelegram, type BotMessage, type FakeTelegram, type FloodLimits, type TelegramUser } from "./fake-telegram/index.js";
+import { startFakeTelegram, type BotMessage, type FakeTelegram, type TelegramUser } from "./fake-telegram/index.js";
 import { tempDir } from "./temp-store.js";
 
 export interface LogLine {
@@ -30,9 +30,6 @@ export interface HarnessOptions {
   opened?: TelegramUser[];
   policy?: Partial<Policy>;
   clock?: Clock;
-  flood?: FloodLimits;
-  /** TIMEZONE: the zone owners without their own see times in. */
-  timeZone?: string;
   /** Between two new messages to a chat (the notifier's 1 s by default). */
   newMessageGapMs?: number;
 }
@@ -44,10 +41,7 @@ export interface HarnessOptions {
  */
 export async function notifierHarness(options: HarnessOptions = {}) {
   const owners = options.owners ?? [ANN];
-  const telegram: FakeTelegram = await startFakeTelegram({
-    ...(options.flood ? { flood: options.flood } : {}),
-    ...(options.clock ? { now: options.clock } : {}),
-  });
+  const telegram: FakeTelegram = await startFakeTelegram(options.clock ? { now: options.clock } : {});
   for (const owner of options.opened ?? owners) telegram.userSends(owner, "/start");
   const { dir, remove } = tempDir("pairbot-notifier-");
   const file = path.join(dir, "store.json");
@@ -76,7 +70,7 @@ export async function notifierHarness(options: HarnessOptions = {}) {
         store,
         owners: owners.map((o) => o.id),
         texts,
-        timeZone: options.timeZone ?? "UTC",
+        timeZone: "UTC",
         names: new Map(),
         logger,
         ...(options.clock ? { clock: options.clock } : {}),
@@ -98,7 +92,7 @@ export async function notifierHarness(options: HarnessOptions = {}) {
     },
     /** sendMessage calls that reached an owner's chat. */
     sends(owner: TelegramUser) {
-      return telegram.calls.filter((c) => c.method === "sendMessage" && c.params.chat_id === owner.id && c.response?.ok);
+      return telegram.calls.filter((c) => c.method === "sendMessage" && c.params["chat_id"] === owner.id && c.response?.ok);
     },
     /** Waits for a bot message in the owner's chat whose text contains `part`. */
     waitForText(owner: TelegramUser, part: string, more: (m: BotMessage) => boolean = () => true) {

@@ -7,6 +7,8 @@ import {
   needsAlert,
   outcomeOf,
   pendingCards,
+  refusalKey,
+  refusalsToAlert,
   requestKey,
   sentMessages,
   type AuditEntry,
@@ -14,12 +16,13 @@ import {
   type Clock,
   type PairingStore,
   type RequestCard,
+  type RefusalSummary,
   type RequestKey,
   type SentMessage,
   type StoreDoc,
 } from "../../store/index.js";
 import type { Speaker } from "../bot-texts.js";
-import { firstDigest, renderAlert, type AlertEntry } from "../render/alerts.js";
+import { firstDigest, renderAlert, renderFloodSummary, type AlertEntry } from "../render/alerts.js";
 import { renderAutoApproval } from "../render/auto-approval.js";
 import type { OwnerNames, ShownRequest } from "../render/cards.js";
 import { classifyFailure, describeError, type ApiSignal, type Failure } from "./telegram-errors.js";
@@ -124,6 +127,13 @@ export class ChatLane {
     return this.tracked.has(messageId) || this.shown.has(messageId) || sentMessages(this.ctx.latest(), this.ownerId).some((m) => m.messageId === messageId);
   }
 
+  /** Drops what it remembers about messages and requests the store no longer holds (a long-running bot). */
+  prune(doc: StoreDoc): void {
+    const recorded = new Set(sentMessages(doc, this.ownerId).map((m) => m.messageId));
+    for (const messageId of this.shown.keys()) if (!recorded.has(messageId) && !this.tracked.has(messageId)) this.shown.delete(messageId);
+    for (const key of this.refused) if (!isPending(doc, key)) this.refused.delete(key);
+  }
+
   /** Keys this lane still needs the full request of. */
   *keysInUse(): Iterable<string> {
     for (const card of this.tracked.values()) yield requestKey.of(card);
@@ -145,21 +155,28 @@ export class ChatLane {
   }
 
   private async step(): Promise<"again" | "idle" | number> {
-    const doc = this.ctx.latest() as StoreDoc | undefined;
-    if (!doc) return "idle"; // woken (a tracked card) before the notifier's first pass: that pass wakes it again
+    const doc = this.ctx.latest();
     const now = Date.now();
+    const floods = refusalsToAlert(doc, this.ownerId);
     const autoDue = autoApprovalAlerts(doc, this.ownerId, this.ctx.clock());
-    const dueKeys = new Set<string>(autoDue.map((a) => a.key));
-    for (const key of this.justSent) if (!needsAlert(doc, key, this.ownerId) && !dueKeys.has(key)) this.justSent.delete(key);
+    const keptKeys = new Set<string>([...floods.map((r) => refusalKey(r.id)), ...autoDue.map((a) => a.key)]);
+    for (const key of this.justSent) if (!needsAlert(doc, key, this.ownerId) && !keptKeys.has(key)) this.justSent.delete(key);
     const fresh = this.unreachable ? [] : this.freshAlerts(doc);
+    const freshFloods = this.unreachable ? [] : floods.filter((r) => !this.justSent.has(refusalKey(r.id)) && !this.refused.has(refusalKey(r.id)));
     const auto = this.unreachable ? [] : autoDue.filter((a) => !this.justSent.has(a.key) && !this.refused.has(a.key));
     const alertAt = Math.max(this.slotOpensAt, this.retryAt);
     if (fresh.length > 0 && now >= alertAt) {
       await this.sendAlerts(doc, fresh);
       return "again";
     }
+    // A device let in without asking is told before any flood summary: it is the one that may need undoing.
     if (auto[0] && now >= alertAt) {
       await this.sendAutoApproval(doc, auto[0]);
+      return "again";
+    }
+    // A flood's summary takes the next free slot after real requests' alerts, never one before them.
+    if (freshFloods.length > 0 && now >= alertAt) {
+      await this.sendFloodSummary(doc, freshFloods);
       return "again";
     }
     const edit = this.unreachable ? undefined : this.nextEdit(doc);
@@ -167,7 +184,7 @@ export class ChatLane {
       await this.applyEdit(doc, edit);
       return "again";
     }
-    if (fresh.length > 0 || auto.length > 0) return alertAt - now;
+    if (fresh.length > 0 || freshFloods.length > 0 || auto.length > 0) return alertAt - now;
     if (edit) return this.retryAt - now;
     return "idle";
   }
@@ -223,6 +240,29 @@ export class ChatLane {
       this.ctx.logger.info({ ownerId: this.ownerId, messageId, deviceId: alert.device.deviceId, cidr: alert.cidr }, "automatic approval alert sent");
     } catch (error) {
       this.ctx.logger.error({ ownerId: this.ownerId, messageId, error: describeError(error) }, "could not record an alert in the store; it may be sent again after a restart");
+    }
+  }
+
+  /** One message for the flood summaries this owner has not seen (one line per channel and window); no buttons. */
+  private async sendFloodSummary(doc: StoreDoc, floods: RefusalSummary[]): Promise<void> {
+    const s = this.ctx.speaker(doc, this.ownerId);
+    const shown = floods.slice(0, MAX_FLOODS_PER_MESSAGE);
+    const keys = shown.map((r) => refusalKey(r.id));
+    const text = renderFloodSummary(s, shown);
+    this.slotOpensAt = Date.now() + this.ctx.newMessageGapMs;
+    let messageId = 0;
+    const failure = await this.call(async () => {
+      messageId = (await this.ctx.api.sendMessage(this.ownerId, text, {}, this.ctx.signal)).message_id;
+    });
+    if (failure) return this.failed(failure, "alert", keys);
+    for (const key of keys) this.justSent.add(key);
+    const sent = { chatId: this.ownerId, messageId, sentAt: iso(this.ctx.clock()) };
+    try {
+      await Promise.all(keys.map((key) => this.ctx.store.recordNotification(key, this.ownerId, sent)));
+      this.ctx.refresh();
+      this.ctx.logger.info({ ownerId: this.ownerId, messageId, channels: shown.map((r) => r.channel) }, "flood summary sent");
+    } catch (error) {
+      this.ctx.logger.error({ ownerId: this.ownerId, messageId, error: describeError(error) }, "could not record a flood summary in the store; it may be sent again after a restart");
     }
   }
 
@@ -319,6 +359,9 @@ export class ChatLane {
     }
   }
 }
+
+/** Flood summaries in one message at most: each is a line, and a message holds 4,096 characters. */
+const MAX_FLOODS_PER_MESSAGE = 10;
 
 const signatureOf = (requests: SentMessage["requests"]): string =>
   requests.map((r) => (r.pending ? "p" : `${r.outcome?.action ?? "?"}@${r.outcome?.at ?? ""}`)).join("|");

@@ -177,6 +177,7 @@ export class Notifier {
     for (const [ownerId, lane] of this.lanes) {
       for (const m of sentMessages(doc, ownerId)) for (const r of m.requests) inUse.add(r.key);
       for (const key of lane.keysInUse()) inUse.add(key);
+      lane.prune(doc);
       lane.wake();
     }
     for (const key of this.known.keys()) if (!inUse.has(key)) this.known.delete(key);

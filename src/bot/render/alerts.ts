@@ -1,7 +1,7 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
-import type { AuditEntry, RequestCard } from "../../store/index.js";
+import type { AuditEntry, RefusalSummary, RequestCard } from "../../store/index.js";
 import type { Speaker } from "../bot-texts.js";
-import { TEXT_LIMIT } from "../telegram-html.js";
+import { TEXT_LIMIT, escapeHtml } from "../telegram-html.js";
 import { renderCard, renderEnded, renderOutcomeLine, renderSummary, type OwnerNames, type ShownRequest } from "./cards.js";
 import { decisionRow } from "./decision-keyboard.js";
 
@@ -14,8 +14,8 @@ export interface RenderedMessage {
 /** One request in a message about requests: still pending, or ended with the audit entry that ended it. */
 export type AlertEntry = { shown: RequestCard; ended: false } | { shown: ShownRequest; ended: true; outcome: AuditEntry | undefined };
 
-/** Telegram allows 100 buttons in a message: two per request. */
-const MAX_PER_MESSAGE = 50;
+/** Telegram allows 100 buttons in one message. */
+const MAX_BUTTONS = 100;
 
 /**
  * A message about one request is its card (Approve / Deny while pending; details and outcome once ended);
@@ -47,13 +47,22 @@ export function renderAlert(s: Speaker, entries: readonly AlertEntry[], ownerId:
 export function firstDigest(s: Speaker, cards: readonly RequestCard[], ownerId: number, names: OwnerNames): { cards: RequestCard[]; message: RenderedMessage } {
   let taken = cards.slice(0, 1);
   let message = renderAlert(s, taken.map((shown) => ({ shown, ended: false })), ownerId, names);
-  for (let n = 2; n <= Math.min(cards.length, MAX_PER_MESSAGE); n++) {
+  for (let n = 2; n <= cards.length; n++) {
     const next = cards.slice(0, n);
     const rendered = renderAlert(s, next.map((shown) => ({ shown, ended: false })), ownerId, names);
     // Room for the longer lines the same requests get once ended (outcome instead of expiry).
-    if (rendered.text.length > TEXT_LIMIT - 40 * n) break;
+    if (rendered.text.length > TEXT_LIMIT - 40 * n || rendered.reply_markup.inline_keyboard.flat().length > MAX_BUTTONS) break;
     taken = next;
     message = rendered;
   }
   return { cards: taken, message };
 }
+
+/** Flood summaries, a line each: "27 more requests on whatsapp were refused in the last minute: ...". */
+export const renderFloodSummary = (s: Speaker, floods: readonly RefusalSummary[]): string =>
+  floods
+    .map((r) => {
+      const minutes = Math.max(1, Math.round((Date.parse(r.windowEnd) - Date.parse(r.windowStart)) / 60_000));
+      return s.t("refusals-summary", { refused: r.refused, channel: escapeHtml(r.channel), minutes });
+    })
+    .join("\n");

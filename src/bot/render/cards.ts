@@ -70,7 +70,7 @@ export function renderEnded(s: Speaker, shown: ShownRequest, outcome: AuditEntry
   if (shown.request) return s.t(`ended-${shown.kind}`, varsOf(s, shown));
   const subject = outcome?.subject ?? "";
   const dm = shown.kind === "dm" ? /^([^/]+)\/([^/]+)\/(.+)$/.exec(subject) : null;
-  if (dm) return s.t("ended-dm", { channel: channelLabel({ channel: dm[1]!, account: dm[2]! }), identifier: esc(dm[3]!), name: s.t("name-unknown") });
+  if (dm) return s.t("ended-dm-short", { channel: channelLabel({ channel: dm[1]!, account: dm[2]! }), identifier: esc(dm[3]!) });
   const device = /^device (\S+) \((.*?)\)/.exec(subject);
   if (device) return s.t("ended-device-short", { name: esc(device[2]!), identifier: esc(device[1]!) });
   return s.t("ended-unknown", { id: esc(shown.id) });

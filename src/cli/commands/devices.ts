@@ -1,6 +1,9 @@
 import { CLI_ACTOR } from "../actor.js";
 import { defineCommand, defineGroup } from "../define.js";
 import { count, json, printable, relativeTo, table } from "../format.js";
+import { usageLine } from "../help.js";
+import { UsageError } from "../parse.js";
+import { deviceChoice, pickRequest } from "../pick-request.js";
 
 /** Device pairing: pending requests, paired devices, and the setup codes still out there. */
 
@@ -45,10 +48,30 @@ const REQUEST_ARG = { name: "requestId", description: "the request, as pairbot d
 
 const approve = defineCommand({
   name: "approve",
-  summary: "pair the device behind a request",
-  args: [REQUEST_ARG],
-  async run({ args: { requestId } }, ctx) {
-    const d = await ctx.store().approveDevice(requestId, CLI_ACTOR);
+  summary: "pair the device behind a request (no argument: pick one on a terminal)",
+  args: [{ ...REQUEST_ARG, required: false }],
+  notes: ["Without a request id, on a terminal: lists the pending device requests to pick one with the arrow keys, then asks to confirm."],
+  examples: ["pairbot devices approve", "pairbot devices approve 6xJ0dS2wq5nqkl3v"],
+  async run({ args }, ctx): Promise<number> {
+    const store = ctx.store();
+    let requestId = args.requestId;
+    if (requestId === undefined) {
+      const when = await relativeTo(store.clock());
+      const picked = await pickRequest(ctx, {
+        load: async () => (await store.pending()).devices,
+        choice: (r) => deviceChoice(r, when),
+        none: "No pending device requests.",
+        question: "Which device may join the gateway?",
+        confirm: (r) => `Pair ${printable(`${r.name} (${r.platform}, ${r.role})`)}${r.scopes.length > 0 ? ` with scopes ${scopes(r.scopes)}` : ""}?`,
+        noTerminal: new UsageError(
+          "Name the request: pairbot devices approve <requestId> (pairbot devices list shows them); without it it asks, but only on a terminal.",
+          [usageLine(["devices", "approve"], approve)],
+        ),
+      });
+      if (picked === "none" || picked === "cancelled") return picked === "none" ? 0 : 1;
+      requestId = picked.requestId;
+    }
+    const d = await store.approveDevice(requestId, CLI_ACTOR);
     ctx.out(ctx.json ? json(d) : `Approved ${printable(`${d.name} (${d.platform}, ${d.role})`)} as device ${d.deviceId}; it receives its token from the gateway.`);
     return 0;
   },

@@ -1,6 +1,7 @@
 import type { Section } from "../define.js";
 import { allowedCommand, allowlistGroup } from "./allowlist.js";
 import { auditCommand } from "./audit.js";
+import { botCommand } from "./bot.js";
 import { devicesGroup } from "./devices.js";
 import { dmGroup } from "./dm-request.js";
 import { doctorCommand } from "./doctor.js";
@@ -21,7 +22,7 @@ export const SECTIONS: readonly Section[] = [
   { title: "Device pairing (which devices may join the gateway)", entries: [setupCodeCommand, devicesGroup] },
   { title: "Settings (shared by every process on the store)", entries: [settingsGroup] },
   { title: "Log, store and setup", entries: [auditCommand, storeGroup, doctorCommand] },
-  { title: "Reference gateway and device", entries: [gatewayCommand, nodeGroup] },
+  { title: "Running the bot, the reference gateway and a device", entries: [botCommand, gatewayCommand, nodeGroup] },
 ];
 
 export const ENTRIES = SECTIONS.flatMap((s) => s.entries);

@@ -4,6 +4,9 @@ import { CLI_ACTOR } from "../actor.js";
 import type { CliContext } from "../context.js";
 import { defineCommand, defineGroup } from "../define.js";
 import { json, relativeTo, table, where, who } from "../format.js";
+import { usageLine } from "../help.js";
+import { UsageError } from "../parse.js";
+import { dmChoice, pickRequest } from "../pick-request.js";
 import { ACCOUNT_FLAG, CHANNEL_ARG, SENDER_ARG } from "./sender-args.js";
 
 /** DM pairing requests: list the pending ones, approve or deny one, revoke an approved sender. */
@@ -44,12 +47,38 @@ function report(ctx: CliContext, request: DmRequest, sentence: string): number {
 
 const approve = defineCommand({
   name: "approve",
-  summary: "let a sender message the assistant",
-  args: [CHANNEL_ARG, CODE_OR_SENDER],
+  summary: "let a sender message the assistant (no arguments: pick one on a terminal)",
+  args: [
+    { ...CHANNEL_ARG, required: false },
+    { ...CODE_OR_SENDER, required: false },
+  ],
   flags: { account: ACCOUNT_FLAG },
-  examples: ["pairbot pairing approve whatsapp 8GDF9FWD"],
-  async run({ args, flags }, ctx) {
-    const r = await ctx.store().approveDm({ channel: args.channel, codeOrSender: args["code|senderId"], account: flags.account }, CLI_ACTOR);
+  notes: ["Without a code or sender id, on a terminal: lists the pending requests (of the channel, if given) to pick one with the arrow keys, then asks to confirm."],
+  examples: ["pairbot pairing approve whatsapp 8GDF9FWD", "pairbot pairing approve"],
+  async run({ args, flags }, ctx): Promise<number> {
+    const store = ctx.store();
+    const when = await relativeTo(store.clock());
+    let target = args["code|senderId"] === undefined ? undefined : { channel: args.channel!, codeOrSender: args["code|senderId"], account: flags.account };
+    if (!target) {
+      const channel = args.channel;
+      const picked = await pickRequest(ctx, {
+        load: async () => {
+          checkFilters(channel, flags.account);
+          return (await store.pending()).dm.filter((r) => (!channel || r.channel === channel) && (!flags.account || r.account === flags.account));
+        },
+        choice: (r) => dmChoice(r, when),
+        none: channel ? `No pending pairing requests on ${channel}.` : "No pending pairing requests.",
+        question: "Which sender may message the assistant?",
+        confirm: (r) => `Approve ${who(r.senderId, r.name)} on ${where(r.channel, r.account)}?`,
+        noTerminal: new UsageError(
+          "Name the request: pairbot pairing approve <channel> <code|senderId> (pairbot pairing list shows them); without them it asks, but only on a terminal.",
+          [usageLine(["pairing", "approve"], approve)],
+        ),
+      });
+      if (picked === "none" || picked === "cancelled") return picked === "none" ? 0 : 1;
+      target = { channel: picked.channel, codeOrSender: picked.senderId, account: picked.account };
+    }
+    const r = await store.approveDm(target, CLI_ACTOR);
     return report(ctx, r, `Approved ${who(r.senderId, r.name)} on ${where(r.channel, r.account)}: they can message the assistant now.`);
   },
 });

@@ -11,8 +11,8 @@ export function configChecks(env: NodeJS.ProcessEnv, cwd = process.cwd()): { che
   const checks: Check[] = [
     !hasEnvFile
       ? skip("env.file", "No .env in this folder: run pairbot doctor in the bot's folder to check its settings, or copy .env.example to .env there.")
-      : mode & 0o077
-        ? fix("env.file", `Other users may read ${envFile} (${octal(mode)}), which holds the bot token; run: chmod 600 ${envFile}`)
+      : mode & 0o007 // group-readable is how a service's group shares it (README: Run as a service)
+        ? fix("env.file", `Everyone on this machine may read ${envFile} (${octal(mode)}), which holds the bot token; run: chmod o-rwx ${envFile}`)
         : ok("env.file", `Settings from ${envFile} (variables set in the shell win), as npm start reads them here.`),
   ];
   if (!hasEnvFile && !env.BOT_TOKEN) {

@@ -4,7 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import { isLoopbackAddress } from "../../gateway/addresses.js";
 import { loadAdapterTokens } from "../../gateway/channel-auth.js";
-import { parseDmPolicies } from "../../gateway/dm-policy.js";
+import { openChannels, parseDmPolicies } from "../../gateway/dm-policy.js";
 import { fix, octal, ok, skip, warn, type Check } from "./check.js";
 
 const CONNECT_TIMEOUT_MS = 3000;
@@ -69,7 +69,7 @@ function policyCheck(env: NodeJS.ProcessEnv): Check {
   } catch (e) {
     return fix("gateway.policy", `${(e as Error).message}.`);
   }
-  const open = [...policies].filter(([, p]) => p === "open").map(([c]) => (c === "*" ? "every channel not named" : c));
+  const open = openChannels(policies).map((c) => (c === "*" ? "every channel not named" : c));
   if (open.length === 0) return ok("gateway.policy", "No channel has DM policy open: unknown senders must pair first.");
   return warn("gateway.policy", `DM policy open on ${open.join(", ")} (GATEWAY_DM_POLICY): anyone may message the assistant there without pairing; use pairing unless you mean it.`);
 }
