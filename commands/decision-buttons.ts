@@ -8,6 +8,9 @@ import { editPressed, storeErrorText } from "../src/bot/reply.js";
 import { escapeHtml, messageHtml, plainText } from "../src/bot/telegram-html.js";
 import { startRevoke } from "./pair-devices.js";
 
+/** [Approve for 24 h]: the access it gives ends by itself after a day. */
+const DAY = 24 * 60 * 60_000;
+
 /** Telegram shows at most 200 characters in a callback answer. */
 const ANSWER_LIMIT = 200;
 
@@ -33,7 +36,8 @@ export function decisionButtons(deps: BotDeps): Composer<PairContext> {
     // Alerts, digests and /pair pending cards are the notifier's: it edits them (every owner's) itself.
     const notifierEdits = messageId !== undefined && deps.notifier.keepsInStep(ctx.ownerId, messageId);
     try {
-      const decided = await decide(deps.store, action, action.decision, ctx.actor);
+      const variant = action.kind === "dm" ? action.variant : undefined;
+      const decided = await decide(deps.store, action, action.decision, ctx.actor, { forMs: variant === "forADay" ? DAY : undefined, block: variant === "block" });
       await ctx.answerCallbackQuery({ text: plainText(renderOutcomeLine(ctx.speaker, decided.outcome, ctx.ownerId, deps.ownerNames), ANSWER_LIMIT) });
       if (notifierEdits) return;
       const shown = renderAlert(ctx.speaker, [{ shown: decided.card, ended: true, outcome: decided.outcome }], ctx.ownerId, deps.ownerNames).text;

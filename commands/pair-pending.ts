@@ -23,7 +23,7 @@ export function pairPendingCommand(deps: BotDeps): Composer<PairContext> {
     ];
     if (cards.length === 0) return ctx.reply(ctx.t("pending-none"));
     await ctx.reply(ctx.t("pending-header", { devices: pending.devices.length, dms: pending.dm.length }));
-    const labels = { approve: ctx.t("button-approve"), deny: ctx.t("button-deny") };
+    const labels = { approve: ctx.t("button-approve"), deny: ctx.t("button-deny"), approveForADay: ctx.t("button-approve-day"), denyAndBlock: ctx.t("button-deny-block") };
     for (const card of cards.slice(0, MAX_CARDS)) {
       const sent = await ctx.reply(renderCard(ctx.speaker, card), { reply_markup: decisionKeyboard(card, labels) });
       deps.notifier.track(ctx.ownerId, sent.message_id, card);

@@ -65,11 +65,14 @@ name-unknown = (kein Name)
 scopes-none = keine
 button-approve = Zulassen
 button-deny = Ablehnen
+button-approve-day = Für 24 h zulassen
+button-deny-block = Ablehnen &amp; sperren
 button-revoke = Entziehen
 
 outcome-approve = ✅ Zugelassen von { $actor } um { $time }
 outcome-allow = ✅ Erlaubt von { $actor } um { $time }
 outcome-deny = ❌ Abgelehnt von { $actor } um { $time }
+outcome-block = ⛔ Abgelehnt und gesperrt von { $actor } um { $time }
 outcome-reject = ❌ Abgelehnt von { $actor } um { $time }
 outcome-expire = ⌛ Abgelaufen um { $time }
 outcome-supersede = ↻ Um { $time } durch eine neuere Anfrage desselben Geräts ersetzt

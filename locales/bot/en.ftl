@@ -68,12 +68,15 @@ name-unknown = (no name)
 scopes-none = none
 button-approve = Approve
 button-deny = Deny
+button-approve-day = Approve for 24 h
+button-deny-block = Deny &amp; block
 button-revoke = Revoke
 
 ## Outcomes, shown on a card once its request is no longer pending
 outcome-approve = ✅ Approved by { $actor } at { $time }
 outcome-allow = ✅ Allowed by { $actor } at { $time }
 outcome-deny = ❌ Denied by { $actor } at { $time }
+outcome-block = ⛔ Denied and blocked by { $actor } at { $time }
 outcome-reject = ❌ Rejected by { $actor } at { $time }
 outcome-expire = ⌛ Expired at { $time }
 outcome-supersede = ↻ Replaced at { $time } by a newer request from the same device

@@ -65,11 +65,14 @@ name-unknown = (без имени)
 scopes-none = нет
 button-approve = Разрешить
 button-deny = Отклонить
+button-approve-day = Разрешить на 24 ч
+button-deny-block = Отклонить и заблокировать
 button-revoke = Отозвать
 
 outcome-approve = ✅ Разрешено: { $actor }, { $time }
 outcome-allow = ✅ Добавлено: { $actor }, { $time }
 outcome-deny = ❌ Отклонено: { $actor }, { $time }
+outcome-block = ⛔ Отклонено и заблокировано: { $actor }, { $time }
 outcome-reject = ❌ Отклонено: { $actor }, { $time }
 outcome-expire = ⌛ Истёк в { $time }
 outcome-supersede = ↻ Заменён в { $time } новым запросом того же устройства

@@ -18,8 +18,13 @@ export const findCard = (store: PairingStore, target: DecisionTarget): Promise<R
  * Approves or denies a request by its opaque id, through the store's rules, in one change. A request
  * that is no longer pending is a `not_found` error and changes nothing: a double tap decides once.
  */
-export const decide = (store: PairingStore, target: DecisionTarget, decision: "approve" | "deny", actor: string): Promise<Decided> =>
-  store.decide(target, decision, actor);
+export const decide = (
+  store: PairingStore,
+  target: DecisionTarget,
+  decision: "approve" | "deny",
+  actor: string,
+  options: { forMs?: number | undefined; block?: boolean | undefined } = {},
+): Promise<Decided> => store.decide(target, decision, actor, options);
 
 export const isGone = (e: unknown): boolean => isPairbotError(e) && e.code === "not_found";
 

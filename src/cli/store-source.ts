@@ -35,10 +35,10 @@ export function storeChoice(explicit: string | undefined, env: NodeJS.ProcessEnv
 
 /**
  * The line a command prints when its store is not the one the .env here gives; undefined when it is,
- * and when --store named it with no .env here to contradict it (the user said which one).
+ * and when --store, STORE_URL or STORE_PATH named it with no .env here to contradict it (the user said which one).
  */
 export function storeNote(choice: StoreChoice): string | undefined {
-  if (choice.matchesEnvFile || (choice.origin === "--store" && !choice.envFileStore)) return undefined;
+  if (choice.matchesEnvFile || (choice.origin !== "the default" && !choice.envFileStore)) return undefined;
   const used = `Store: ${describeLocation(choice.location)} (${choice.origin})`;
   return choice.envFileStore
     ? `${used}; the .env here gives ${describeLocation(choice.envFileStore)}, so the bot started here uses that one.`

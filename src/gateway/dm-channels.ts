@@ -37,6 +37,9 @@ export interface DmChannelDeps {
 export type ChannelAnswer =
   | { delivered: true }
   | { delivered: false; reason: "disabled" | "not_allowed" }
+  /** Blocked by the owner, or denied lately (`until`: the cool-down's end): no code, nothing filed. */
+  | { delivered: false; reason: "blocked" }
+  | { delivered: false; reason: "cooldown"; until: string }
   | { delivered: false; reason: "pairing"; reply?: string; code?: string; created: boolean; expiresAt: string }
   | { delivered: false; reason: "capped"; reply?: string };
 
@@ -88,6 +91,9 @@ async function decide(deps: DmChannelDeps, channel: string, body: unknown, adapt
     channel, account, senderId: message.senderId, name: message.name, message: message.text, locale: message.locale, actor: adapter,
   });
   if (result.allowed) return { delivered: true };
+  // A blocked or lately denied sender is told nothing, whatever the reply mode: no code, nothing filed.
+  if (result.blocked) return { delivered: false, reason: "blocked" };
+  if (result.cooldownUntil) return { delivered: false, reason: "cooldown", until: result.cooldownUntil };
   const mode = replyModeFor(deps.replyModes, channel);
   const values = { channel, identifier: message.senderId };
   const reply = (key: ReplyKey, more: Record<string, string | number> = {}) => renderReply(deps.replies, message.locale, deps.defaultLocale, key, { ...values, ...more });

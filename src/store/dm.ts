@@ -2,8 +2,10 @@ import { ms } from "./clock.js";
 import { PairbotError } from "./errors.js";
 import type { Tx } from "./policy.js";
 import type { AllowEntry, AuditAction, AuditEntry, DmRequest, StoreDoc } from "./schema.js";
+import { activeBlock, blockSender, coolDown, liftBlock, pruneBlocks } from "./blocks.js";
 import { pruneRefusals } from "./refusals.js";
 import { dmEventFields } from "./pairing-events.js";
+import { temporaryEntries } from "./temporary-access.js";
 import { newId, newPairingCode, pairingCodeOf } from "./secrets.js";
 import * as valid from "./validate.js";
 
@@ -24,11 +26,15 @@ export interface DmRequestInput {
 }
 
 export interface DmRequestResult {
-  /** The code to send back to the sender; null when capped or already allowed. */
+  /** The code to send back to the sender; null when capped, blocked, cooling down or already allowed. */
   code: string | null;
   created: boolean;
   capped: boolean;
   allowed: boolean;
+  /** Blocked by the owner: no code, no alert. */
+  blocked: boolean;
+  /** Denied lately: no new code or alert until then (dm.denyCooldown). */
+  cooldownUntil: string | null;
   expiresAt: string | null;
   id: string | null;
 }
@@ -58,21 +64,24 @@ export function requestDm(tx: Tx, input: DmRequestInput): DmRequestResult {
   const meta = valid.meta(input.meta);
   const locale = valid.locale(input.locale);
   const message = valid.heldMessage(input.message);
-  const none = { code: null, created: false, expiresAt: null, id: null };
-  if (isAllowed(tx.doc, channel, senderId, account, tx.now)) return { ...none, capped: false, allowed: true };
+  const none = { code: null, created: false, capped: false, allowed: false, blocked: false, cooldownUntil: null, expiresAt: null, id: null };
+  if (isAllowed(tx.doc, channel, senderId, account, tx.now)) return { ...none, allowed: true };
+  const block = activeBlock(tx.doc, channel, account, senderId, tx.now);
+  if (block?.reason === "block") return { ...none, blocked: true };
+  if (block) return { ...none, cooldownUntil: block.until ?? null };
 
   const requests = tx.doc.dm.requests;
   const existing = requests.find((r) => r.channel === channel && r.account === account && r.senderId === senderId);
   if (existing) {
     tx.putDmRequest(seenAgain(existing, tx.nowIso, { name, locale, message }));
-    return { code: existing.code, created: false, capped: false, allowed: false, expiresAt: existing.expiresAt, id: existing.id };
+    return { ...none, code: existing.code, expiresAt: existing.expiresAt, id: existing.id };
   }
-  if (isCapped(tx, channel, account)) return { ...none, capped: true, allowed: false };
+  if (isCapped(tx, channel, account)) return { ...none, capped: true };
 
   const code = newPairingCode(tx.random, new Set(requests.map((r) => r.code)));
   const request = fileDmRequest(tx, { channel, account, senderId, name, meta, locale, message, code, createdAt: tx.now, lastSeenAt: tx.now });
   tx.audit("request", valid.optionalText("actor", input.actor, valid.LIMITS.name) ?? "unknown", subjectOf(request), request.id);
-  return { code: request.code, created: true, capped: false, allowed: false, expiresAt: request.expiresAt, id: request.id };
+  return { ...none, code: request.code, created: true, expiresAt: request.expiresAt, id: request.id };
 }
 
 /** A pending request asked again: seen now; the name and language as last given; the first message kept, the latest beside it. */
@@ -147,7 +156,7 @@ function findRequest(tx: Tx, target: DmTarget, actor: string): DmRequest {
   throw new PairbotError("not_found", `No pending pairing request from sender ${sender} on ${channel}`);
 }
 
-const HANDLED: Partial<Record<AuditAction, string>> = { approve: "approved", allow: "approved", deny: "denied", expire: "expired" };
+const HANDLED: Partial<Record<AuditAction, string>> = { approve: "approved", allow: "approved", deny: "denied", block: "denied and blocked", expire: "expired" };
 
 /** The entry that ended the request with this code, if that was within the wrong-code window. */
 function recentlyHandled(tx: Tx, code: string): AuditEntry | undefined {
@@ -193,49 +202,79 @@ function checkNotThrottled(tx: Tx, actor: string): void {
 
 const removeRequest = (tx: Tx, request: DmRequest): void => tx.removeDmRequest(request.id);
 
-/** The sender of a pending request was let in: the event hands back the messages held for them. */
-export function approvedEvent(tx: Tx, request: DmRequest): void {
-  tx.event("dm.approved", { ...dmEventFields(request), message: request.message, lastMessage: request.lastMessage });
+/** The sender of a pending request was let in (until `until`, when temporary): the event hands back the messages held for them. */
+export function approvedEvent(tx: Tx, request: DmRequest, until?: string): void {
+  tx.event("dm.approved", { ...dmEventFields(request), message: request.message, lastMessage: request.lastMessage, until });
 }
 
 const addToAllowlist = (tx: Tx, channel: string, account: string, senderId: string, entry: AllowEntry): void =>
   tx.putAllowEntry(channel, account, senderId, entry);
 
-/** Approves: the sender joins the allowlist and the request goes, in the same write. */
-export function approveDm(tx: Tx, target: DmTarget, actor: string): DmRequest {
+/** How long access lasts, when it is temporary: `forMs` from now. */
+const untilOf = (tx: Tx, forMs: number | undefined): string | undefined => {
+  if (forMs === undefined) return undefined;
+  if (!Number.isInteger(forMs) || forMs <= 0) throw new PairbotError("invalid_input", "Temporary access needs a duration, like 24h or 7d.");
+  return new Date(tx.now + forMs).toISOString();
+};
+
+/** Approves: the sender joins the allowlist (for `forMs`, when given) and the request goes, in the same write. */
+export function approveDm(tx: Tx, target: DmTarget, actor: string, options: { forMs?: number | undefined } = {}): DmRequest {
   if (pairingCodeOf(target.codeOrSender)) checkNotThrottled(tx, actor);
+  const until = untilOf(tx, options.forMs);
   const request = findRequest(tx, target, actor);
-  const entry = { ...(request.name ? { name: request.name } : {}), addedAt: tx.nowIso, addedBy: actor };
+  const entry = { ...(request.name ? { name: request.name } : {}), addedAt: tx.nowIso, addedBy: actor, ...(until ? { until } : {}) };
   addToAllowlist(tx, request.channel, request.account, request.senderId, entry);
   removeRequest(tx, request);
   tx.audit("approve", actor, subjectOf(request), request.id, request.code);
-  approvedEvent(tx, request);
+  approvedEvent(tx, request, until);
   return request;
 }
 
-export function denyDm(tx: Tx, target: DmTarget, actor: string): DmRequest {
+/** Denies: the request goes, and the sender cools down (dm.denyCooldown); with `block`, they are blocked instead. */
+export function denyDm(tx: Tx, target: DmTarget, actor: string, options: { block?: boolean | undefined } = {}): DmRequest {
   if (pairingCodeOf(target.codeOrSender)) checkNotThrottled(tx, actor);
   const request = findRequest(tx, target, actor);
+  if (options.block) {
+    blockSender(tx, request, actor, request);
+    return request;
+  }
   removeRequest(tx, request);
   tx.audit("deny", actor, subjectOf(request), request.id, request.code);
   tx.event("dm.denied", dmEventFields(request));
+  coolDown(tx, request, actor);
   return request;
 }
 
-export function allowSender(tx: Tx, input: { channel: string; account?: string | undefined; senderId: string; name?: string | undefined }, actor: string): void {
+/** A sender as the allowlist now holds it: the id in its one form. */
+export interface AllowedSender {
+  channel: string;
+  account: string;
+  senderId: string;
+  name?: string;
+  until?: string;
+}
+
+export function allowSender(
+  tx: Tx,
+  input: { channel: string; account?: string | undefined; senderId: string; name?: string | undefined; forMs?: number | undefined },
+  actor: string,
+): AllowedSender {
   const channel = valid.channelName(input.channel);
   const account = valid.accountName(input.account);
   const senderId = valid.senderIdOn(channel, input.senderId);
   const name = valid.optionalText("name", input.name, valid.LIMITS.name);
-  addToAllowlist(tx, channel, account, senderId, { ...(name ? { name } : {}), addedAt: tx.nowIso, addedBy: actor });
+  const until = untilOf(tx, input.forMs);
+  addToAllowlist(tx, channel, account, senderId, { ...(name ? { name } : {}), addedAt: tx.nowIso, addedBy: actor, ...(until ? { until } : {}) });
+  liftBlock(tx, channel, account, senderId);
   const pending = tx.doc.dm.requests.find((r) => r.channel === channel && r.account === account && r.senderId === senderId);
   if (pending) removeRequest(tx, pending);
   tx.audit("allow", actor, subjectOf({ channel, account, senderId }), pending?.id, pending?.code);
-  if (pending) approvedEvent(tx, pending);
+  if (pending) approvedEvent(tx, pending, until);
+  return { channel, account, senderId, ...(name ? { name } : {}), ...(until ? { until } : {}) };
 }
 
 /** Removes a sender from the allowlist ("revoke" when it came from an approval). */
-export function removeSender(tx: Tx, input: { channel: string; account?: string | undefined; senderId: string }, actor: string, action: "revoke" | "disallow"): void {
+export function removeSender(tx: Tx, input: { channel: string; account?: string | undefined; senderId: string }, actor: string, action: "revoke" | "disallow"): AllowedSender {
   const channel = valid.channelName(input.channel);
   const account = valid.accountName(input.account);
   const senderId = valid.senderIdOn(channel, input.senderId);
@@ -246,9 +285,22 @@ export function removeSender(tx: Tx, input: { channel: string; account?: string 
   tx.removeAllowEntry(channel, account, senderId);
   tx.audit(action, actor, subjectOf({ channel, account, senderId }));
   tx.event("dm.revoked", { channel, account, senderId, name: entry.name, reason: action === "revoke" ? "revoked" : "removed" });
+  return { channel, account, senderId };
+}
+
+/** Ends temporary access whose time has come, as if revoked by the clock. Changes the allowlist: only in a change, never in a read. */
+export function pruneAccess(tx: Tx): void {
+  for (const e of temporaryEntries(tx.doc.dm.allowlist)) {
+    if (ms(e.until) > tx.now) continue;
+    const entry = tx.allowEntry(e.channel, e.account, e.senderId);
+    tx.removeAllowEntry(e.channel, e.account, e.senderId);
+    tx.audit("expire", "clock", subjectOf(e));
+    tx.event("dm.revoked", { channel: e.channel, account: e.account, senderId: e.senderId, name: entry?.name, reason: "expired", until: e.until });
+  }
 }
 
 export function pruneDm(tx: Tx): void {
+  pruneBlocks(tx);
   pruneRefusals(tx);
   for (const [actor, f] of Object.entries(tx.doc.codeFailures)) {
     if (tx.now - ms(f.since) >= tx.policy.codeFailureWindowMs) tx.removeCodeFailures(actor);

@@ -1,3 +1,4 @@
+import { noteAllowChange } from "./temporary-access.js";
 import type { AllowEntry, AuditEntry, BootstrapToken, DeviceRequest, DmBlock, DmRequest, OwnerSettings, PairedDevice, PairingEvent, RefusalSummary, SentNotification, StoreDoc } from "./schema.js";
 
 /**
@@ -79,11 +80,13 @@ export function applyEffect(doc: StoreDoc, e: Effect): void {
       if ("put" in e) {
         const [channel, account, senderId, entry] = e.put;
         ((doc.dm.allowlist[channel] ??= {})[account] ??= {})[senderId] = entry;
+        noteAllowChange(doc.dm.allowlist, channel, account, senderId, entry);
       } else {
         const [channel, account, senderId] = e.del;
         const senders = doc.dm.allowlist[channel]?.[account];
         if (!senders) return;
         delete senders[senderId];
+        noteAllowChange(doc.dm.allowlist, channel, account, senderId, undefined);
         if (Object.keys(senders).length === 0) delete doc.dm.allowlist[channel]![account];
         if (Object.keys(doc.dm.allowlist[channel]!).length === 0) delete doc.dm.allowlist[channel];
       }

@@ -17,6 +17,7 @@ export { autoApproval, autoActor, type AddressSource, type AutoApproval, type Au
 export * from "./queries.js";
 export type { DmRequestInput, DmRequestResult, DmTarget } from "./dm.js";
 export { isAllowed, subjectOf } from "./dm.js";
+export type { SenderRef } from "./blocks.js";
 export type { DeviceRequestInput, DeviceRequestResult } from "./devices.js";
 export { checkScopes, publicKeyOf } from "./devices.js";
 export { readStoreFiles, writeStoreFiles } from "./file-backend.js";

@@ -1,4 +1,5 @@
 import { outcomeOf } from "./events.js";
+import { temporaryEntries } from "./temporary-access.js";
 import type { AllowEntry, AuditEntry, BootstrapToken, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, SentNotification, StoreDoc } from "./schema.js";
 
 /** The read models doors ask for: each door shows these, never the raw document. */
@@ -140,10 +141,11 @@ export function endedNotifications(doc: StoreDoc): EndedNotification[] {
   return ended;
 }
 
-/** When the store next has something to expire: a pending request or an unused setup code. */
+/** When the store next has something to expire: a pending request, an unused setup code or temporary access. */
 export function nextExpiry(doc: StoreDoc): number | undefined {
   const times = [
     ...doc.dm.requests.map((r) => r.expiresAt),
+    ...temporaryEntries(doc.dm.allowlist).map((e) => e.until),
     ...doc.devices.requests.map((r) => r.expiresAt),
     ...doc.devices.bootstrapTokens.filter((t) => t.boundKey === undefined).map((t) => t.expiresAt),
   ].map((t) => Date.parse(t));

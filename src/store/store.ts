@@ -4,6 +4,7 @@ import path from "node:path";
 import type { StoreBackend } from "./backend.js";
 import { cryptoRandom, systemClock, type Clock, type RandomSource } from "./clock.js";
 import * as devices from "./devices.js";
+import * as blocks from "./blocks.js";
 import * as dm from "./dm.js";
 import { viewOf } from "./effects.js";
 import { PairbotError } from "./errors.js";
@@ -13,9 +14,9 @@ import { FileBackend } from "./file-backend.js";
 import { normalizeStoredIds } from "./id-migration.js";
 import * as imports from "./import.js";
 import * as refusals from "./refusals.js";
-import { eventCursor, eventsSince, type PairingEventFilter } from "./pairing-events.js";
+import { eventCursor, eventsSince, lastEventSeq, type PairingEventFilter } from "./pairing-events.js";
 import { DEFAULT_POLICY, Tx, type Policy } from "./policy.js";
-import { ID_FORM, type AuditEntry, type DeviceRequest, type DmRequest, type OwnerSettings, type PairedDevice, type PairingEvent, type RefusalSummary, type Role, type SentNotification, type StoreDoc } from "./schema.js";
+import { ID_FORM, type AuditEntry, type DmBlock, type DeviceRequest, type DmRequest, type OwnerSettings, type PairedDevice, type PairingEvent, type RefusalSummary, type Role, type SentNotification, type StoreDoc } from "./schema.js";
 import { accessOf, encodeSetupCode, gatewayUrls, type Access } from "./setup-code.js";
 import * as valid from "./validate.js";
 import { canonicalSetting, policyFromSettings, settingDefinition, shownSettings, type ShownSetting } from "./settings.js";
@@ -148,6 +149,11 @@ export class PairingStore {
     return eventsSince(await this.backend.current(), seq, filter);
   }
 
+  /** The newest pairing event's number (0 before the first): where a follower that wants only what comes next starts. */
+  async lastEventSeq(): Promise<number> {
+    return lastEventSeq(await this.backend.current());
+  }
+
   /**
    * Delivers every pairing event after `afterSeq`, each once and in order, first those kept and then
    * each as it is saved, by any process, across compactions. `onError` hears of events dropped before
@@ -204,6 +210,7 @@ export class PairingStore {
       try {
         normalizeStoredIds(tx);
         dm.pruneDm(tx);
+        dm.pruneAccess(tx);
         devices.pruneDevices(tx);
         outcomes.set(entry, { ok: true, value: entry.rule(tx) });
         done.push(tx);
@@ -232,26 +239,42 @@ export class PairingStore {
     return this.change((tx) => dm.requestDm(tx, input));
   }
 
-  approveDm(target: dm.DmTarget, actor: string): Promise<DmRequest> {
-    return this.change((tx) => dm.approveDm(tx, target, actor));
+  /** Approves a DM request; with `forMs`, the access ends by itself that long from now. */
+  approveDm(target: dm.DmTarget, actor: string, options: { forMs?: number | undefined } = {}): Promise<DmRequest> {
+    return this.change((tx) => dm.approveDm(tx, target, actor, options));
   }
 
-  denyDm(target: dm.DmTarget, actor: string): Promise<DmRequest> {
-    return this.change((tx) => dm.denyDm(tx, target, actor));
+  /** Denies a DM request (the sender then cools down); with `block`, blocks the sender too. */
+  denyDm(target: dm.DmTarget, actor: string, options: { block?: boolean | undefined } = {}): Promise<DmRequest> {
+    return this.change((tx) => dm.denyDm(tx, target, actor, options));
+  }
+
+  /** Blocks a sender: no code, no alert, no access, until unblocked. */
+  blockSender(sender: blocks.SenderRef, actor: string): Promise<DmBlock> {
+    return this.change((tx) => blocks.blockSender(tx, sender, actor));
+  }
+
+  unblockSender(sender: blocks.SenderRef, actor: string): Promise<DmBlock> {
+    return this.change((tx) => blocks.unblockSender(tx, sender, actor));
   }
 
   /**
    * Approves or denies the request behind a button or an id, in one change: the request as it was and
    * the audit entry that ended it. A request no longer pending is `not_found`: a double tap decides once.
    */
-  decide(target: { kind: "dm" | "device"; id: string }, decision: "approve" | "deny", actor: string): Promise<{ card: RequestCard; outcome: AuditEntry | undefined }> {
+  decide(
+    target: { kind: "dm" | "device"; id: string },
+    decision: "approve" | "deny",
+    actor: string,
+    options: { forMs?: number | undefined; block?: boolean | undefined } = {},
+  ): Promise<{ card: RequestCard; outcome: AuditEntry | undefined }> {
     return this.change((tx) => {
       const card = queries.findCard(tx.doc, target.kind, target.id);
       if (!card) throw new PairbotError("not_found", "This request was already handled or has expired.", { id: target.id });
       if (card.kind === "dm") {
         const dmTarget = { channel: card.request.channel, account: card.request.account, codeOrSender: card.request.senderId };
-        if (decision === "approve") dm.approveDm(tx, dmTarget, actor);
-        else dm.denyDm(tx, dmTarget, actor);
+        if (decision === "approve") dm.approveDm(tx, dmTarget, actor, { forMs: options.forMs });
+        else dm.denyDm(tx, dmTarget, actor, { block: options.block });
       } else if (decision === "approve") devices.approveDevice(tx, card.request.requestId, actor);
       else devices.rejectDevice(tx, card.request.requestId, actor);
       return { card, outcome: outcomeOf(tx.doc, target.id) };
@@ -268,15 +291,15 @@ export class PairingStore {
     return refusals.refusalsToAlert(await this.read(), ownerId);
   }
 
-  allowSender(input: Parameters<typeof dm.allowSender>[1], actor: string): Promise<void> {
+  allowSender(input: Parameters<typeof dm.allowSender>[1], actor: string): Promise<dm.AllowedSender> {
     return this.change((tx) => dm.allowSender(tx, input, actor));
   }
 
-  revokeSender(input: Parameters<typeof dm.removeSender>[1], actor: string): Promise<void> {
+  revokeSender(input: Parameters<typeof dm.removeSender>[1], actor: string): Promise<dm.AllowedSender> {
     return this.change((tx) => dm.removeSender(tx, input, actor, "revoke"));
   }
 
-  disallowSender(input: Parameters<typeof dm.removeSender>[1], actor: string): Promise<void> {
+  disallowSender(input: Parameters<typeof dm.removeSender>[1], actor: string): Promise<dm.AllowedSender> {
     return this.change((tx) => dm.removeSender(tx, input, actor, "disallow"));
   }
 
@@ -304,6 +327,7 @@ export class PairingStore {
     try {
       normalizeStoredIds(tx);
       dm.pruneDm(tx);
+      dm.pruneAccess(tx);
       devices.pruneDevices(tx);
       return rule(tx);
     } finally {

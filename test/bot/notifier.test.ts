@@ -20,7 +20,7 @@ describe("push notifications for new requests", () => {
     expect(alert.text).toContain("+4917012345");
     expect(alert.text).toContain("Name: Ann <x>"); // escaped in the HTML, shown as typed
     expect(alert.parse_mode).toBe("HTML");
-    expect(alert.buttons.map((b) => b.text)).toEqual(["Approve", "Deny"]);
+    expect(alert.buttons.map((b) => b.text)).toEqual(["Approve", "Deny", "Approve for 24 h", "Deny & block"]);
     const recorded = async () => {
       const doc = await h.store.read();
       return doc.notifications[`dm:${doc.dm.requests[0]!.id}`]?.[String(ANN.id)];

@@ -27,8 +27,11 @@ describe("only the owner", () => {
     const [, card] = await h.owner.sendsFor("/pair pending", 2);
     const stranger = h.person(STRANGER);
     expect(await stranger.presses(card!, `dm:ok:${dm.id}`)).toBeUndefined();
+    expect(await stranger.presses(card!, `dm:day:${dm.id}`)).toBeUndefined();
+    expect(await stranger.presses(card!, `dm:blk:${dm.id}`)).toBeUndefined();
     expect(await h.store.isAllowed("whatsapp", "+4917")).toBe(false);
-    expect(h.telegram.chat(h.owner.user.id).find((m) => m.message_id === card!.message_id)?.buttons).toHaveLength(2);
+    expect((await h.store.pending()).dm).toHaveLength(1);
+    expect(h.telegram.chat(h.owner.user.id).find((m) => m.message_id === card!.message_id)?.buttons).toHaveLength(4);
   });
 
   it("a forged or unknown button from the owner is answered and changes nothing", async () => {

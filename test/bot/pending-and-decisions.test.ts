@@ -33,8 +33,8 @@ describe("/pair pending", () => {
       expect(device!.text).toContain(part);
     }
     for (const part of ["whatsapp", "+491701234567", "Jo", dm.code!, "Expires in about 1 hour"]) expect(sender!.text).toContain(part);
-    expect(sender!.buttons.map((b) => b.text)).toEqual(["Approve", "Deny"]);
-    expect(sender!.buttons.map((b) => "callback_data" in b && b.callback_data)).toEqual([`dm:ok:${dm.id}`, `dm:no:${dm.id}`]);
+    expect(sender!.buttons.map((b) => b.text)).toEqual(["Approve", "Deny", "Approve for 24 h", "Deny & block"]);
+    expect(sender!.buttons.map((b) => "callback_data" in b && b.callback_data)).toEqual([`dm:ok:${dm.id}`, `dm:no:${dm.id}`, `dm:day:${dm.id}`, `dm:blk:${dm.id}`]);
   });
 
   it("Approve on a card approves once, shows the outcome there, and a double tap changes nothing", async () => {

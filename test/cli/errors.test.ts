@@ -62,7 +62,7 @@ describe("misuse", { timeout: SPAWNS_TIMEOUT }, () => {
 
   it.each([
     [["frob"], 'Unknown command "frob".', "Usage: pairbot [--store PATH|URL] [--json] <command> ..."],
-    [["pairing"], '"pairing" needs a subcommand: list, approve, deny, revoke.', "Usage: pairbot pairing deny <channel> <code|senderId> [--account A]"],
+    [["pairing"], '"pairing" needs a subcommand: list, approve, deny, revoke.', "Usage: pairbot pairing deny <channel> <code|senderId> [--account A] [--block]"],
     [["devices", "revoke"], "Missing <deviceId>.", "Usage: pairbot devices revoke <deviceId>"],
     [["pairing", "list", "--bogus"], "Unknown flag --bogus.", "Usage: pairbot pairing list [channel] [--account A]"],
     [["pairing", "aprove", "whatsapp", "AB3D7X9K"], 'Unknown command "pairing aprove"; did you mean "pairing approve"?', "Usage: pairbot pairing approve [channel] [code|senderId]"],
@@ -83,7 +83,7 @@ describe("misuse", { timeout: SPAWNS_TIMEOUT }, () => {
     }
     const one = await pairbot(["pairing", "deny", "--help"]);
     expect(one.code).toBe(0);
-    expect(one.stdout).toMatch(/^Usage: pairbot pairing deny <channel> <code\|senderId> \[--account A\]\n\nDrop a pending request\.\n/);
+    expect(one.stdout).toMatch(/^Usage: pairbot pairing deny <channel> <code\|senderId> \[--account A\] \[--block\]\n\nDrop a pending request \(with --block, and never hear from the sender again\)\.\n/);
     expect(one.stdout).toContain("\nExamples:\n  pairbot pairing deny telegram 123456789\n");
     const group = (await pairbot(["help", "allowlist"])).stdout;
     expect(group.match(/^ {2}pairbot allowlist \S+/gm)).toEqual(["  pairbot allowlist list", "  pairbot allowlist add", "  pairbot allowlist remove", "  pairbot allowlist import"]);

@@ -84,7 +84,7 @@ describe("pairbot pairing approve with no arguments", { timeout: SPAWNS_TIMEOUT 
     expect(run).toMatchObject({ code: 2, stdout: "" });
     expect(run.stderr).toBe(
       "Name the request: pairbot pairing approve <channel> <code|senderId> (pairbot pairing list shows them); without them it asks, but only on a terminal.\n" +
-        "Usage: pairbot pairing approve [channel] [code|senderId] [--account A]\n",
+        "Usage: pairbot pairing approve [channel] [code|senderId] [--account A] [--for DURATION]\n",
     );
     const devices = await cli(["devices", "approve"]);
     expect(devices.code).toBe(2);

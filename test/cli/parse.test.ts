@@ -43,7 +43,7 @@ describe("one parser for every command", () => {
   it("names what is wrong, guesses what was meant, and gives the command's usage line", () => {
     const missing = usageError(() => parse(["pairing", "deny", "whatsapp"]));
     expect(missing.message).toBe("Missing <code|senderId>.");
-    expect(missing.usage).toEqual(["pairbot pairing deny <channel> <code|senderId> [--account A]"]);
+    expect(missing.usage).toEqual(["pairbot pairing deny <channel> <code|senderId> [--account A] [--block]"]);
     expect(usageError(() => parse(["pairing", "approve", "a", "b", "c"])).message).toBe('Unexpected argument "c".');
     expect(usageError(() => parse(["pairing", "approve", "a", "b", "--acount", "x"])).message).toBe("Unknown flag --acount; did you mean --account?");
     expect(usageError(() => parse(["pairing", "list", "--jsn"])).message).toBe("Unknown flag --jsn; did you mean --json?");
@@ -57,7 +57,7 @@ describe("one parser for every command", () => {
     expect(usageError(() => parse(["pairing", "aprove", "whatsapp", "X"])).message).toBe('Unknown command "pairing aprove"; did you mean "pairing approve"?');
     expect(usageError(() => parse(["devics", "list"])).message).toBe('Unknown command "devics"; did you mean "devices"?');
     expect(usageError(() => parse(["frob"])).message).toBe('Unknown command "frob".');
-    expect(usageError(() => parse(["pairing", "aprove"])).usage).toContain("pairbot pairing approve [channel] [code|senderId] [--account A]");
+    expect(usageError(() => parse(["pairing", "aprove"])).usage).toContain("pairbot pairing approve [channel] [code|senderId] [--account A] [--for DURATION]");
   });
 
   it("reads boolean flags as true or false, and refuses a value for them", () => {

@@ -27,7 +27,7 @@ function dmRequest(id: string, senderId: string, code: string) {
 }
 
 function withDm(requests: unknown[]): string {
-  return JSON.stringify({ ...emptyStore(), dm: { requests, allowlist: {} } });
+  return JSON.stringify({ ...emptyStore(), dm: { requests, allowlist: {}, blocks: [] } });
 }
 
 /** Every public operation of the store, reads and changes, with plausible arguments. */

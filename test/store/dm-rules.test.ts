@@ -95,7 +95,7 @@ describe("cap of pending requests per channel and account", () => {
     fresh();
     for (const s of ["+491", "+492", "+493"]) expect((await request(s)).created).toBe(true);
     const before = await t.savedText();
-    expect(await request("+494")).toEqual({ code: null, created: false, capped: true, allowed: false, expiresAt: null, id: null });
+    expect(await request("+494")).toEqual({ code: null, created: false, capped: true, allowed: false, blocked: false, cooldownUntil: null, expiresAt: null, id: null });
     expect((await t.store.pending()).dm.map((r) => r.senderId)).toEqual(["+491", "+492", "+493"]);
     expect(await t.savedText()).toBe(before);
   });

@@ -83,6 +83,7 @@ describe("pairing events", () => {
     expect((await t.store.eventsSince(0, { channel: "whatsapp" })).map((e) => e.senderId)).toEqual(["+491", "+493"]);
     expect(await t.store.eventsSince(3)).toEqual([]);
     expect(await t.store.eventsSince(99)).toEqual([]);
+    expect(await t.store.lastEventSeq()).toBe(3);
     await expect(t.store.eventsSince(-1)).rejects.toMatchObject({ code: "invalid_input" });
   });
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { FileBackend } from "../../src/store/file-backend.js";
 import { encodeHeader, encodeRecord, encodeSeal } from "../../src/store/journal.js";
 import { parseSnapshot } from "../../src/store/snapshot.js";
-import { PairingStore, isPairbotError, readStoreFiles, type StoreDoc } from "../../src/store/index.js";
+import { PairingStore, STORE_VERSION, isPairbotError, readStoreFiles, type StoreDoc } from "../../src/store/index.js";
 import { approvedDevice, deviceHello, issueSetupCode, newDeviceKey } from "./store-devices.js";
 import { TestClock, tempDir } from "./temp-store.js";
 
@@ -195,7 +195,7 @@ export async function crashPoints(tornCases: number): Promise<CrashFigures> {
   try {
     const good = await journalled(root, "good", 5);
     const nextRecord = encodeRecord({ seq: good.doc.seq + 1, id: "torn", fx: [{ t: "allow", put: ["signal", "default", "+torn", { addedAt: "2026-11-21T12:00:00.000Z", addedBy: "cli" }] }] });
-    const snapshotNow = JSON.stringify({ ...good.doc, version: 2 }) + "\n";
+    const snapshotNow = JSON.stringify({ ...good.doc, version: STORE_VERSION }) + "\n";
     const dead = deadPid();
     const tmp = (name: string) => `${name}.${dead}.0123456789ab.tmp`;
 
@@ -350,7 +350,7 @@ export async function migrations(o: { bulk: number; auditEntries: number }): Pro
         else problems.push(`items differ after migration: ${firstDifference(items(after), items(expected))}`);
         if (existsSync(`${file}.v1`) && readFileSync(`${file}.v1`, "utf8") === bytes) f.backupsIdentical++;
         else problems.push(`store.json.v1 is ${existsSync(`${file}.v1`) ? `not the old file (it starts ${JSON.stringify(readFileSync(`${file}.v1`, "utf8").slice(0, 30))})` : "missing"}`);
-        if (JSON.parse(readFileSync(file, "utf8")).version !== 2) problems.push("the snapshot is not version 2");
+        if (JSON.parse(readFileSync(file, "utf8")).version !== STORE_VERSION) problems.push(`the snapshot is not version ${STORE_VERSION}`);
       } catch (e) {
         problems.push(`error: ${(e as Error).message.slice(0, 200)}`);
       }

@@ -3,7 +3,7 @@ import type { AuditEntry, RefusalSummary, RequestCard } from "../../store/index.
 import type { Speaker } from "../bot-texts.js";
 import { TEXT_LIMIT, escapeHtml } from "../telegram-html.js";
 import { renderCard, renderEnded, renderOutcomeLine, renderSummary, type OwnerNames, type ShownRequest } from "./cards.js";
-import { decisionRow } from "./decision-keyboard.js";
+import { decisionRow, decisionRows } from "./decision-keyboard.js";
 
 /** A message's text (Telegram HTML) and buttons. */
 export interface RenderedMessage {
@@ -25,7 +25,8 @@ export function renderAlert(s: Speaker, entries: readonly AlertEntry[], ownerId:
   const labels = (n?: number) => (n ? { approve: s.t("button-approve-n", { n }), deny: s.t("button-deny-n", { n }) } : { approve: s.t("button-approve"), deny: s.t("button-deny") });
   if (entries.length === 1) {
     const [e] = entries as [AlertEntry];
-    if (!e.ended) return { text: renderCard(s, e.shown), reply_markup: { inline_keyboard: [decisionRow(e.shown, labels())] } };
+    const more = { approveForADay: s.t("button-approve-day"), denyAndBlock: s.t("button-deny-block") };
+    if (!e.ended) return { text: renderCard(s, e.shown), reply_markup: { inline_keyboard: decisionRows(e.shown, { ...labels(), ...more }) } };
     return { text: `${renderEnded(s, e.shown, e.outcome)}\n\n${renderOutcomeLine(s, e.outcome, ownerId, names)}`, reply_markup: { inline_keyboard: [] } };
   }
   const lines: string[] = [s.t("digest-title", { count: entries.length })];

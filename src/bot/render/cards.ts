@@ -92,7 +92,7 @@ export function actorLabel(s: Speaker, actor: string, ownerId: number, names: Ow
   return esc(actor);
 }
 
-const OUTCOMES = new Set(["approve", "allow", "deny", "reject", "expire", "supersede"]);
+const OUTCOMES = new Set(["approve", "allow", "deny", "block", "reject", "expire", "supersede"]);
 /** The store's mark on a device request that /pair cleanup withdrew (its setup code was invalidated). */
 const CLEANED_UP = /: setup code cleaned up$/;
 

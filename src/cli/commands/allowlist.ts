@@ -5,7 +5,7 @@ import { checkFilters } from "../filters.js";
 import { count, json, printable, relativeTo, table, where } from "../format.js";
 import { UsageError } from "../parse.js";
 import { parseSenderList, placeOf } from "../sender-list.js";
-import { ACCOUNT_FLAG, CHANNEL_ARG, SENDER_ARG } from "./sender-args.js";
+import { ACCOUNT_FLAG, CHANNEL_ARG, FOR_FLAG, SENDER_ARG, accessFor } from "./sender-args.js";
 
 /** The allowlist: who may message the assistant, per channel and account. */
 
@@ -27,22 +27,25 @@ const list = defineCommand({
       return 0;
     }
     const when = await relativeTo(store.clock());
-    const rows = entries.map((e) => [e.channel, e.account, e.senderId, e.name ?? "", when(e.addedAt), e.addedBy]);
-    for (const line of table(["CHANNEL", "ACCOUNT", "SENDER", "NAME", "ADDED", "BY"], rows)) ctx.out(line);
+    // Temporary access gets a column of its own only when there is some.
+    const temporary = entries.some((e) => e.until);
+    const rows = entries.map((e) => [e.channel, e.account, e.senderId, e.name ?? "", when(e.addedAt), e.addedBy, ...(temporary ? [e.until ? when(e.until) : ""] : [])]);
+    for (const line of table(["CHANNEL", "ACCOUNT", "SENDER", "NAME", "ADDED", "BY", ...(temporary ? ["UNTIL"] : [])], rows)) ctx.out(line);
     return 0;
   },
 });
 
 const add = defineCommand({
   name: "add",
-  summary: "allow a sender without a pairing request",
+  summary: "allow a sender without a pairing request (with --for 7d, for that long)",
   args: [CHANNEL_ARG, SENDER_ARG],
-  flags: { name: { type: "string", value: "N", description: "a name to show beside the id" }, account: ACCOUNT_FLAG },
-  examples: ["pairbot allowlist add signal bob --name Bob"],
+  flags: { name: { type: "string", value: "N", description: "a name to show beside the id" }, account: ACCOUNT_FLAG, for: FOR_FLAG },
+  examples: ["pairbot allowlist add signal bob --name Bob", "pairbot allowlist add whatsapp +491701234567 --for 7d"],
   async run({ args: { channel, senderId }, flags }, ctx) {
-    const sender = { channel, account: flags.account ?? "default", senderId, ...(flags.name ? { name: flags.name } : {}) };
-    await ctx.store().allowSender(sender, CLI_ACTOR);
-    ctx.out(ctx.json ? json(sender) : `Added ${sender.senderId} to the allowlist of ${where(sender.channel, sender.account)}.`);
+    const forMs = accessFor(flags.for);
+    const entry = await ctx.store().allowSender({ channel, account: flags.account, senderId, name: flags.name, forMs }, CLI_ACTOR);
+    const until = entry.until ? ` until ${entry.until}` : "";
+    ctx.out(ctx.json ? json(entry) : `Added ${printable(entry.senderId)} to the allowlist of ${where(entry.channel, entry.account)}${until}.`);
     return 0;
   },
 });
@@ -53,9 +56,8 @@ const remove = defineCommand({
   args: [CHANNEL_ARG, SENDER_ARG],
   flags: { account: ACCOUNT_FLAG },
   async run({ args: { channel, senderId }, flags }, ctx) {
-    const sender = { channel, account: flags.account ?? "default", senderId };
-    await ctx.store().disallowSender(sender, CLI_ACTOR);
-    ctx.out(ctx.json ? json(sender) : `Removed ${sender.senderId} from the allowlist of ${where(sender.channel, sender.account)}.`);
+    const sender = await ctx.store().disallowSender({ channel, account: flags.account, senderId }, CLI_ACTOR);
+    ctx.out(ctx.json ? json(sender) : `Removed ${printable(sender.senderId)} from the allowlist of ${where(sender.channel, sender.account)}.`);
     return 0;
   },
 });

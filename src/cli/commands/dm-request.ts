@@ -32,7 +32,8 @@ const request = defineCommand({
       actor: CLI_ACTOR,
     });
     const { code, created, capped, expiresAt } = result;
-    ctx.out(json({ code, created, capped, expiresAt, ...(result.allowed ? { allowed: true } : {}) }));
+    const refused = { ...(result.blocked ? { blocked: true } : {}), ...(result.cooldownUntil ? { cooldownUntil: result.cooldownUntil } : {}) };
+    ctx.out(json({ code, created, capped, expiresAt, ...(result.allowed ? { allowed: true } : {}), ...refused }));
     return 0;
   },
 });

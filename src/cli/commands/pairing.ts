@@ -3,15 +3,15 @@ import { checkFilters } from "../filters.js";
 import { CLI_ACTOR } from "../actor.js";
 import type { CliContext } from "../context.js";
 import { defineCommand, defineGroup } from "../define.js";
-import { json, relativeTo, table, where, who } from "../format.js";
+import { json, printable, relativeTo, table, where, who } from "../format.js";
 import { usageLine } from "../help.js";
 import { UsageError } from "../parse.js";
 import { dmChoice, pickRequest } from "../pick-request.js";
-import { ACCOUNT_FLAG, CHANNEL_ARG, SENDER_ARG } from "./sender-args.js";
+import { ACCOUNT_FLAG, CHANNEL_ARG, FOR_FLAG, SENDER_ARG, accessFor } from "./sender-args.js";
 
 /** DM pairing requests: list the pending ones, approve or deny one, revoke an approved sender. */
 
-const CODE_OR_SENDER = { name: "code|senderId", description: "the pairing code the sender got (any case), or the sender's id" } as const;
+const CODE_OR_SENDER = { name: "code|senderId", description: "the pairing code the sender got (any case, AB3D-7X9K or AB3D7X9K), or the sender's id in any form" } as const;
 
 const list = defineCommand({
   name: "list",
@@ -47,16 +47,20 @@ function report(ctx: CliContext, request: DmRequest, sentence: string): number {
 
 const approve = defineCommand({
   name: "approve",
-  summary: "let a sender message the assistant (no arguments: pick one on a terminal)",
+  summary: "let a sender message the assistant (no arguments: pick one on a terminal; --for 24h: for that long)",
   args: [
     { ...CHANNEL_ARG, required: false },
     { ...CODE_OR_SENDER, required: false },
   ],
-  flags: { account: ACCOUNT_FLAG },
-  notes: ["Without a code or sender id, on a terminal: lists the pending requests (of the channel, if given) to pick one with the arrow keys, then asks to confirm."],
-  examples: ["pairbot pairing approve whatsapp 8GDF9FWD", "pairbot pairing approve"],
+  flags: { account: ACCOUNT_FLAG, for: FOR_FLAG },
+  notes: [
+    "Without a code or sender id, on a terminal: lists the pending requests (of the channel, if given) to pick one with the arrow keys, then asks to confirm.",
+    "With --for, the access ends by itself: the sender is taken off the allowlist then (audited as expire, a dm.revoked event).",
+  ],
+  examples: ["pairbot pairing approve whatsapp 8GDF9FWD", "pairbot pairing approve whatsapp 8GDF-9FWD --for 24h", "pairbot pairing approve"],
   async run({ args, flags }, ctx): Promise<number> {
     const store = ctx.store();
+    const forMs = accessFor(flags.for);
     const when = await relativeTo(store.clock());
     let target = args["code|senderId"] === undefined ? undefined : { channel: args.channel!, codeOrSender: args["code|senderId"], account: flags.account };
     if (!target) {
@@ -78,20 +82,23 @@ const approve = defineCommand({
       if (picked === "none" || picked === "cancelled") return picked === "none" ? 0 : 1;
       target = { channel: picked.channel, codeOrSender: picked.senderId, account: picked.account };
     }
-    const r = await store.approveDm(target, CLI_ACTOR);
-    return report(ctx, r, `Approved ${who(r.senderId, r.name)} on ${where(r.channel, r.account)}: they can message the assistant now.`);
+    const r = await store.approveDm(target, CLI_ACTOR, { forMs });
+    const until = flags.for === undefined ? "" : ` for ${flags.for.trim()}`;
+    return report(ctx, r, `Approved ${who(r.senderId, r.name)} on ${where(r.channel, r.account)}${until}: they can message the assistant now.`);
   },
 });
 
 const deny = defineCommand({
   name: "deny",
-  summary: "drop a pending request",
+  summary: "drop a pending request (with --block, and never hear from the sender again)",
   args: [CHANNEL_ARG, CODE_OR_SENDER],
-  flags: { account: ACCOUNT_FLAG },
-  examples: ["pairbot pairing deny telegram 123456789"],
+  flags: { account: ACCOUNT_FLAG, block: { type: "boolean", description: "block the sender too: no more codes or alerts from them (pairbot unblock undoes it)" } },
+  notes: ["After a plain deny the sender gets no new code or alert for dm.denyCooldown (24h by default; pairbot settings)."],
+  examples: ["pairbot pairing deny telegram 123456789", "pairbot pairing deny whatsapp AB3D-7X9K --block"],
   async run({ args, flags }, ctx) {
-    const r = await ctx.store().denyDm({ channel: args.channel, codeOrSender: args["code|senderId"], account: flags.account }, CLI_ACTOR);
-    return report(ctx, r, `Denied the pairing request of ${who(r.senderId, r.name)} on ${where(r.channel, r.account)}.`);
+    const r = await ctx.store().denyDm({ channel: args.channel, codeOrSender: args["code|senderId"], account: flags.account }, CLI_ACTOR, { block: flags.block });
+    const blocked = flags.block ? " and blocked the sender: no more codes or alerts from them" : "";
+    return report(ctx, r, `Denied the pairing request of ${who(r.senderId, r.name)} on ${where(r.channel, r.account)}${blocked}.`);
   },
 });
 
@@ -101,9 +108,8 @@ const revoke = defineCommand({
   args: [CHANNEL_ARG, SENDER_ARG],
   flags: { account: ACCOUNT_FLAG },
   async run({ args: { channel, senderId }, flags }, ctx) {
-    const sender = { channel, senderId, account: flags.account ?? "default" };
-    await ctx.store().revokeSender(sender, CLI_ACTOR);
-    ctx.out(ctx.json ? json(sender) : `Revoked ${sender.senderId} on ${where(sender.channel, sender.account)}: they can no longer message the assistant.`);
+    const sender = await ctx.store().revokeSender({ channel, senderId, account: flags.account }, CLI_ACTOR);
+    ctx.out(ctx.json ? json(sender) : `Revoked ${printable(sender.senderId)} on ${where(sender.channel, sender.account)}: they can no longer message the assistant.`);
     return 0;
   },
 });
