@@ -57,10 +57,7 @@ export function pairSetupCommands(deps: BotDeps): Composer<PairContext> {
     }
     await record(ctx, code.tokenId, sent);
     // A code shown to a camera means a request is coming: an owner with notifications off hears of that one.
-    if ((await deps.store.notifyMode(ctx.ownerId)) === "off") {
-      await deps.store.armNotifyOnce(ctx.ownerId);
-      await ctx.reply(ctx.t("pair-qr-armed"));
-    }
+    if ((await deps.store.armNotifyOnce(ctx.ownerId)) === "once") await ctx.reply(ctx.t("pair-qr-armed"));
   });
 
   pairSubcommand(composer, "cleanup", async (ctx, args) => {
