@@ -9,6 +9,7 @@ const SHARED_STORE_TESTS = [
   "test/store/audit-feed.test.ts",
   "test/store/owners.test.ts",
   "test/store/setup-code.test.ts",
+  "test/store/feed-health.test.ts",
 ];
 // Tests of the PostgreSQL backend itself (faults, the binary, two processes): postgres project only.
 const POSTGRES_ONLY = ["test/**/*.pg.test.ts"];

@@ -146,8 +146,8 @@ const load = (c: SizeCosts): string => `load average ${c.load.toFixed(1)} on 2 c
 
 function notifyNote(c: SizeCosts): string {
   return (
-    `p50 ${fmtMs(percentile(c.notify, 50))} (${load(c)}): the bot usually has the request before its writer's acknowledgement ` +
-    "(a negative time), since a commit is visible, and its NOTIFY sent, before the writer's flush returns. The tail is the " +
+    `p50 ${fmtMs(percentile(c.notify, 50))} (${load(c)}). A commit is visible, and its NOTIFY sent, before its writer's flush ` +
+    "returns, so the bot can have a request before the writer's acknowledgement (a negative time). The tail is the " +
     "bot's process waiting for a CPU: the wake-up, one catch-up query (the new rows only) and the notifier's pass; none of it grows " +
     "with the store (the growth row); a wake-up for a record this process already has (its own commit) costs no query. What " +
     "would lower it: a quieter machine."

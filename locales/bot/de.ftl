@@ -6,8 +6,8 @@ start =
     { help-commands }
 
 help-commands =
-    /pair — ein Einrichtungscode für ein neues Gerät
-    /pair qr — derselbe Code als QR-Bild
+    /pair [operator] — ein Einrichtungscode für ein neues Gerät (Knoten oder Operator)
+    /pair qr [operator] — derselbe Code als QR-Bild
     /pair pending — offene Anfragen
     /pair approve [ID | Code] — eine Anfrage zulassen
     /pair reject &lt;ID&gt; — eine Geräteanfrage ablehnen
@@ -15,7 +15,8 @@ help-commands =
     /pair devices — gekoppelte Geräte
     /pair revoke &lt;Geräte-ID&gt; | &lt;Kanal&gt; &lt;Absender-ID&gt; — Zugang entziehen
     /pair cleanup — alle unbenutzten Einrichtungscodes ungültig machen
-    /pair notify on | off — Push-Benachrichtigungen
+    /pair notify on | off | once | status — Push-Benachrichtigungen
+    /pair status — Speicher, Änderungen, offene Anfragen, letzte Benachrichtigung, Gateway
     /pair timezone [Gebiet/Stadt] — die Zeitzone für Uhrzeiten
     /help — diese Liste
 
@@ -128,12 +129,12 @@ revoked-sender = <code>{ $identifier }</code> wurde von der Erlaubnisliste von {
 revoke-cancelled = Nichts wurde entzogen.
 no-device = Kein gekoppeltes Gerät hat die ID <code>{ $id }</code>. Siehe /pair devices.
 
-usage-pair = Verwendung: /pair [qr | pending | approve | reject | deny | devices | revoke | cleanup | notify | timezone]. /help erklärt alles.
+usage-pair = Verwendung: /pair [operator | qr | pending | approve | reject | deny | devices | revoke | cleanup | notify | status | timezone]. /help erklärt alles.
 usage-approve = Verwendung: /pair approve, /pair approve &lt;Anfrage-ID | Code&gt; oder /pair approve &lt;Kanal&gt; &lt;Code&gt;
 usage-reject = Verwendung: /pair reject &lt;Anfrage-ID&gt;
 usage-deny = Verwendung: /pair deny &lt;Code&gt; oder /pair deny &lt;Kanal&gt; &lt;Code | Absender-ID&gt;
 usage-revoke = Verwendung: /pair revoke &lt;Geräte-ID&gt; oder /pair revoke &lt;Kanal&gt; &lt;Absender-ID&gt; [Konto]
-usage-notify = Verwendung: /pair notify on oder /pair notify off
+usage-notify = Verwendung: /pair notify on | off | once | status
 usage-simple = Verwendung: /pair { $sub } (ohne Argumente)
 
 ended-dm =
@@ -183,3 +184,44 @@ timezone-current = Uhrzeiten werden in { $zone } angezeigt (dort ist es jetzt { 
 timezone-set = Uhrzeiten werden jetzt in { $zone } angezeigt: Dort ist es { $time }.
 timezone-unknown = <code>{ $zone }</code> ist kein Zeitzonenname. Nutze Gebiet/Stadt, zum Beispiel Europe/Berlin, America/New_York oder UTC.
 usage-timezone = Verwendung: /pair timezone oder /pair timezone &lt;Gebiet/Stadt&gt;
+
+## Geräte einrichten: Gateway-Adressen und Zugang, QR-Fehler, einmalige Benachrichtigung, Status
+pair-addresses = Gateway-Adressen, in dieser Reihenfolge versucht: { $urls }
+pair-limited = Dieser Code koppelt nur einen Knoten ohne Berechtigungen: eine Gateway-Adresse nutzt unverschlüsseltes ws://.
+pair-downgraded = Unverschlüsseltes ws:// wurde zur Sicherheit eingeschränkt: verwende wss://, um ein Operator-Gerät zu koppeln.
+pair-qr-failed = Das QR-Bild konnte nicht gesendet werden, daher wurde sein Einrichtungscode zurückgezogen: niemand kann ihn benutzen. Sende /pair qr, um es erneut zu versuchen.
+pair-qr-armed = Deine Benachrichtigungen sind aus: du bekommst eine nur für die nächste Anfrage.
+notify-once = Du bekommst eine Benachrichtigung nur für die nächste Anfrage; danach bleiben sie aus.
+notify-once-on = Push-Benachrichtigungen sind bereits an: jede Anfrage wird gemeldet.
+notify-status-on = Push-Benachrichtigungen sind an: jede Anfrage wird gemeldet.
+notify-status-off = Push-Benachrichtigungen sind aus. /pair notify once meldet nur die nächste Anfrage.
+notify-status-once = Push-Benachrichtigungen sind aus, aber die nächste Anfrage wird gemeldet (einmal).
+card-auto-approved =
+    <b>Gerät automatisch genehmigt</b>
+    Name: { $name }
+    Plattform: { $platform }
+    Rolle: { $role }
+    Adresse: { $address }, im vertrauenswürdigen Bereich { $cidr } (Einstellung device.autoApproveCidrs)
+    Geräte-ID: <code>{ $deviceId }</code>
+    Nicht deins? Widerrufe es.
+status =
+    <b>pairbot-Status</b>
+    Speicher: { $store } ({ $backend })
+    Änderungen: { $feed }
+    Offen: { $devices } Geräteanfrage(n), { $dms } DM-Anfrage(n)
+    Letzte Benachrichtigung: { $lastAlert }
+    Gateway in Einrichtungscodes:
+    { $gateways }
+status-backend-file = Datei
+status-backend-postgres = PostgreSQL
+status-feed = { $mode }, letzte Änderung { $age }
+status-feed-quiet = { $mode }, keine Änderung seit dem Start des Bots
+status-feed-off = läuft nicht (Push-Benachrichtigungen sind nicht gestartet)
+status-feed-watching = beobachtet
+status-feed-polling = fragt regelmäßig ab
+status-feed-failing = gestört: { $error } ({ $age })
+status-last-alert = { $age } an { $owner }
+status-last-alert-none = keine gesendet
+status-gateway-up = ✅ { $url } antwortet
+status-gateway-down = ❌ { $url } antwortet nicht ({ $reason })
+status-gateway-limited = Einrichtungscodes koppeln nur Knoten: eine Gateway-Adresse nutzt unverschlüsseltes ws://.

@@ -7,8 +7,8 @@ start =
     { help-commands }
 
 help-commands =
-    /pair — a setup code for a new device
-    /pair qr — the same code as a QR image
+    /pair [operator] — a setup code for a new device (a node, or an operator)
+    /pair qr [operator] — the same code as a QR image
     /pair pending — requests waiting for you
     /pair approve [id | code] — approve a request
     /pair reject &lt;id&gt; — reject a device request
@@ -16,7 +16,8 @@ help-commands =
     /pair devices — paired devices
     /pair revoke &lt;deviceId&gt; | &lt;channel&gt; &lt;senderId&gt; — remove access
     /pair cleanup — invalidate all unused setup codes
-    /pair notify on | off — push notifications
+    /pair notify on | off | once | status — push notifications
+    /pair status — the store, its change feed, pending requests, the last alert, the gateway
     /pair timezone [Area/City] — the time zone times are shown in
     /help — this list
 
@@ -137,12 +138,12 @@ revoke-cancelled = Nothing was revoked.
 no-device = No paired device has the id <code>{ $id }</code>. See /pair devices.
 
 ## Usage lines
-usage-pair = Usage: /pair [qr | pending | approve | reject | deny | devices | revoke | cleanup | notify | timezone]. /help explains each.
+usage-pair = Usage: /pair [operator | qr | pending | approve | reject | deny | devices | revoke | cleanup | notify | status | timezone]. /help explains each.
 usage-approve = Usage: /pair approve, /pair approve &lt;requestId | code&gt; or /pair approve &lt;channel&gt; &lt;code&gt;
 usage-reject = Usage: /pair reject &lt;requestId&gt;
 usage-deny = Usage: /pair deny &lt;code&gt; or /pair deny &lt;channel&gt; &lt;code | senderId&gt;
 usage-revoke = Usage: /pair revoke &lt;deviceId&gt; or /pair revoke &lt;channel&gt; &lt;senderId&gt; [account]
-usage-notify = Usage: /pair notify on or /pair notify off
+usage-notify = Usage: /pair notify on | off | once | status
 usage-simple = Usage: /pair { $sub } (it takes no arguments)
 
 ## A request that ended: what the card keeps, and how it ended
@@ -197,3 +198,44 @@ timezone-current = Times are shown in { $zone } (it is { $time } there now). Cha
 timezone-set = Times are now shown in { $zone }: it is { $time } there.
 timezone-unknown = <code>{ $zone }</code> is not a time zone name. Use Area/City, for example Europe/Berlin, America/New_York or UTC.
 usage-timezone = Usage: /pair timezone or /pair timezone &lt;Area/City&gt;
+
+## Device onboarding: gateway addresses and access, QR failures, one-shot notifications, status
+pair-addresses = Gateway addresses, tried in this order: { $urls }
+pair-limited = This code pairs a node with no scopes: a gateway address uses plain ws://.
+pair-downgraded = Plain ws:// was limited for safety: use wss:// to pair an operator device.
+pair-qr-failed = The QR image could not be sent, so its setup code was withdrawn: nobody can use it. Send /pair qr to try again.
+pair-qr-armed = Your notifications are off: you will get one for the next request only.
+notify-once = You will get a notification for the next request only; after it they stay off.
+notify-once-on = Push notifications are on already: every request is announced.
+notify-status-on = Push notifications are on: every request is announced.
+notify-status-off = Push notifications are off. /pair notify once announces the next request only.
+notify-status-once = Push notifications are off, but the next request will be announced (once).
+card-auto-approved =
+    <b>Device approved automatically</b>
+    Name: { $name }
+    Platform: { $platform }
+    Role: { $role }
+    Address: { $address }, inside the trusted range { $cidr } (setting device.autoApproveCidrs)
+    Device id: <code>{ $deviceId }</code>
+    Not one of yours? Revoke it.
+status =
+    <b>pairbot status</b>
+    Store: { $store } ({ $backend })
+    Change feed: { $feed }
+    Pending: { $devices } device request(s), { $dms } DM request(s)
+    Last alert: { $lastAlert }
+    Gateway in setup codes:
+    { $gateways }
+status-backend-file = file
+status-backend-postgres = PostgreSQL
+status-feed = { $mode }, last change { $age }
+status-feed-quiet = { $mode }, no change seen since the bot started
+status-feed-off = not running (push notifications are not started)
+status-feed-watching = watching
+status-feed-polling = polling
+status-feed-failing = failing: { $error } ({ $age })
+status-last-alert = { $age } to { $owner }
+status-last-alert-none = none sent
+status-gateway-up = ✅ { $url } answers
+status-gateway-down = ❌ { $url } does not answer ({ $reason })
+status-gateway-limited = Setup codes are limited to nodes: a gateway address uses plain ws://.

@@ -6,8 +6,8 @@ start =
     { help-commands }
 
 help-commands =
-    /pair — код настройки для нового устройства
-    /pair qr — тот же код в виде QR-изображения
+    /pair [operator] — код настройки для нового устройства (узел или оператор)
+    /pair qr [operator] — тот же код в виде QR-изображения
     /pair pending — запросы, ожидающие решения
     /pair approve [id | код] — разрешить запрос
     /pair reject &lt;id&gt; — отклонить запрос устройства
@@ -15,7 +15,8 @@ help-commands =
     /pair devices — сопряжённые устройства
     /pair revoke &lt;deviceId&gt; | &lt;канал&gt; &lt;senderId&gt; — отозвать доступ
     /pair cleanup — аннулировать все неиспользованные коды настройки
-    /pair notify on | off — push-уведомления
+    /pair notify on | off | once | status — push-уведомления
+    /pair status — хранилище, лента изменений, запросы, последнее уведомление, шлюз
     /pair timezone [Регион/Город] — часовой пояс для времени
     /help — этот список
 
@@ -128,12 +129,12 @@ revoked-sender = <code>{ $identifier }</code> удалён из списка р�
 revoke-cancelled = Ничего не отозвано.
 no-device = Нет сопряжённого устройства с ID <code>{ $id }</code>. См. /pair devices.
 
-usage-pair = Использование: /pair [qr | pending | approve | reject | deny | devices | revoke | cleanup | notify | timezone]. Подробнее: /help.
+usage-pair = Использование: /pair [operator | qr | pending | approve | reject | deny | devices | revoke | cleanup | notify | status | timezone]. Подробнее: /help.
 usage-approve = Использование: /pair approve, /pair approve &lt;requestId | код&gt; или /pair approve &lt;канал&gt; &lt;код&gt;
 usage-reject = Использование: /pair reject &lt;requestId&gt;
 usage-deny = Использование: /pair deny &lt;код&gt; или /pair deny &lt;канал&gt; &lt;код | senderId&gt;
 usage-revoke = Использование: /pair revoke &lt;deviceId&gt; или /pair revoke &lt;канал&gt; &lt;senderId&gt; [аккаунт]
-usage-notify = Использование: /pair notify on или /pair notify off
+usage-notify = Использование: /pair notify on | off | once | status
 usage-simple = Использование: /pair { $sub } (без аргументов)
 
 ended-dm =
@@ -181,3 +182,44 @@ timezone-current = Время показывается в поясе { $zone } (
 timezone-set = Теперь время показывается в поясе { $zone }: там сейчас { $time }.
 timezone-unknown = <code>{ $zone }</code> — не название часового пояса. Используйте Регион/Город, например Europe/Moscow, America/New_York или UTC.
 usage-timezone = Использование: /pair timezone или /pair timezone &lt;Регион/Город&gt;
+
+## Подключение устройств: адреса шлюза и доступ, сбой QR, разовое уведомление, состояние
+pair-addresses = Адреса шлюза, в порядке попыток: { $urls }
+pair-limited = Этот код подключает только узел без прав: один из адресов шлюза использует незашифрованный ws://.
+pair-downgraded = Незашифрованный ws:// ограничен ради безопасности: чтобы подключить устройство оператора, используйте wss://.
+pair-qr-failed = Не удалось отправить QR-код, поэтому его код настройки отозван: им никто не сможет воспользоваться. Отправьте /pair qr, чтобы попробовать снова.
+pair-qr-armed = Ваши уведомления выключены: вы получите уведомление только о следующем запросе.
+notify-once = Вы получите уведомление только о следующем запросе; потом они останутся выключенными.
+notify-once-on = Push-уведомления уже включены: сообщается о каждом запросе.
+notify-status-on = Push-уведомления включены: сообщается о каждом запросе.
+notify-status-off = Push-уведомления выключены. /pair notify once сообщит только о следующем запросе.
+notify-status-once = Push-уведомления выключены, но о следующем запросе будет сообщено (один раз).
+card-auto-approved =
+    <b>Устройство одобрено автоматически</b>
+    Имя: { $name }
+    Платформа: { $platform }
+    Роль: { $role }
+    Адрес: { $address }, в доверенном диапазоне { $cidr } (настройка device.autoApproveCidrs)
+    ID устройства: <code>{ $deviceId }</code>
+    Не ваше? Отзовите его.
+status =
+    <b>Состояние pairbot</b>
+    Хранилище: { $store } ({ $backend })
+    Лента изменений: { $feed }
+    Ожидают: запросов устройств — { $devices }, запросов на переписку — { $dms }
+    Последнее уведомление: { $lastAlert }
+    Шлюз в кодах настройки:
+    { $gateways }
+status-backend-file = файл
+status-backend-postgres = PostgreSQL
+status-feed = { $mode }, последнее изменение { $age }
+status-feed-quiet = { $mode }, изменений с запуска бота не было
+status-feed-off = не запущена (push-уведомления не запущены)
+status-feed-watching = отслеживает
+status-feed-polling = опрашивает
+status-feed-failing = сбой: { $error } ({ $age })
+status-last-alert = { $age }, получатель: { $owner }
+status-last-alert-none = не отправлялось
+status-gateway-up = ✅ { $url } отвечает
+status-gateway-down = ❌ { $url } не отвечает ({ $reason })
+status-gateway-limited = Коды настройки подключают только узлы: один из адресов шлюза использует незашифрованный ws://.

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PairbotError, gatewayUrl, isPostgresUrl, storeLocation, type StoreLocation } from "../store/index.js";
+import { PairbotError, gatewayUrls, isPairbotError, isPostgresUrl, storeLocation, type StoreLocation } from "../store/index.js";
 import { LOCALES, type Locale } from "./locales.js";
 import { canonicalTimeZone, serverTimeZone } from "./time-zone.js";
 
@@ -8,7 +8,8 @@ export interface BotConfig {
   ownerIds: readonly number[];
   /** Where the store is: STORE_URL (PostgreSQL), else STORE_PATH, else ~/.pairbot/store.json. */
   store: StoreLocation;
-  gatewayUrl: string;
+  /** GATEWAY_URL: the gateway's addresses in setup codes, in the order devices try them. */
+  gatewayUrls: string[];
   apiRoot: string;
   defaultLocale: Locale;
   /** The IANA zone times are shown in, unless an owner chose theirs with /pair timezone. */
@@ -28,7 +29,7 @@ const HINTS = {
     "STORE_URL must be a PostgreSQL URL like postgres://pairbot@db.example.com:5432/pairbot (the password, if any, after the user: postgres://pairbot:PASSWORD@...), or left unset to keep the store in a file",
   STORE_PATH: "STORE_PATH must be the path of the pairing store file (for example STORE_PATH=/var/lib/pairbot/store.json)",
   GATEWAY_URL:
-    "GATEWAY_URL must be the address devices use to reach your gateway, starting with ws:// or wss:// and without a user, password or query (for example GATEWAY_URL=wss://gateway.example.com)",
+    "GATEWAY_URL must be the address devices use to reach your gateway, starting with ws:// or wss:// and without a user, password or query (for example GATEWAY_URL=wss://gateway.example.com, or several separated by commas: GATEWAY_URL=ws://192.168.1.20:18789,wss://gateway.example.com)",
   TELEGRAM_API_ROOT:
     "TELEGRAM_API_ROOT must be an http:// or https:// URL without a trailing path to /bot (for example https://api.telegram.org), or left unset",
   DEFAULT_LOCALE: `DEFAULT_LOCALE must be one of ${LOCALES.join(", ")}, or left unset for en`,
@@ -67,14 +68,7 @@ const EnvSchema = z.object({
   ),
   STORE_URL: opt(z.string().refine(isPostgresUrl)),
   STORE_PATH: opt(z.string().min(1)),
-  GATEWAY_URL: z.preprocess(blankAsUnset, z.string().transform((v, ctx) => {
-    try {
-      return gatewayUrl(v);
-    } catch {
-      ctx.addIssue({ code: "custom", message: "bad url" });
-      return z.NEVER;
-    }
-  })),
+  GATEWAY_URL: z.preprocess(blankAsUnset, z.string()),
   TELEGRAM_API_ROOT: opt(httpUrl.transform((v) => v.replace(/\/+$/, ""))),
   DEFAULT_LOCALE: opt(z.enum(LOCALES)),
   TIMEZONE: opt(z.string().transform((v, ctx) => canonicalTimeZone(v) ?? (ctx.addIssue({ code: "custom", message: "unknown zone" }), z.NEVER))),
@@ -98,11 +92,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
   }
   const e = parsed.data;
   if (e.WEBHOOK_URL && !e.WEBHOOK_SECRET) throw configError("WEBHOOK_SECRET");
+  let urls: string[];
+  try {
+    urls = gatewayUrls(e.GATEWAY_URL);
+  } catch (error) {
+    // The store's sentence says which URL and why (a public ws://, a password); it never echoes a password.
+    if (!isPairbotError(error)) throw error;
+    throw new PairbotError("config_invalid", `GATEWAY_URL: ${error.message}`);
+  }
   return {
     botToken: e.BOT_TOKEN,
     ownerIds: [...new Set(e.OWNER_IDS)],
     store: storeLocation(undefined, { STORE_URL: e.STORE_URL, STORE_PATH: e.STORE_PATH }),
-    gatewayUrl: e.GATEWAY_URL,
+    gatewayUrls: urls,
     apiRoot: e.TELEGRAM_API_ROOT ?? "https://api.telegram.org",
     defaultLocale: e.DEFAULT_LOCALE ?? "en",
     timeZone: e.TIMEZONE ?? serverTimeZone(),

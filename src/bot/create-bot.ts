@@ -9,6 +9,7 @@ import { pairDevicesCommands } from "../../commands/pair-devices.js";
 import { pairNotifyCommand } from "../../commands/pair-notify.js";
 import { pairPendingCommand } from "../../commands/pair-pending.js";
 import { pairSetupCommands } from "../../commands/pair-setup.js";
+import { pairStatusCommand } from "../../commands/pair-status.js";
 import { pairTimezoneCommand } from "../../commands/pair-timezone.js";
 import { fallbackReplies } from "../../commands/pair-usage.js";
 import { startCommands } from "../../commands/start.js";
@@ -51,6 +52,7 @@ const FEATURES: ((deps: BotDeps) => Composer<PairContext>)[] = [
   pairDenyCommands,
   pairDevicesCommands,
   pairNotifyCommand,
+  pairStatusCommand,
   pairTimezoneCommand,
   decisionButtons,
   fallbackReplies,

@@ -1,10 +1,12 @@
 import { isIP } from "node:net";
-import { PairbotError } from "../store/index.js";
+import { PairbotError, type AddressSource } from "../store/index.js";
 
-/** Where a connection comes from: the address to log, and the group that limits and throttles count by. */
+/** Where a connection comes from: the address to log, the group that limits and throttles count by, and how it was learned. */
 export interface ClientAddress {
   address: string;
   group: string;
+  /** The socket's address, a trusted proxy's X-Forwarded-For, or a socket that sent a header we do not believe. */
+  via: AddressSource;
 }
 
 const V4_MAPPED = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
@@ -47,6 +49,9 @@ export function parseTrustedProxies(text: string, source = "--trust-proxy"): Rea
  */
 export function clientAddress(socketAddress: string | undefined, forwardedFor: string | string[] | undefined, trusted: ReadonlySet<string>): ClientAddress {
   let address = plainAddress(socketAddress ?? "unknown");
+  // A header we do not believe, or a trusted proxy that names no client: the address is not the device's own.
+  if ((forwardedFor !== undefined) !== trusted.has(address)) return { address, group: addressGroup(address), via: "untrusted-proxy" };
+  const via: AddressSource = forwardedFor !== undefined ? "trusted-proxy" : "direct";
   if (trusted.has(address) && forwardedFor !== undefined) {
     const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor).split(",").map((h) => plainAddress(h.trim()));
     for (let i = hops.length - 1; i >= 0; i--) {
@@ -56,5 +61,5 @@ export function clientAddress(socketAddress: string | undefined, forwardedFor: s
       if (!trusted.has(hop)) break;
     }
   }
-  return { address, group: addressGroup(address) };
+  return { address, group: addressGroup(address), via };
 }

@@ -47,8 +47,8 @@ export async function handleChannelRequest(deps: ChannelHttpDeps, req: IncomingM
   return true;
 }
 
-/** The adapter that posts, as the audit names it; refuses before the body is read. */
-function authenticate(deps: ChannelHttpDeps, req: IncomingMessage, res: ServerResponse, channel: string): string {
+/** The adapter that posts (or follows events), as the audit names it; refuses before the body is read. */
+export function authenticate(deps: ChannelHttpDeps, req: IncomingMessage, res: ServerResponse, channel: string): string {
   if (deps.adapterTokens === undefined) {
     const client = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], deps.trustedProxies);
     if (isLoopbackAddress(client.address)) return "adapter:loopback";
@@ -65,7 +65,7 @@ function authenticate(deps: ChannelHttpDeps, req: IncomingMessage, res: ServerRe
   throw new HttpError(401, `Missing or wrong channel token for ${channel}: send Authorization: Bearer <token> with a token from the gateway's --channel-token-file (a channel:token line serves only that channel).`);
 }
 
-function channelOfPath(segment: string): string {
+export function channelOfPath(segment: string): string {
   let channel: string;
   try {
     channel = decodeURIComponent(segment);

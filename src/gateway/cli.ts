@@ -52,7 +52,7 @@ export async function runGateway({ flags: values }: GatewayInput, ctx: CliContex
   const gateway = createGateway({ ...options, ...(tls ? { tls } : {}), ...(adapterTokens ? { adapterTokens } : {}) });
   const url = await gateway.listen();
   ctx.out(`Gateway listening on ${url} (store: ${ctx.storeName})`);
-  ctx.out(`DM channels: POST ${url.replace(/^ws/, "http")}/channels/<channel>/messages; policies: ${describePolicies(policies)}; replies: ${describeReplyModes(replyModes)}; accounts: ${describeAccounts(accounts)}`);
+  ctx.out(`DM channels: POST ${url.replace(/^ws/, "http")}/channels/<channel>/messages, outcomes: GET .../channels/<channel>/events; policies: ${describePolicies(policies)}; replies: ${describeReplyModes(replyModes)}; accounts: ${describeAccounts(accounts)}`);
   ctx.out(
     adapterTokens
       ? `Channel adapters authenticate with ${adapterTokens.length} token(s) from ${tokenFile} (Authorization: Bearer).`

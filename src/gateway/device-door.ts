@@ -24,6 +24,7 @@ interface Connection {
   address: string;
   /** What the throttle and the handshake cap count by: the address, or its IPv6 /64. */
   group: string;
+  via: ClientAddress["via"];
   nonce: string;
   state: "challenged" | "checking" | "waiting" | "minting" | "open" | "closed";
   hello?: Hello;
@@ -55,10 +56,10 @@ export class DeviceDoor {
 
   constructor(private readonly deps: DeviceDoorDeps) {}
 
-  accept(ws: WebSocket, { address, group }: ClientAddress, vouch: () => void = () => undefined): void {
+  accept(ws: WebSocket, { address, group, via }: ClientAddress, vouch: () => void = () => undefined): void {
     const { stats } = this.deps;
     stats.connections += 1;
-    const c: Connection = { ws, address, group, nonce: randomBytes(32).toString("base64url"), state: "challenged", vouch };
+    const c: Connection = { ws, address, group, via, nonce: randomBytes(32).toString("base64url"), state: "challenged", vouch };
     const handshaking = this.live((o) => o.state === "challenged" && o.group === group).length;
     this.connections.add(c);
     ws.on("close", () => this.forget(c));
@@ -158,10 +159,12 @@ export class DeviceDoor {
       role: hello.role,
       scopes: hello.scopes,
       remoteAddress: c.address,
+      via: c.via,
     });
     c.deviceId = result.deviceId;
     if (result.status === "approved") {
-      this.deps.log.info({ remoteAddress: c.address, deviceId: result.deviceId }, "device approved while away");
+      const how = result.auto ? `device approved automatically (device.autoApproveCidrs ${result.auto})` : "device approved while away";
+      this.deps.log.info({ remoteAddress: c.address, deviceId: result.deviceId }, how);
       return this.mint(c);
     }
     c.state = "waiting";

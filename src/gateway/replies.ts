@@ -3,14 +3,25 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PairbotError } from "../store/index.js";
 
-/** The texts a channel sends back to a sender, per language: locales/gateway/<lang>.json. */
-export type ReplyKey = "pairing" | "code" | "capped";
+/**
+ * The texts a channel sends back to a sender, per language: locales/gateway/<lang>.json. `pairing`,
+ * `code` and `capped` answer a message; the others are notices of an outcome, sent when the owner decides.
+ */
+export type ReplyKey = "pairing" | "code" | "capped" | NoticeKey;
+export type NoticeKey = "approved" | "approvedUntil" | "denied" | "revoked" | "expired" | "blocked";
 export type ReplyTemplates = Record<ReplyKey, string>;
-export const REPLY_KEYS: readonly ReplyKey[] = ["pairing", "code", "capped"];
+export const REPLY_KEYS: readonly ReplyKey[] = ["pairing", "code", "capped", "approved", "approvedUntil", "denied", "revoked", "expired", "blocked"];
+const NOTICE_PLACEHOLDERS = ["channel", "identifier", "name"] as const;
 export const REPLY_PLACEHOLDERS: Record<ReplyKey, readonly string[]> = {
   pairing: ["channel", "identifier", "code", "minutes"],
   code: ["channel", "identifier", "code", "minutes"],
   capped: ["channel", "identifier"],
+  approved: NOTICE_PLACEHOLDERS,
+  approvedUntil: [...NOTICE_PLACEHOLDERS, "until"],
+  denied: NOTICE_PLACEHOLDERS,
+  revoked: NOTICE_PLACEHOLDERS,
+  expired: NOTICE_PLACEHOLDERS,
+  blocked: NOTICE_PLACEHOLDERS,
 };
 export const REPLY_LANGUAGES = ["en", "de", "ru"] as const;
 
@@ -97,4 +108,44 @@ export function renderReply(replies: Map<string, ReplyTemplates>, locale: string
   const lang = (locale ?? "").toLowerCase().split(/[-_]/)[0] ?? "";
   const templates = replies.get(lang) ?? replies.get(fallback) ?? replies.get("en")!;
   return templates[key].replace(/\{(\w+)\}/g, (_m, name: string) => String(values[name] ?? ""));
+}
+
+/** What a notice is rendered from: a DM outcome as the store's event tells it. */
+export interface NoticeSubject {
+  type: string;
+  channel?: string | undefined;
+  senderId?: string | undefined;
+  name?: string | undefined;
+  locale?: string | undefined;
+  /** The end of temporary access, on an approval for a duration. */
+  until?: string | undefined;
+}
+
+const NOTICE_OF: Readonly<Record<string, NoticeKey>> = {
+  "dm.approved": "approved",
+  "dm.denied": "denied",
+  "dm.revoked": "revoked",
+  "dm.expired": "expired",
+  "dm.blocked": "blocked",
+};
+
+/**
+ * The text an adapter sends the sender about an outcome, in the sender's language (else the gateway's,
+ * else English); undefined for events that are not DM outcomes (a new request, devices).
+ */
+export function renderNotice(replies: Map<string, ReplyTemplates>, event: NoticeSubject, fallback: string): string | undefined {
+  const key = event.type === "dm.approved" && event.until ? "approvedUntil" : NOTICE_OF[event.type];
+  if (!key) return undefined;
+  const lang = (event.locale ?? "").toLowerCase().split(/[-_]/)[0] ?? "";
+  const shownIn = replies.has(lang) ? lang : replies.has(fallback) ? fallback : "en";
+  const until = event.until ? untilText(event.until, shownIn) : "";
+  return renderReply(replies, shownIn, fallback, key, { channel: event.channel ?? "", identifier: event.senderId ?? "", name: event.name ?? "", until });
+}
+
+/** "Dec 3, 2026, 14:00 UTC" in the sender's language: the adapter does not know the sender's time zone. */
+function untilText(iso: string, lang: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  const format = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC", timeZoneName: "short" } as const;
+  return new Intl.DateTimeFormat(lang, format).format(at);
 }

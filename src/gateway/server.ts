@@ -8,7 +8,9 @@ import type { Socket } from "node:net";
 import type { ServerOptions as WsOptions } from "ws";
 import { addressGroup, clientAddress, plainAddress } from "./addresses.js";
 import type { AdapterToken } from "./channel-auth.js";
-import { handleChannelRequest, sendJson, type ChannelHttpDeps } from "./channel-http.js";
+import { storeEventFollower } from "./channel-events-feed.js";
+import { EventStreams, handleChannelEvents, type ChannelEventsDeps } from "./channel-events.js";
+import { handleChannelRequest, sendJson } from "./channel-http.js";
 import { ConnectionLimits, connectionLimits, type ConnectionLimitOptions } from "./connection-limits.js";
 import type { ChannelAccounts } from "./dm-accounts.js";
 import { openChannels, type DmPolicies } from "./dm-policy.js";
@@ -52,6 +54,8 @@ export interface GatewayOptions {
   maxFrameBytes?: number;
   /** The window of the per-channel refusal summary (tests shorten it). */
   refusalWindowMs?: number;
+  /** How often an idle event stream gets a keep-alive comment (default 15 s). */
+  eventHeartbeatMs?: number;
 }
 
 export interface Gateway {
@@ -77,25 +81,33 @@ export function createGateway(options: GatewayOptions): Gateway {
   const helloTimeoutMs = options.helloTimeoutMs ?? 10_000;
   const door = new DeviceDoor({ store, log, throttle, stats, helloTimeoutMs, maxHandshakesPerAddress: limitOptions.maxHandshakesPerAddress });
   const refusals = new RefusalCounter(log, (summary) => store.recordRefusals(summary), store.clock, options.refusalWindowMs);
-  const channels: ChannelHttpDeps = {
+  const replies = options.replies ?? loadReplies();
+  const defaultLocale = options.locale ?? "en";
+  const channels: ChannelEventsDeps = {
     store,
     policies: options.policies ?? new Map(),
     accounts: options.accounts ?? new Map(),
     adapterTokens: options.adapterTokens,
     trustedProxies,
-    replies: options.replies ?? loadReplies(),
+    replies,
     replyModes: options.replyModes ?? new Map(),
-    defaultLocale: options.locale ?? "en",
+    defaultLocale,
     counts: stats.messages,
     refusals,
     vouch: (socketAddress) => known.vouch(socketAddress),
     log,
+    follow: storeEventFollower(store, replies, defaultLocale),
+    onStoreError: feedErrorReporter(log),
+    heartbeatMs: options.eventHeartbeatMs ?? 15_000,
   };
+  const streams = new EventStreams();
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    void handleChannelRequest(channels, req, res).then((handled) => {
-      if (!handled) sendJson(res, 404, { error: "Not found: devices connect over WebSocket; channels POST to /channels/<channel>/messages." });
-    });
+    void (async () => {
+      if (await handleChannelEvents(channels, streams, req, res)) return;
+      if (await handleChannelRequest(channels, req, res)) return;
+      sendJson(res, 404, { error: "Not found: devices connect over WebSocket; channels POST to /channels/<channel>/messages and GET /channels/<channel>/events." });
+    })();
   };
   // Slow or unfinished headers cost a socket each: give up on them within seconds, checked every second.
   const httpOptions: ServerOptions = { headersTimeout: options.headersTimeoutMs ?? 5_000, requestTimeout: options.requestTimeoutMs ?? 15_000, connectionsCheckingInterval: 1_000 };
@@ -152,6 +164,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     async close() {
       feed?.close();
+      await streams.endAll(); // a clean end of each event stream; its client resumes from its last id
       await refusals.stop();
       door.closeAll();
       for (const client of wss.clients) client.terminate();
@@ -159,6 +172,6 @@ export function createGateway(options: GatewayOptions): Gateway {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
-    stats: () => ({ ...structuredClone(stats), refusedRequests: { ...refusals.total }, refusedRequestsThisMinute: refusals.thisMinute() }),
+    stats: () => ({ ...structuredClone(stats), eventStreams: streams.count, refusedRequests: { ...refusals.total }, refusedRequestsThisMinute: refusals.thisMinute() }),
   };
 }

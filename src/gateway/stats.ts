@@ -11,6 +11,8 @@ export interface GatewayStats {
   refused: Partial<Record<ReasonCode, number>>;
   /** Sockets closed at once because the gateway had too many open, in total or from one address. */
   dropped: { total: number; perAddress: number };
+  /** Channel event streams (GET /channels/<channel>/events) open now. */
+  eventStreams: number;
   messages: { delivered: number; pairing: number; capped: number; notAllowed: number; blocked: number; cooldown: number; disabled: number; badRequest: number; unauthorized: number; unknownAccount: number };
   /** DM requests refused per channel (capped, unknown account): since start, and in the current minute. */
   refusedRequests: Record<string, number>;
@@ -25,6 +27,7 @@ export const emptyStats = (): GatewayStats => ({
   authenticated: 0,
   refused: {},
   dropped: { total: 0, perAddress: 0 },
+  eventStreams: 0,
   messages: { delivered: 0, pairing: 0, capped: 0, notAllowed: 0, blocked: 0, cooldown: 0, disabled: 0, badRequest: 0, unauthorized: 0, unknownAccount: 0 },
   refusedRequests: {},
   refusedRequestsThisMinute: {},

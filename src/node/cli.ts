@@ -6,6 +6,9 @@ import { defaultStatePath } from "./state.js";
 
 /** `pairbot node pair` and `node connect`, run with arguments already checked against src/cli/commands/node.ts. */
 
+/** The setup code's addresses are tried in order: say which did not answer. */
+const noAnswer = (ctx: CliContext) => (url: string) => ctx.out(`No answer from ${url}; trying the next address.`);
+
 const stateFileOf = (flag: string | undefined, ctx: CliContext): string => flag ?? ctx.env.PAIRBOT_NODE_STATE ?? defaultStatePath();
 
 export async function runNodePair({ args, flags }: NodePairInput, ctx: CliContext): Promise<number> {
@@ -19,17 +22,18 @@ export async function runNodePair({ args, flags }: NodePairInput, ctx: CliContex
       ...(flags.role !== undefined ? { role: flags.role } : {}),
       ...(flags.scopes !== undefined ? { scopes: flags.scopes.split(",").map((s) => s.trim()).filter(Boolean) } : {}),
       onPending: (requestId) => ctx.out(`Waiting for approval (request ${requestId})`),
+      onNoAnswer: noAnswer(ctx),
     });
     session.close();
-    ctx.out(`Paired as ${session.deviceId} (${session.role}); token saved in ${stateFile}`);
+    ctx.out(`Paired as ${session.deviceId} (${session.role}) through ${session.url}; token saved in ${stateFile}`);
     return 0;
   });
 }
 
 export async function runNodeConnect({ flags }: NodeConnectInput, ctx: CliContext): Promise<number> {
   return refusalsAsExit(ctx, async () => {
-    const session = await connectDevice({ stateFile: stateFileOf(flags.state, ctx) });
-    ctx.out(`Authenticated as ${session.deviceId} (${session.role})`);
+    const session = await connectDevice({ stateFile: stateFileOf(flags.state, ctx), onNoAnswer: noAnswer(ctx) });
+    ctx.out(`Authenticated as ${session.deviceId} (${session.role}) at ${session.url}`);
     if (!flags.stay) {
       session.close();
       return 0;

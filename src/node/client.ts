@@ -37,6 +37,8 @@ export interface Credentials {
 }
 
 export interface NodeSession {
+  /** The gateway address that answered. */
+  url: string;
   deviceId: string;
   role: string;
   scopes: string[];
@@ -55,6 +57,8 @@ export interface ConnectOptions {
   onPending?: (requestId: string) => void;
   /** Extra TLS trust (a self-signed gateway certificate, PEM). */
   ca?: string | Buffer;
+  /** How long to wait for the connection to open (default 10 s). */
+  openTimeoutMs?: number;
 }
 
 /**
@@ -63,7 +67,9 @@ export interface ConnectOptions {
  */
 export function connectToGateway(options: ConnectOptions): Promise<NodeSession> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(options.url, { ...(options.ca ? { ca: options.ca } : {}), handshakeTimeout: 10_000 });
+    const ws = new WebSocket(options.url, { ...(options.ca ? { ca: options.ca } : {}), handshakeTimeout: options.openTimeoutMs ?? 10_000 });
+    let opened = false;
+    ws.on("open", () => (opened = true));
     let lastError: NodeError | undefined;
     let settled = false;
     let endSession: (e: NodeError) => void = () => undefined;
@@ -79,8 +85,9 @@ export function connectToGateway(options: ConnectOptions): Promise<NodeSession> 
     };
 
     ws.on("error", (e: Error & { code?: string }) => {
-      const reachable = e.code !== "ECONNREFUSED" && e.code !== "ENOTFOUND" && e.code !== "EHOSTUNREACH";
-      fail(new NodeError(reachable ? "closed" : "unreachable", reachable ? `Connection to ${options.url} failed: ${e.message}` : `Cannot reach the gateway at ${options.url}; is \`pairbot gateway\` running there?`));
+      // Before the WebSocket opened the gateway did not answer at this address (refused, no route, timeout, TLS).
+      if (!opened) return fail(new NodeError("unreachable", `Cannot reach the gateway at ${options.url} (${e.code ?? e.message}); is \`pairbot gateway\` running there?`));
+      fail(new NodeError("closed", `Connection to ${options.url} failed: ${e.message}`));
     });
     ws.on("close", (code) => {
       const e = lastError ?? new NodeError("closed", `The gateway closed the connection (code ${code}).`);
@@ -112,6 +119,7 @@ export function connectToGateway(options: ConnectOptions): Promise<NodeSession> 
           if (settled) return;
           settled = true;
           resolve({
+            url: options.url,
             deviceId: frame.deviceId,
             role: frame.role,
             scopes: frame.scopes,
@@ -134,3 +142,28 @@ export function connectToGateway(options: ConnectOptions): Promise<NodeSession> 
 
 export const notPaired = (file: string): PairbotError =>
   new PairbotError("not_found", `The node state ${file} holds no device token; pair first: pairbot node pair <setupCode>`);
+
+/**
+ * Tries the gateway's addresses in order (a LAN address, then a public one): the first that answers
+ * decides, even if it refuses. `onNoAnswer` hears each address skipped. All silent: one error naming each.
+ */
+export async function connectFirstAnswering(
+  urls: readonly string[],
+  options: Omit<ConnectOptions, "url">,
+  onNoAnswer?: (url: string, why: string) => void,
+): Promise<NodeSession> {
+  const silent: string[] = [];
+  for (const [i, url] of urls.entries()) {
+    const last = i === urls.length - 1;
+    try {
+      // With another address to try, a silent one (no route from here) costs less time.
+      return await connectToGateway({ ...options, url, ...(last || options.openTimeoutMs ? {} : { openTimeoutMs: 5_000 }) });
+    } catch (e) {
+      if (!(e instanceof NodeError) || e.code !== "unreachable") throw e;
+      if (urls.length === 1) throw e;
+      silent.push(e.message);
+      onNoAnswer?.(url, e.message);
+    }
+  }
+  throw new NodeError("unreachable", `None of the gateway's ${urls.length} addresses answered: ${silent.join(" ")}`);
+}

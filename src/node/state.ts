@@ -11,7 +11,10 @@ const NodeStateSchema = z.object({
   version: z.literal(1),
   /** Ed25519 key as JWK fields: x is the raw public key, d the private key, both base64url. */
   key: z.object({ x: z.string().regex(/^[A-Za-z0-9_-]{43}$/), d: z.string().regex(/^[A-Za-z0-9_-]{43}$/) }),
+  /** The address that answered when the device paired. */
   gatewayUrl: z.string().optional(),
+  /** Every address from the setup code, in the order to try them (absent in state files from before). */
+  gatewayUrls: z.array(z.string()).max(8).optional(),
   deviceId: z.string().optional(),
   deviceToken: z.string().optional(),
   role: z.string().optional(),

@@ -22,6 +22,8 @@ export interface StoreBackend {
   commit(apply: Committer): Promise<void>;
   /** Events of every commit this process learns of (its own and others'), once `current()` ran. */
   subscribe(listener: (events: StoreEvent[], doc: StoreDoc) => void): () => void;
+  /** Whether other processes' commits wake this one at once (a folder watch, LISTEN), not only the poll. */
+  watching?(): boolean;
   /** Calls `wake` whenever another process may have committed; returns how to stop. */
   watchOthers(wake: () => void, onError: (e: unknown) => void, pollMs?: number): () => void;
   close(): Promise<void>;

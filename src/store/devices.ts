@@ -1,9 +1,12 @@
+import { autoActor, autoApproval, type AddressSource } from "./auto-approve.js";
 import { ms } from "./clock.js";
 import { PairbotError, invalidInput } from "./errors.js";
 import type { Policy, Tx } from "./policy.js";
 import { OPERATOR_SCOPES, RoleSchema, type BootstrapToken, type DeviceRequest, type PairedDevice, type Role, type Scope, type StoreDoc } from "./schema.js";
 import { deviceEventFields } from "./pairing-events.js";
+import { autoApproveCidrs } from "./settings.js";
 import { deviceIdFor, hashToken, newId, newToken, tokenMatches } from "./secrets.js";
+import type { Access } from "./setup-code.js";
 import * as valid from "./validate.js";
 
 /** Device pairing: which devices may join the gateway, and with which role and scopes. */
@@ -13,23 +16,44 @@ export interface IssuedBootstrapToken {
   /** The only time the token exists in clear: it goes into the setup code and is never stored. */
   token: string;
   expiresAt: string;
+  /** The role it pairs: the one asked for, or node when limited access downgraded an operator. */
+  role: Role;
+  access: Access;
+  downgraded: boolean;
 }
 
-export function issueBootstrapToken(tx: Tx, role: Role, actor: string): IssuedBootstrapToken {
+/** Limited access (plain ws:// across a network) pairs a node with no scopes: an operator code becomes a node code. */
+export function issueBootstrapToken(tx: Tx, asked: Role, actor: string, access: Access = "full"): IssuedBootstrapToken {
   // Checked here, not only by front-ends: a bad role written to the file would make the whole store unreadable.
-  if (!RoleSchema.safeParse(role).success) throw invalidInput("role", `${JSON.stringify(role)} is not a role; use "node" or "operator"`);
+  if (!RoleSchema.safeParse(asked).success) throw invalidInput("role", `${JSON.stringify(asked)} is not a role; use "node" or "operator"`);
+  if (access !== "full" && access !== "limited") throw invalidInput("access", `${JSON.stringify(access)} is not an access; use "full" or "limited"`);
+  const role: Role = access === "limited" ? "node" : asked;
   const token = newToken(tx.random);
   const record: BootstrapToken = {
     id: newId(tx.random),
     hash: hashToken(token),
     role,
+    ...(access === "limited" ? { access } : {}),
     createdAt: tx.nowIso,
     expiresAt: new Date(tx.now + tx.policy.bootstrapTtlMs).toISOString(),
     issuedBy: actor,
   };
   tx.putBootstrapToken(record);
-  tx.audit("setup-code", actor, `setup code ${record.id} (${role})`, record.id);
-  return { id: record.id, token, expiresAt: record.expiresAt };
+  tx.audit("setup-code", actor, `setup code ${record.id} (${role}${access === "limited" ? ", limited" : ""})`, record.id);
+  return { id: record.id, token, expiresAt: record.expiresAt, role, access, downgraded: role !== asked };
+}
+
+/** Withdraws one setup code nobody has used yet (a QR image that may have been seen but was never delivered). */
+export function withdrawBootstrapToken(tx: Tx, tokenId: string, actor: string): void {
+  const token = tx.doc.devices.bootstrapTokens.find((t) => t.id === tokenId);
+  if (!token) return;
+  for (const r of tx.doc.devices.requests.filter((r) => r.tokenId === tokenId)) {
+    tx.removeDeviceRequest(r.requestId);
+    tx.audit("reject", actor, `device ${r.deviceId} (${r.name}): setup code withdrawn`, r.requestId);
+    tx.event("device.denied", { ...deviceEventFields(r), reason: "setup code withdrawn" });
+  }
+  tx.removeBootstrapToken(tokenId);
+  tx.audit("cleanup", actor, `setup code ${tokenId}`, tokenId);
 }
 
 /** Looks a presented token up by hash, comparing every candidate in constant time. */
@@ -65,12 +89,14 @@ export interface DeviceRequestInput {
   role: Role;
   scopes: readonly string[];
   remoteAddress: string;
+  /** How the gateway learned the address; auto-approval never trusts an address behind an untrusted proxy. Default: untrusted. */
+  via?: AddressSource;
 }
 
 export type DeviceRequestResult =
   | { status: "pending"; requestId: string; deviceId: string; created: boolean; expiresAt: string }
-  /** Approved while the device was away: the gateway hands out its token now. */
-  | { status: "approved"; deviceId: string };
+  /** Approved while the device was away, or at once by `device.autoApproveCidrs` (`auto` names the range): the gateway hands out its token now. */
+  | { status: "approved"; deviceId: string; auto?: string };
 
 const invalidToken = () =>
   new PairbotError("token_invalid", "This setup code is not valid: it is unknown, already used or cleaned up. Ask the owner for a new one (/pair).");
@@ -85,6 +111,10 @@ export function requestDevice(tx: Tx, input: DeviceRequestInput): DeviceRequestR
   }
   if (token.boundKey === undefined && ms(token.expiresAt) <= tx.now) {
     throw new PairbotError("token_expired", `This setup code expired at ${token.expiresAt}. Ask the owner for a new one (/pair).`);
+  }
+  if (token.access === "limited" && (input.role !== "node" || input.scopes.length > 0)) {
+    // Refused, not downgraded: the device would otherwise believe it holds rights it does not have.
+    throw new PairbotError("scope_denied", "This setup code is limited to a node with no scopes: it was issued for plain ws:// across a network. Ask the owner for a code with only wss:// addresses to pair an operator");
   }
   if (input.role !== token.role) {
     throw new PairbotError("scope_denied", `This setup code is for a ${token.role}, not a ${input.role}`);
@@ -108,7 +138,7 @@ export function requestDevice(tx: Tx, input: DeviceRequestInput): DeviceRequestR
     existing.name === name && existing.platform === platform && existing.remoteAddress === remoteAddress;
   if (existing && sameQuestion) {
     tx.putDeviceRequest({ ...existing, lastSeenAt: tx.nowIso });
-    return { status: "pending", requestId: existing.requestId, deviceId, created: false, expiresAt: existing.expiresAt };
+    return autoApproved(tx, existing, input.via) ?? { status: "pending", requestId: existing.requestId, deviceId, created: false, expiresAt: existing.expiresAt };
   }
   if (existing) {
     // Never merge or edit: the owner judged what the old request showed; anything else is a new question.
@@ -133,7 +163,15 @@ export function requestDevice(tx: Tx, input: DeviceRequestInput): DeviceRequestR
   };
   tx.putDeviceRequest(request);
   tx.event("device.requested", deviceEventFields(request));
-  return { status: "pending", requestId: request.requestId, deviceId, created: true, expiresAt: request.expiresAt };
+  return autoApproved(tx, request, input.via) ?? { status: "pending", requestId: request.requestId, deviceId, created: true, expiresAt: request.expiresAt };
+}
+
+/** Approves a pending request at once when `device.autoApproveCidrs` covers it (see auto-approve.ts). */
+function autoApproved(tx: Tx, request: DeviceRequest, via: AddressSource = "untrusted-proxy"): DeviceRequestResult | undefined {
+  const decision = autoApproval({ ...request, via }, autoApproveCidrs(tx.doc.settings));
+  if (!decision.approve) return undefined;
+  approveDevice(tx, request.requestId, autoActor(decision.cidr));
+  return { status: "approved", deviceId: request.deviceId, auto: decision.cidr };
 }
 
 /** When a bound setup code stops carrying requests: one request lifetime after the device bound it. */
@@ -162,6 +200,7 @@ export function approveDevice(tx: Tx, requestId: string, actor: string): PairedD
     tokenId: request.tokenId,
     approvedAt: tx.nowIso,
     approvedBy: actor,
+    remoteAddress: request.remoteAddress,
   };
   tx.putPairedDevice(device);
   tx.audit("approve", actor, `device ${device.deviceId} (${device.name})`, request.requestId);
@@ -209,6 +248,8 @@ export function revokeDevice(tx: Tx, deviceId: string, actor: string): PairedDev
   const device = tx.doc.devices.paired.find((d) => d.deviceId === deviceId);
   if (!device) throw new PairbotError("not_found", `No paired device found with id: ${deviceId}`);
   tx.removePairedDevice(device.deviceId);
+  // The alert that announced an automatic approval has done its work once the device is gone.
+  for (const ownerId of Object.keys(tx.doc.notifications[`auto:${device.requestId}`] ?? {})) tx.removeNotification(`auto:${device.requestId}`, ownerId);
   tx.audit("revoke", actor, `device ${deviceId} (${device.name})`);
   tx.event("device.revoked", deviceEventFields(device));
   return device;

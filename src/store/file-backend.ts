@@ -7,7 +7,7 @@ import type { StoreBackend, Committer } from "./backend.js";
 import { PairbotError } from "./errors.js";
 import { applyRecord, type StoreEvent } from "./events.js";
 import { viewOf } from "./effects.js";
-import { watchFolder } from "./feed.js";
+import { watchFolder, type FolderWatch } from "./feed.js";
 import { checksum, decodeLine, encodeHeader, encodeRecord, encodeSeal, splitLines, type JournalRecord } from "./journal.js";
 import { withStoreLock } from "./lock.js";
 import { emptyStore, STORE_VERSION, type StoreDoc } from "./schema.js";
@@ -41,6 +41,7 @@ export class FileBackend implements StoreBackend {
   /** The last sequence number known to be on disk (fdatasync done), so a later commit need not flush again. */
   private durableSeq = 0;
   private readonly listeners = new Set<(events: StoreEvent[], doc: StoreDoc) => void>();
+  private readonly folderWatches = new Set<FolderWatch>();
   /** One catch-up at a time; a commit holds it from its first read to its verified append. */
   private stateLock: Promise<void> = Promise.resolve();
   private committing = false;
@@ -64,7 +65,17 @@ export class FileBackend implements StoreBackend {
   }
 
   watchOthers(wake: () => void, onError: (e: unknown) => void, pollMs?: number): () => void {
-    return watchFolder(path.dirname(this.file), wake, onError, pollMs);
+    const folder = watchFolder(path.dirname(this.file), wake, onError, pollMs);
+    this.folderWatches.add(folder);
+    return () => {
+      this.folderWatches.delete(folder);
+      folder.stop();
+    };
+  }
+
+  /** Whether a folder watch is in place (commits of other processes wake this one at once), else only the poll. */
+  watching(): boolean {
+    return [...this.folderWatches].some((w) => w.watching());
   }
 
   subscribe(listener: (events: StoreEvent[], doc: StoreDoc) => void): () => void {

@@ -71,6 +71,8 @@ export class PgBackend implements StoreBackend {
   private listenerOnError: ((e: unknown) => void) | undefined;
   private stopListener: (() => void) | undefined;
   private listening = false;
+  /** LISTEN is in place: other processes' commits wake this one at once (else only the poll finds them). */
+  private listenerUp = false;
   private closed = false;
 
   constructor(options: PgBackendOptions) {
@@ -133,6 +135,10 @@ export class PgBackend implements StoreBackend {
   subscribe(listener: (events: StoreEvent[], doc: StoreDoc) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  watching(): boolean {
+    return this.listenerUp;
   }
 
   watchOthers(wake: () => void, onError: (e: unknown) => void, pollMs?: number): () => void {
@@ -421,6 +427,7 @@ export class PgBackend implements StoreBackend {
       try {
         await client.connect();
         await client.query(`LISTEN ${ident(this.channel)}`);
+        this.listenerUp = true;
         if (reported) this.log(`PostgreSQL store ${this.description}: change feed listening again.`);
         attempt = 0;
         reported = false;
@@ -429,6 +436,7 @@ export class PgBackend implements StoreBackend {
       } catch (e) {
         why = e;
       }
+      this.listenerUp = false;
       await client.end().catch(() => undefined);
       if (why === "stopped" || this.wakes.size === 0 || this.closed) break;
       if (!reported) {

@@ -8,14 +8,16 @@ import type { AllowEntry, AuditEntry, BootstrapToken, DeviceRequest, DmRequest, 
 export type RequestCard = { kind: "dm"; request: DmRequest } | { kind: "device"; request: DeviceRequest };
 
 /** Key under which notifications about a request or a setup code are recorded. */
-export type RequestKey = `dm:${string}` | `device:${string}` | `setup:${string}` | `refusals:${string}`;
+export type RequestKey = `dm:${string}` | `device:${string}` | `setup:${string}` | `auto:${string}` | `refusals:${string}`;
 
 export const requestKey = {
   setup: (tokenId: string): RequestKey => `setup:${tokenId}`,
+  /** The alert that a device was approved automatically (device.autoApproveCidrs), by its request id. */
+  auto: (requestId: string): RequestKey => `auto:${requestId}`,
   of: (card: RequestCard): RequestKey => (card.kind === "dm" ? `dm:${card.request.id}` : `device:${card.request.requestId}`),
   /** The kind and id a key names, or undefined for a key of no known kind. */
   parse(key: string): { kind: "dm" | "device" | "setup"; id: string } | undefined {
-    const match = /^(dm|device|setup):(.+)$/.exec(key);
+    const match = /^(dm|device|setup):(.+)$/.exec(key); // auto: keys are kept apart (autoApprovalAlerts)
     return match ? { kind: match[1] as "dm" | "device" | "setup", id: match[2]! } : undefined;
   },
 };
@@ -95,9 +97,24 @@ export const accountsAllowing = (doc: StoreDoc, channel: string, senderId: strin
 
 export const ownerSettings = (doc: StoreDoc, ownerId: number): OwnerSettings => doc.owners[String(ownerId)] ?? { notify: true };
 
-/** Whether an owner should get an alert for a request: it is pending, their notifications are on, and none was sent. */
+/** Whether an owner should get an alert for a request: it is pending, none was sent, and their notifications are on (or it is their one-shot). */
 export const needsAlert = (doc: StoreDoc, key: string, ownerId: number): boolean =>
-  isPending(doc, key) && ownerSettings(doc, ownerId).notify && !doc.notifications[key]?.[String(ownerId)];
+  isPending(doc, key) && !doc.notifications[key]?.[String(ownerId)] && (ownerSettings(doc, ownerId).notify || oneShotKey(doc, ownerId) === key);
+
+/** The request an owner's `/pair notify once` announces: the earliest pending one filed since it was armed. */
+export function oneShotKey(doc: StoreDoc, ownerId: number): RequestKey | undefined {
+  const since = ownerSettings(doc, ownerId).notifyOnce;
+  if (since === undefined) return undefined;
+  const filedSince = pendingCards(doc).filter((c) => c.request.createdAt >= since);
+  filedSince.sort((a, b) => (a.request.createdAt < b.request.createdAt ? -1 : a.request.createdAt > b.request.createdAt ? 1 : 0));
+  return filedSince[0] && requestKey.of(filedSince[0]);
+}
+
+/** What `/pair notify status` says: every request, none, or the next one only. */
+export function notifyMode(doc: StoreDoc, ownerId: number): "on" | "off" | "once" {
+  const settings = ownerSettings(doc, ownerId);
+  return settings.notify ? "on" : settings.notifyOnce !== undefined ? "once" : "off";
+}
 
 /** A message announcing a request or a setup code that has since ended: the bot edits it to the outcome. */
 export interface EndedNotification {
@@ -157,4 +174,37 @@ export function sentMessages(doc: StoreDoc, ownerId: number): SentMessage[] {
     byMessage.set(sent.messageId, message);
   }
   return [...byMessage.values()].sort((a, b) => a.messageId - b.messageId);
+}
+
+/** A device `device.autoApproveCidrs` approved, which an owner has not been told of yet. */
+export interface AutoApprovalAlert {
+  key: RequestKey;
+  device: ShownDevice;
+  /** The range that let it in: "192.168.1.0/24". */
+  cidr: string;
+}
+
+/** How long after an automatic approval an owner who has not heard of it still gets the alert (a bot down a while). */
+export const AUTO_ALERT_WINDOW_MS = 24 * 60 * 60_000;
+
+/**
+ * Devices approved automatically within the last day that `ownerId` has no alert about. Sent whatever
+ * the owner's notify setting: nobody else was asked. The store drops the record when the device goes.
+ */
+export function autoApprovalAlerts(doc: StoreDoc, ownerId: number, now: number): AutoApprovalAlert[] {
+  return doc.devices.paired.flatMap((device) => {
+    const cidr = /^auto:(.+)$/.exec(device.approvedBy)?.[1];
+    const key = requestKey.auto(device.requestId);
+    if (!cidr || Date.parse(device.approvedAt) < now - AUTO_ALERT_WINDOW_MS || doc.notifications[key]?.[String(ownerId)]) return [];
+    return [{ key, device: shownDevice(device), cidr }];
+  });
+}
+
+/** The last alert the bot sent, and to whom (for /pair status). */
+export function lastAlert(doc: StoreDoc): { ownerId: number; at: string } | undefined {
+  let last: { ownerId: number; at: string } | undefined;
+  for (const [ownerId, settings] of Object.entries(doc.owners)) {
+    if (settings.lastAlertAt && (!last || settings.lastAlertAt > last.at)) last = { ownerId: Number(ownerId), at: settings.lastAlertAt };
+  }
+  return last;
 }

@@ -69,6 +69,8 @@ export const BootstrapTokenSchema = z.object({
   id: z.string().min(1),
   hash: z.string().regex(/^[0-9a-f]{64}$/),
   role: RoleSchema,
+  /** "limited" when a setup code's URLs include plain ws:// across a network: a node with no scopes only. Absent: full. */
+  access: z.enum(["full", "limited"]).optional(),
   createdAt: time,
   expiresAt: time,
   issuedBy: z.string(),
@@ -103,6 +105,8 @@ export const PairedDeviceSchema = z.object({
   tokenId: z.string(),
   approvedAt: time,
   approvedBy: z.string(),
+  /** The address its approved request came from (absent in stores written before). */
+  remoteAddress: z.string().optional(),
   /** Absent until the gateway hands the device its token; then only the SHA-256 of it. */
   tokenHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   tokenIssuedAt: time.optional(),
@@ -131,7 +135,15 @@ export const SentNotificationSchema = z.object({
   sentAt: time,
 });
 
-export const OwnerSettingsSchema = z.object({ notify: z.boolean(), locale: z.string().max(16).optional(), timeZone: z.string().max(64).optional() });
+export const OwnerSettingsSchema = z.object({
+  notify: z.boolean(),
+  locale: z.string().max(16).optional(),
+  timeZone: z.string().max(64).optional(),
+  /** `/pair notify once`: with notifications off, the first request filed from this time on is announced; then it clears. */
+  notifyOnce: time.optional(),
+  /** When the bot last sent this owner an alert (for /pair status). */
+  lastAlertAt: time.optional(),
+});
 export const CodeFailuresSchema = z.object({ count: z.number().int().positive(), since: time });
 
 /** Requests a door refused on one channel in one window (capped, unknown account): one alert for the owner, not one per request. */

@@ -1,4 +1,4 @@
-import { isIP } from "node:net";
+import { parseCidr } from "./cidr.js";
 import { PairbotError, invalidInput } from "./errors.js";
 import type { Policy } from "./policy.js";
 import { parseDuration } from "./duration.js";
@@ -46,22 +46,11 @@ function wholeNumber(min: number, max: number) {
   };
 }
 
-/** One IPv4 or IPv6 network; a bare address is that one address (/32 or /128). */
-export function cidr(text: string): string {
-  const [address = "", bits, extra] = text.trim().split("/");
-  const family = isIP(address);
-  const max = family === 4 ? 32 : family === 6 ? 128 : 0;
-  if (!max || extra !== undefined || (bits !== undefined && !/^\d{1,3}$/.test(bits)) || Number(bits ?? max) > max) {
-    throw new Error(`"${text.trim()}" is not a network`);
-  }
-  return `${address.toLowerCase()}/${Number(bits ?? max)}`;
-}
-
 const cidrList = {
   allowed: "IPv4 or IPv6 networks, comma-separated, like 192.168.1.0/24,fd00::/8 (or nothing, for none)",
   canonical(text: string): string {
     const items = text.split(",").map((s) => s.trim()).filter(Boolean);
-    return [...new Set(items.map(cidr))].join(",");
+    return [...new Set(items.map((item) => parseCidr(item).text))].join(",");
   },
 };
 

@@ -17,11 +17,11 @@ import * as refusals from "./refusals.js";
 import { eventCursor, eventsSince, lastEventSeq, type PairingEventFilter } from "./pairing-events.js";
 import { DEFAULT_POLICY, Tx, type Policy } from "./policy.js";
 import { ID_FORM, type AuditEntry, type DmBlock, type DeviceRequest, type DmRequest, type OwnerSettings, type PairedDevice, type PairingEvent, type RefusalSummary, type Role, type SentNotification, type StoreDoc } from "./schema.js";
-import { encodeSetupCode, gatewayUrl } from "./setup-code.js";
+import { accessOf, encodeSetupCode, gatewayUrls, type Access } from "./setup-code.js";
 import * as valid from "./validate.js";
 import { canonicalSetting, policyFromSettings, settingDefinition, shownSettings, type ShownSetting } from "./settings.js";
 import * as queries from "./queries.js";
-import type { RequestCard, RequestKey } from "./queries.js";
+import { requestKey, type RequestCard, type RequestKey } from "./queries.js";
 
 /** How many queued rules one commit may carry. */
 const MAX_BATCH = 100;
@@ -43,6 +43,19 @@ export interface StoreOptions {
   policy?: Partial<Policy>;
   /** Where the store is kept; by default the file backend this process shares for `file`. */
   backend?: StoreBackend;
+}
+
+export interface CreatedSetupCode {
+  setupCode: string;
+  /** The first of `urls`. */
+  url: string;
+  urls: string[];
+  access: Access;
+  role: Role;
+  /** An operator was asked for, but limited access allows only a node. */
+  downgraded: boolean;
+  expiresAt: string;
+  tokenId: string;
 }
 
 export interface Pending {
@@ -85,6 +98,8 @@ export class PairingStore {
   private readonly backend: StoreBackend;
   private readonly queue: QueuedRule[] = [];
   private draining = false;
+  /** The running drain, so close() lets changes already asked for finish first. */
+  private drained: Promise<void> = Promise.resolve();
 
   constructor(options: StoreOptions) {
     // A backend given (PostgreSQL) names the store itself; `file` is then only its description.
@@ -111,6 +126,7 @@ export class PairingStore {
 
   /** Releases what the backend holds (a PostgreSQL pool); a file store keeps its shared backend open. */
   async close(): Promise<void> {
+    await this.drained;
     if (!fileBackends.has(this.file) || fileBackends.get(this.file) !== this.backend) await this.backend.close();
   }
 
@@ -125,7 +141,7 @@ export class PairingStore {
 
   /** Follows every change to the store, from any process. */
   watch(listener: (events: StoreEvent[], doc: StoreDoc) => void, options?: FeedOptions): StoreFeed {
-    return watchStore(this.backend, listener, options);
+    return watchStore(this.backend, listener, { clock: this.clock, ...options });
   }
 
   /**
@@ -162,7 +178,7 @@ export class PairingStore {
   change<T>(rule: (tx: Tx) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ rule, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.draining) void this.drain();
+      if (!this.draining) this.drained = this.drain();
     });
   }
 
@@ -389,11 +405,22 @@ export class PairingStore {
 
   // Device pairing
 
-  /** Issues a bootstrap token and wraps it with the gateway URL into a setup code. */
-  async createSetupCode(input: { url: string; role?: Role }, actor: string): Promise<{ setupCode: string; url: string; expiresAt: string; tokenId: string }> {
-    const url = gatewayUrl(input.url);
-    const issued = await this.change((tx) => devices.issueBootstrapToken(tx, input.role ?? "node", actor));
-    return { setupCode: encodeSetupCode({ url, bootstrapToken: issued.token, expiresAt: issued.expiresAt }), url, expiresAt: issued.expiresAt, tokenId: issued.id };
+  /**
+   * Issues a bootstrap token and wraps it with the gateway's URLs (one, a list, or "a,b") into a setup
+   * code. URLs with plain ws:// across a network make it limited: a node with no scopes (`downgraded`
+   * when an operator was asked for).
+   */
+  async createSetupCode(input: { url: string | readonly string[]; role?: Role }, actor: string): Promise<CreatedSetupCode> {
+    const urls = gatewayUrls(input.url);
+    const access = accessOf(urls);
+    const issued = await this.change((tx) => devices.issueBootstrapToken(tx, input.role ?? "node", actor, access));
+    const setupCode = encodeSetupCode({ urls, bootstrapToken: issued.token, expiresAt: issued.expiresAt, access });
+    return { setupCode, url: urls[0]!, urls, access, role: issued.role, downgraded: issued.downgraded, expiresAt: issued.expiresAt, tokenId: issued.id };
+  }
+
+  /** Withdraws one unused setup code (and any request made with it), e.g. when its QR image may have leaked undelivered. */
+  withdrawSetupCode(tokenId: string, actor: string): Promise<void> {
+    return this.change((tx) => devices.withdrawBootstrapToken(tx, tokenId, actor));
   }
 
   requestDevicePairing(input: devices.DeviceRequestInput): Promise<devices.DeviceRequestResult> {
@@ -426,11 +453,34 @@ export class PairingStore {
 
   // Owners and notifications
 
+  /** `/pair notify on|off`: every request announced, or none; either ends a one-shot. */
   setNotify(ownerId: number, on: boolean): Promise<void> {
     return this.change((tx) => {
-      const owner = tx.doc.owners[String(ownerId)];
+      const { notifyOnce: _ended, ...owner } = tx.doc.owners[String(ownerId)] ?? { notify: true };
       tx.putOwner(String(ownerId), { ...owner, notify: on });
     });
+  }
+
+  /**
+   * `/pair notify once`: with notifications off, announces the next request filed from now on, then
+   * clears. Answers "on" (nothing to arm: every request is announced) or "once".
+   */
+  armNotifyOnce(ownerId: number): Promise<"on" | "once"> {
+    return this.change((tx) => {
+      const owner = tx.doc.owners[String(ownerId)] ?? { notify: true };
+      if (owner.notify) return "on";
+      tx.putOwner(String(ownerId), { ...owner, notifyOnce: tx.nowIso });
+      return "once";
+    });
+  }
+
+  /** The last alert the bot sent, and to whom. */
+  async lastAlert(): Promise<{ ownerId: number; at: string } | undefined> {
+    return queries.lastAlert(await this.backend.current());
+  }
+
+  async notifyMode(ownerId: number): Promise<"on" | "off" | "once"> {
+    return queries.notifyMode(await this.backend.current(), ownerId);
   }
 
   /** Remembers an owner's language, so alerts after a restart speak it too. */
@@ -452,14 +502,27 @@ export class PairingStore {
     return timeZone;
   }
 
+  /**
+   * Records the message a request's alert (or a setup code) went out in. An alert also notes when the
+   * owner was last alerted, and uses up their one-shot (`/pair notify once`) if it was that.
+   */
   recordNotification(key: RequestKey, ownerId: number, sent: SentNotification): Promise<void> {
-    return this.change((tx) => tx.putNotification(key, String(ownerId), sent));
+    return this.change((tx) => {
+      const oneShot = queries.oneShotKey(tx.doc, ownerId) === key;
+      tx.putNotification(key, String(ownerId), sent);
+      if (requestKey.parse(key)?.kind === "setup") return;
+      const { notifyOnce, ...owner } = tx.doc.owners[String(ownerId)] ?? { notify: true };
+      tx.putOwner(String(ownerId), { ...owner, ...(notifyOnce && !oneShot ? { notifyOnce } : {}), lastAlertAt: sent.sentAt });
+    });
   }
 
-  forgetNotification(key: RequestKey, ownerId: number): Promise<void> {
+  /** Forgets the alerts of one message at once: a message half forgotten would be edited to its rest. */
+  forgetNotification(keys: RequestKey | readonly RequestKey[], ownerId: number): Promise<void> {
     return this.change((tx) => {
-      const sent = tx.doc.notifications[key];
-      if (sent && Object.hasOwn(sent, String(ownerId))) tx.removeNotification(key, String(ownerId));
+      for (const key of typeof keys === "string" ? [keys] : keys) {
+        const sent = tx.doc.notifications[key];
+        if (sent && Object.hasOwn(sent, String(ownerId))) tx.removeNotification(key, String(ownerId));
+      }
     });
   }
 

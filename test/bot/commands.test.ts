@@ -61,11 +61,11 @@ describe("/pair", () => {
     expect((await h.store.read()).owners[String(h.owner.user.id)]).toEqual({ notify: false, locale: "en" });
     expect((await h.owner.sends("/pair notify on")).text).toBe("Push notifications are on.");
     expect((await h.store.read()).owners[String(h.owner.user.id)]).toEqual({ notify: true, locale: "en" });
-    expect((await h.owner.sends("/pair notify maybe")).text).toBe("Usage: /pair notify on or /pair notify off");
+    expect((await h.owner.sends("/pair notify maybe")).text).toBe("Usage: /pair notify on | off | once | status");
   });
 
   it("answers an unknown or malformed form with a usage line, never a stack trace", async () => {
-    expect((await h.owner.sends("/pair frobnicate")).text).toMatch(/^Usage: \/pair \[qr \| pending/);
+    expect((await h.owner.sends("/pair frobnicate")).text).toMatch(/^Usage: \/pair \[operator \| qr \| pending/);
     expect((await h.owner.sends("/pair reject")).text).toBe("Usage: /pair reject <requestId>");
     expect((await h.owner.sends("/pair deny a b c")).text).toMatch(/^Usage: \/pair deny/);
     expect((await h.owner.sends("/pair revoke")).text).toMatch(/^Usage: \/pair revoke/);

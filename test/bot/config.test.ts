@@ -23,7 +23,7 @@ const errorOf = (env: Record<string, string>) => {
 describe("config", () => {
   it("reads a good environment with defaults", () => {
     const config = loadConfig(good);
-    expect(config).toMatchObject({ ownerIds: [42, 43], gatewayUrl: "wss://gw.example.com", apiRoot: "https://api.telegram.org", defaultLocale: "en", webhook: undefined, logLevel: "info" });
+    expect(config).toMatchObject({ ownerIds: [42, 43], gatewayUrls: ["wss://gw.example.com"], apiRoot: "https://api.telegram.org", defaultLocale: "en", webhook: undefined, logLevel: "info" });
   });
 
   it("a missing token says how to get one from @BotFather", () => {
@@ -39,8 +39,10 @@ describe("config", () => {
   it.each([
     ["OWNER_IDS", { OWNER_IDS: "@olga" }, /^OWNER_IDS must be your numeric Telegram user id/],
     ["OWNER_IDS", { OWNER_IDS: "" }, /^OWNER_IDS/],
-    ["GATEWAY_URL", { GATEWAY_URL: "http://gw" }, /^GATEWAY_URL must .* ws:\/\/ or wss:\/\//],
-    ["GATEWAY_URL", { GATEWAY_URL: "wss://user:pw@gw" }, /^GATEWAY_URL/],
+    ["GATEWAY_URL", { GATEWAY_URL: "" }, /^GATEWAY_URL must .* ws:\/\/ or wss:\/\//],
+    ["GATEWAY_URL", { GATEWAY_URL: "http://gw" }, /^GATEWAY_URL: Invalid gateway URL "http:\/\/gw": it must start with ws:\/\/ or wss:\/\//],
+    ["GATEWAY_URL", { GATEWAY_URL: "wss://user:pw@gw" }, /^GATEWAY_URL: .*must not contain a user, password/],
+    ["GATEWAY_URL", { GATEWAY_URL: "ws://192.168.1.20:18789,ws://gateway.example.com" }, /^GATEWAY_URL: Invalid gateway URL "ws:\/\/gateway\.example\.com": plain ws:\/\/ .* use wss:\/\//],
     ["DEFAULT_LOCALE", { DEFAULT_LOCALE: "fr" }, /^DEFAULT_LOCALE must be one of en, de, ru/],
     ["TELEGRAM_API_ROOT", { TELEGRAM_API_ROOT: "localhost:8081" }, /^TELEGRAM_API_ROOT/],
     ["WEBHOOK_URL", { WEBHOOK_URL: "http://bot.example.com/hook", WEBHOOK_SECRET: "s" }, /^WEBHOOK_URL must be the public https:\/\//],
@@ -52,6 +54,10 @@ describe("config", () => {
     const message = errorOf({ ...good, ...env });
     expect(message).toMatch(pattern);
     expect(message.split(". ").length).toBe(1);
+  });
+
+  it("GATEWAY_URL takes several addresses, separated by commas, in the order devices try them", () => {
+    expect(loadConfig({ ...good, GATEWAY_URL: "ws://192.168.1.20:18789, wss://gw.example.com" }).gatewayUrls).toEqual(["ws://192.168.1.20:18789", "wss://gw.example.com"]);
   });
 
   it("TIMEZONE takes an IANA name in any case and defaults to the server's zone", () => {

@@ -26,7 +26,7 @@ function run(env: Record<string, string>) {
 
 describe("npm start (dist/src/bot/main.js)", () => {
   it("stops at once with one sentence when a variable is wrong", async () => {
-    const p = run({ BOT_TOKEN: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", OWNER_IDS: "me", GATEWAY_URL: "ws://gw:1" });
+    const p = run({ BOT_TOKEN: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", OWNER_IDS: "me", GATEWAY_URL: "ws://gw.local:1" });
     expect(await p.exited).toBe(1);
     expect(p.output()).toMatch(/^pairbot: OWNER_IDS must be your numeric Telegram user id[^\n]*\n$/);
   });
@@ -36,7 +36,7 @@ describe("npm start (dist/src/bot/main.js)", () => {
     const temp = tempStore();
     cleanups.push(() => telegram.close(), () => temp.remove());
     telegram.userSends(OWNER, "/start");
-    const p = run({ BOT_TOKEN: telegram.token, OWNER_IDS: String(OWNER.id), GATEWAY_URL: "ws://gw:1", STORE_PATH: temp.file, TELEGRAM_API_ROOT: telegram.apiRoot, LOG_LEVEL: "debug" });
+    const p = run({ BOT_TOKEN: telegram.token, OWNER_IDS: String(OWNER.id), GATEWAY_URL: "ws://gw.local:1", STORE_PATH: temp.file, TELEGRAM_API_ROOT: telegram.apiRoot, LOG_LEVEL: "debug" });
     cleanups.push(() => void p.child.kill("SIGKILL"));
     expect((await telegram.waitForMessage(OWNER.id, () => true, 15_000)).text).toContain("pairing console");
     await telegram.waitForCall("setMyCommands", (c) => (c.params["scope"] as { type?: string } | undefined)?.type === "chat", 15_000);
@@ -64,7 +64,7 @@ describe("npm start (dist/src/bot/main.js)", () => {
     cleanups.push(() => telegram.close(), () => temp.remove(), () => new Promise<void>((r) => relay.close(() => r())));
     telegram.userSends(OWNER, "/start");
     const apiRoot = `http://127.0.0.1:${port}`;
-    const p = run({ BOT_TOKEN: telegram.token, OWNER_IDS: String(OWNER.id), GATEWAY_URL: "ws://gw:1", STORE_PATH: temp.file, TELEGRAM_API_ROOT: apiRoot, TIMEZONE: "UTC" });
+    const p = run({ BOT_TOKEN: telegram.token, OWNER_IDS: String(OWNER.id), GATEWAY_URL: "ws://gw.local:1", STORE_PATH: temp.file, TELEGRAM_API_ROOT: apiRoot, TIMEZONE: "UTC" });
     cleanups.push(() => void p.child.kill("SIGKILL"));
     await expect.poll(p.output, { timeout: 10_000 }).toContain(`cannot reach Telegram at ${apiRoot} (network error (ECONNREFUSED)); retrying in 1 s`);
 
@@ -79,7 +79,7 @@ describe("npm start (dist/src/bot/main.js)", () => {
     cleanups.push(() => temp.remove());
     const templates = path.join(path.dirname(temp.file), "templates.json");
     writeFileSync(templates, JSON.stringify({ "card-dm": { en: "<b>{ $name }" } }));
-    const p = run({ BOT_TOKEN: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", OWNER_IDS: "42", GATEWAY_URL: "ws://gw:1", STORE_PATH: temp.file, TEMPLATES_FILE: templates });
+    const p = run({ BOT_TOKEN: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", OWNER_IDS: "42", GATEWAY_URL: "ws://gw.local:1", STORE_PATH: temp.file, TEMPLATES_FILE: templates });
     expect(await p.exited).toBe(1);
     expect(p.output()).toBe(`pairbot: Template "card-dm" in ${templates} (en) is not valid Telegram HTML: <b> is never closed.\n`);
   });
@@ -88,7 +88,7 @@ describe("npm start (dist/src/bot/main.js)", () => {
     const telegram = await startFakeTelegram();
     const temp = tempStore();
     cleanups.push(() => telegram.close(), () => temp.remove());
-    const env = { BOT_TOKEN: telegram.token, OWNER_IDS: String(SECOND_OWNER.id), GATEWAY_URL: "ws://gw:1", STORE_PATH: temp.file, TELEGRAM_API_ROOT: telegram.apiRoot, DEFAULT_LOCALE: "en" };
+    const env = { BOT_TOKEN: telegram.token, OWNER_IDS: String(SECOND_OWNER.id), GATEWAY_URL: "ws://gw.local:1", STORE_PATH: temp.file, TELEGRAM_API_ROOT: telegram.apiRoot, DEFAULT_LOCALE: "en" };
     telegram.userSends(SECOND_OWNER, "/help");
     const first = run(env);
     cleanups.push(() => void first.child.kill("SIGKILL"));
@@ -111,7 +111,7 @@ describe("npm start (dist/src/bot/main.js)", () => {
     const telegram = await startFakeTelegram();
     const temp = tempStore();
     cleanups.push(() => telegram.close(), () => temp.remove());
-    const env = { BOT_TOKEN: telegram.token, OWNER_IDS: `${OWNER.id},${SECOND_OWNER.id}`, GATEWAY_URL: "ws://gw:1", STORE_PATH: temp.file, TELEGRAM_API_ROOT: telegram.apiRoot, TIMEZONE: "UTC" };
+    const env = { BOT_TOKEN: telegram.token, OWNER_IDS: `${OWNER.id},${SECOND_OWNER.id}`, GATEWAY_URL: "ws://gw.local:1", STORE_PATH: temp.file, TELEGRAM_API_ROOT: telegram.apiRoot, TIMEZONE: "UTC" };
     telegram.userSends(OWNER, "/help");
     telegram.userSends(SECOND_OWNER, "/help");
     const first = run(env);

@@ -29,7 +29,7 @@ describe("pairbot setup-code", { timeout: SPAWNS_TIMEOUT }, () => {
     const missing = await cli(["setup-code"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(
-      "No gateway URL: pass --url ws://HOST:PORT or set GATEWAY_URL.\nUsage: pairbot setup-code [--url URL] [--role node|operator]\n",
+      "No gateway URL: pass --url ws://HOST:PORT (several separated by commas) or set GATEWAY_URL.\nUsage: pairbot setup-code [--url URL[,URL...]] [--role node|operator]\n",
     );
 
     const bad = await cli(["setup-code", "--url", "http://192.168.1.20:18789"]);
@@ -37,11 +37,21 @@ describe("pairbot setup-code", { timeout: SPAWNS_TIMEOUT }, () => {
     expect(bad.stderr).toMatch(/^Invalid gateway URL "http:\/\/192\.168\.1\.20:18789": it must start with ws:\/\/ or wss:\/\/\n$/);
     expect(parsed(await cli(["devices", "list", "--json"]))).toMatchObject({ setupCodes: [] });
 
-    const issued = await cli(["setup-code", "--json", "--role", "operator"], { GATEWAY_URL: "ws://192.168.1.20:18789" });
+    const issued = await cli(["setup-code", "--json", "--role", "operator"], { GATEWAY_URL: "wss://gw.example.com, wss://192.168.1.20:18789" });
     expect(issued.code).toBe(0);
-    const body = parsed(issued) as { setupCode: string; url: string; expiresAt: string };
-    expect(Object.keys(body)).toEqual(["setupCode", "url", "expiresAt"]);
-    expect(decodeSetupCode(body.setupCode, Date.now())).toMatchObject({ url: "ws://192.168.1.20:18789", expiresAt: body.expiresAt });
+    const body = parsed(issued) as { setupCode: string; url: string; urls: string[]; expiresAt: string };
+    expect(body).toMatchObject({ url: "wss://gw.example.com", urls: ["wss://gw.example.com", "wss://192.168.1.20:18789"], access: "full", role: "operator" });
+    expect(decodeSetupCode(body.setupCode, Date.now())).toMatchObject({ url: "wss://gw.example.com", urls: body.urls, access: "full", expiresAt: body.expiresAt });
+
+    // A LAN address over plain ws:// limits the code to a node, and says so.
+    const lan = await cli(["setup-code", "--role", "operator", "--url", "ws://192.168.1.20:18789,wss://gw.example.com"]);
+    expect(decodeSetupCode(lan.stdout)).toMatchObject({ urls: ["ws://192.168.1.20:18789", "wss://gw.example.com"], access: "limited" });
+    expect(lan.stderr).toContain("Setup code for a node on ws://192.168.1.20:18789, wss://gw.example.com (limited: plain ws:// pairs only a node with no scopes)");
+    expect(lan.stderr).toContain("Plain ws:// was limited for safety: use wss:// to pair an operator device.");
+
+    const open = await cli(["setup-code", "--url", "ws://gw.example.com:18789"]);
+    expect(open).toMatchObject({ code: 1, stdout: "" });
+    expect(open.stderr).toMatch(/plain ws:\/\/ would carry device tokens unencrypted across the internet; use wss:\/\//);
 
     const human = await cli(["setup-code", "--url", "wss://gw.example.com"]);
     expect(decodeSetupCode(human.stdout).url).toBe("wss://gw.example.com"); // stdout is the code alone, for $(...)

@@ -48,12 +48,12 @@ describe("pairbot node", () => {
     });
     expect(await pairbot(["node", "pair", await gw.setupCode(), "--name", "Kitchen iPad", "--state", state], pair)).toBe(0);
     expect(pair.out[0]).toMatch(/^Waiting for approval \(request \S+\)$/);
-    expect(pair.out[1]).toMatch(/^Paired as \S+ \(node\); token saved in /);
+    expect(pair.out[1]).toBe(`Paired as ${(await gw.owner.read()).devices.paired[0]!.deviceId} (node) through ${gw.url}; token saved in ${state}`);
 
     const connect = captureCtx();
     expect(await pairbot(["node", "connect", "--state", state], connect)).toBe(0);
     const deviceId = (await gw.owner.read()).devices.paired[0]!.deviceId;
-    expect(connect.out).toEqual([`Authenticated as ${deviceId} (node)`]);
+    expect(connect.out).toEqual([`Authenticated as ${deviceId} (node) at ${gw.url}`]);
   });
 
   it("exits non-zero with the reason when the owner rejects", async () => {
@@ -70,7 +70,7 @@ describe("pairbot node", () => {
     gw = await startGateway();
     const state = gw.stateFile("x");
     await expect(pairDevice({ setupCode: "not-a-code!", stateFile: state })).rejects.toThrow(/setup code is damaged.*Copy it again/);
-    const expired = encodeSetupCode({ url: gw.url, bootstrapToken: "A".repeat(43), expiresAt: new Date(Date.now() - 1000).toISOString() });
+    const expired = encodeSetupCode({ urls: [gw.url], bootstrapToken: "A".repeat(43), expiresAt: new Date(Date.now() - 1000).toISOString() });
     await expect(pairDevice({ setupCode: expired, stateFile: state })).rejects.toThrow(/expired.*new one \(\/pair\)/);
   });
 
@@ -82,7 +82,7 @@ describe("pairbot node", () => {
     const setupCode = (await gw.owner.createSetupCode({ url: downUrl }, "cli")).setupCode;
     const run = captureCtx();
     expect(await pairbot(["node", "pair", setupCode, "--state", gw.stateFile("y")], run)).toBe(1);
-    expect(run.err[0]).toMatch(/Cannot reach the gateway at ws:\/\/127\.0\.0\.1:\d+; is `pairbot gateway` running there\?/);
+    expect(run.err[0]).toMatch(/Cannot reach the gateway at ws:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\); is `pairbot gateway` running there\?/);
     await expect(connectDevice({ stateFile: gw.stateFile("never") })).rejects.toThrow(/holds no device token; pair first/);
   });
 

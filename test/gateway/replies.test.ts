@@ -70,7 +70,7 @@ describe("the replies file (GATEWAY_REPLIES_FILE)", () => {
 
   it.each([
     ["bad-placeholder.json", { en: { pairing: "Your id: {senderId}" } }, /GATEWAY_REPLIES_FILE .*bad-placeholder\.json: "en\.pairing" uses the unknown placeholder \{senderId\}; it may use \{channel\}, \{identifier\}, \{code\}, \{minutes\}\./],
-    ["bad-key.json", { en: { welcome: "hi" } }, /GATEWAY_REPLIES_FILE .*bad-key\.json names the unknown key "en\.welcome"; the keys are pairing, code, capped\./],
+    ["bad-key.json", { en: { welcome: "hi" } }, /GATEWAY_REPLIES_FILE .*bad-key\.json names the unknown key "en\.welcome"; the keys are pairing, code, capped, approved, approvedUntil, denied, revoked, expired, blocked\./],
     ["bad-language.json", { fr: { pairing: "{code}" } }, /names the unknown language "fr"/],
     ["not-json.json", "{ en: ", /GATEWAY_REPLIES_FILE .*not-json\.json is not valid JSON/],
     ["no-code-in-capped.json", { en: { capped: "wait, {code}" } }, /"en\.capped" uses the unknown placeholder \{code\}; it may use \{channel\}, \{identifier\}\./],

@@ -3,6 +3,7 @@ import { loadConfig } from "../../src/bot/config.js";
 import { createBot } from "../../src/bot/create-bot.js";
 import { createLogger } from "../../src/bot/logger.js";
 import { startFakeTelegram, type BotMessage, type FakeTelegram, type TelegramUser } from "./fake-telegram/index.js";
+import { systemClock } from "../../src/store/index.js";
 import { tempStore } from "./temp-store.js";
 
 export const OWNER: TelegramUser = { id: 7_100_001, first_name: "Olga", language_code: "en" };
@@ -16,6 +17,8 @@ export interface BotHarnessOptions {
   env?: Record<string, string>;
   /** Runs the push notifications too; every owner has opened the chat unless `opened` says who did. */
   notifier?: boolean;
+  /** The store on the system clock, as processes started beside the bot (a gateway, the CLI) see it. */
+  realClock?: boolean;
   opened?: TelegramUser[];
 }
 
@@ -42,7 +45,7 @@ export interface Person {
 export async function botHarness(options: BotHarnessOptions = {}) {
   const owners = options.owners ?? [OWNER];
   const telegram: FakeTelegram = await startFakeTelegram({ waitTimeoutMs: 8000 });
-  const temp = tempStore();
+  const temp = tempStore(options.realClock ? { clock: systemClock } : {});
   const logLines: string[] = [];
   const logs = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -60,7 +63,8 @@ export async function botHarness(options: BotHarnessOptions = {}) {
     ...options.env,
   });
   const logger = createLogger({ level: "debug", secrets: [config.botToken], destination: logs });
-  const { bot, notifier, deps } = createBot(config, { store: temp.store, logger, clock: temp.clock.fn });
+  const clock = options.realClock ? systemClock : temp.clock.fn;
+  const { bot, notifier, deps } = createBot(config, { store: temp.store, logger, clock });
   if (options.notifier) {
     // An owner must have opened the chat (the bot answers these /start once it polls).
     for (const o of options.opened ?? owners) telegram.userSends(o, "/start");
@@ -109,6 +113,8 @@ export async function botHarness(options: BotHarnessOptions = {}) {
       await bot.stop();
       await polling.catch(() => undefined);
       await telegram.close();
+      // A decision still being written when the test ends would fill the folder while it is removed.
+      await temp.store.close();
       temp.remove();
     },
   };

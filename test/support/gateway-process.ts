@@ -5,11 +5,12 @@ import { tempDir } from "./temp-store.js";
 
 /**
  * `pairbot gateway` as users run it: `node bin/pairbot.js gateway --port 0 ...` over a store in a
- * fresh temp folder. `owner` is a library store on the same file, standing in for the bot.
+ * fresh temp folder (or `storeFile`, a store the test shares with a bot). `owner` is a library store
+ * on the same file, standing in for the bot.
  */
-export async function startGatewayProcess(args: string[] = [], env: NodeJS.ProcessEnv = {}, options: { openFiles?: number } = {}) {
+export async function startGatewayProcess(args: string[] = [], env: NodeJS.ProcessEnv = {}, options: { openFiles?: number; storeFile?: string } = {}) {
   const { dir, remove } = tempDir("pairbot-gwp-");
-  const file = path.join(dir, "store.json");
+  const file = options.storeFile ?? path.join(dir, "store.json");
   const owner = new PairingStore({ file });
   const proc = new LineProcess(path.join(repoRoot, "bin", "pairbot.js"), ["gateway", "--port", "0", ...args], {
     cwd: dir,

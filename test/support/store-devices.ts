@@ -12,9 +12,10 @@ export function deviceHello(bootstrapToken: string, publicKey: string, role: Rol
   return { bootstrapToken, publicKey, name: "Kitchen tablet", platform: "android", role, scopes, remoteAddress: "192.168.1.31" };
 }
 
-/** The owner's /pair: a setup code and the clear bootstrap token inside it. */
+/** The owner's /pair: a setup code and the clear bootstrap token inside it (an operator's over wss://, as limited access allows only nodes). */
 export async function issueSetupCode(store: PairingStore, role: Role = "node") {
-  const issued = await store.createSetupCode({ url: "ws://192.168.1.20:18789", role }, "telegram:42");
+  const url = role === "operator" ? "wss://gateway.example.com:18789" : "ws://192.168.1.20:18789";
+  const issued = await store.createSetupCode({ url, role }, "telegram:42");
   return { ...issued, bootstrapToken: decodeSetupCode(issued.setupCode).bootstrapToken };
 }
 

@@ -71,11 +71,11 @@ export function tempLocation() {
   };
 }
 
-/** A store on the backend under test, with a manual clock; `remove()` deletes it. */
-export function tempStore(options: { policy?: Partial<Policy>; random?: RandomSource } = {}) {
+/** A store on the backend under test, with a manual clock (or `clock`, e.g. the system's, to share with other processes); `remove()` deletes it. */
+export function tempStore(options: { policy?: Partial<Policy>; random?: RandomSource; clock?: Clock } = {}) {
   const clock = new TestClock();
   const place = tempLocation();
-  const store = place.open({ clock: clock.fn, ...options });
+  const store = place.open({ ...options, clock: options.clock ?? clock.fn });
   return { ...place, store, clock, file: place.location };
 }
 

@@ -1,5 +1,6 @@
 import type { Api } from "grammy";
 import {
+  autoApprovalAlerts,
   endedNotifications,
   iso,
   isPending,
@@ -11,6 +12,7 @@ import {
   requestKey,
   sentMessages,
   type AuditEntry,
+  type AutoApprovalAlert,
   type Clock,
   type PairingStore,
   type RequestCard,
@@ -21,6 +23,7 @@ import {
 } from "../../store/index.js";
 import type { Speaker } from "../bot-texts.js";
 import { firstDigest, renderAlert, renderFloodSummary, type AlertEntry } from "../render/alerts.js";
+import { renderAutoApproval } from "../render/auto-approval.js";
 import type { OwnerNames, ShownRequest } from "../render/cards.js";
 import { classifyFailure, describeError, type ApiSignal, type Failure } from "./telegram-errors.js";
 
@@ -155,13 +158,20 @@ export class ChatLane {
     const doc = this.ctx.latest();
     const now = Date.now();
     const floods = refusalsToAlert(doc, this.ownerId);
-    const floodKeys = new Set<string>(floods.map((r) => refusalKey(r.id)));
-    for (const key of this.justSent) if (!needsAlert(doc, key, this.ownerId) && !floodKeys.has(key)) this.justSent.delete(key);
+    const autoDue = autoApprovalAlerts(doc, this.ownerId, this.ctx.clock());
+    const keptKeys = new Set<string>([...floods.map((r) => refusalKey(r.id)), ...autoDue.map((a) => a.key)]);
+    for (const key of this.justSent) if (!needsAlert(doc, key, this.ownerId) && !keptKeys.has(key)) this.justSent.delete(key);
     const fresh = this.unreachable ? [] : this.freshAlerts(doc);
     const freshFloods = this.unreachable ? [] : floods.filter((r) => !this.justSent.has(refusalKey(r.id)) && !this.refused.has(refusalKey(r.id)));
+    const auto = this.unreachable ? [] : autoDue.filter((a) => !this.justSent.has(a.key) && !this.refused.has(a.key));
     const alertAt = Math.max(this.slotOpensAt, this.retryAt);
     if (fresh.length > 0 && now >= alertAt) {
       await this.sendAlerts(doc, fresh);
+      return "again";
+    }
+    // A device let in without asking is told before any flood summary: it is the one that may need undoing.
+    if (auto[0] && now >= alertAt) {
+      await this.sendAutoApproval(doc, auto[0]);
       return "again";
     }
     // A flood's summary takes the next free slot after real requests' alerts, never one before them.
@@ -174,7 +184,7 @@ export class ChatLane {
       await this.applyEdit(doc, edit);
       return "again";
     }
-    if (fresh.length > 0 || freshFloods.length > 0) return alertAt - now;
+    if (fresh.length > 0 || freshFloods.length > 0 || auto.length > 0) return alertAt - now;
     if (edit) return this.retryAt - now;
     return "idle";
   }
@@ -208,6 +218,26 @@ export class ChatLane {
       await Promise.all(keys.map((key) => this.ctx.store.recordNotification(key, this.ownerId, sent)));
       this.ctx.refresh();
       this.ctx.logger.info({ ownerId: this.ownerId, messageId, requests: keys.length }, keys.length > 1 ? "pairing requests sent as one digest" : "pairing request alert sent");
+    } catch (error) {
+      this.ctx.logger.error({ ownerId: this.ownerId, messageId, error: describeError(error) }, "could not record an alert in the store; it may be sent again after a restart");
+    }
+  }
+
+  /** A device approved without asking: the owner hears of it with [Revoke], whatever their notify setting. */
+  private async sendAutoApproval(doc: StoreDoc, alert: AutoApprovalAlert): Promise<void> {
+    const message = renderAutoApproval(this.ctx.speaker(doc, this.ownerId), alert);
+    this.slotOpensAt = Date.now() + this.ctx.newMessageGapMs;
+    let messageId = 0;
+    const failure = await this.call(async () => {
+      messageId = (await this.ctx.api.sendMessage(this.ownerId, message.text, { reply_markup: message.reply_markup }, this.ctx.signal)).message_id;
+    });
+    if (failure) return this.failed(failure, "alert", [alert.key]);
+    this.unreachable = false;
+    this.justSent.add(alert.key);
+    try {
+      await this.ctx.store.recordNotification(alert.key, this.ownerId, { chatId: this.ownerId, messageId, sentAt: iso(this.ctx.clock()) });
+      this.ctx.refresh();
+      this.ctx.logger.info({ ownerId: this.ownerId, messageId, deviceId: alert.device.deviceId, cidr: alert.cidr }, "automatic approval alert sent");
     } catch (error) {
       this.ctx.logger.error({ ownerId: this.ownerId, messageId, error: describeError(error) }, "could not record an alert in the store; it may be sent again after a restart");
     }
@@ -291,7 +321,7 @@ export class ChatLane {
     if (edit.type === "setup" || edit.final) {
       const keys = edit.type === "setup" ? [edit.key] : edit.keys;
       try {
-        await Promise.all(keys.map((key) => this.ctx.store.forgetNotification(key, this.ownerId)));
+        await this.ctx.store.forgetNotification(keys as RequestKey[], this.ownerId);
       } catch (error) {
         this.ctx.logger.error({ ownerId: this.ownerId, error: describeError(error) }, "could not forget an edited alert in the store; it is edited again after a restart");
       }

@@ -1,5 +1,5 @@
 import type { Api } from "grammy";
-import { nextExpiry, ownerSettings, pendingCards, requestKey, sentMessages, type Clock, type PairingStore, type RequestCard, type StoreDoc, type StoreFeed } from "../../store/index.js";
+import { nextExpiry, ownerSettings, pendingCards, requestKey, sentMessages, type Clock, type PairingStore, type RequestCard, type FeedHealth, type StoreDoc, type StoreFeed } from "../../store/index.js";
 import type { BotTexts, Speaker } from "../bot-texts.js";
 import type { OwnerNames } from "../render/cards.js";
 import { ChatLane, NEW_MESSAGE_GAP_MS, type NotifierLogger } from "./chat-lane.js";
@@ -89,6 +89,11 @@ export class Notifier {
     await this.feed.ready;
     this.schedule();
     await this.passing;
+  }
+
+  /** How the change feed behind the notifications is doing (for /pair status); undefined before start(). */
+  feedHealth(): FeedHealth | undefined {
+    return this.feed?.health();
   }
 
   /** Looks at the store again now (after recording a message the feed does not report, like /pair's code). */

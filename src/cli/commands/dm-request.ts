@@ -18,7 +18,10 @@ const request = defineCommand({
     meta: { type: "string", value: "JSON", description: "a JSON object kept with the request, like '{\"chat\":\"private\"}'" },
   },
   alwaysJson: true,
-  notes: ["Always prints JSON: the code to send back, created (false for a repeat), capped (true, with no code, when the channel has its maximum of pending requests)."],
+  notes: [
+    "Always prints JSON: the code to send back, created (false for a repeat), capped (true, with no code, when the channel has its maximum of pending requests).",
+    "With no code and nothing filed: allowed (the sender may already talk), blocked (the owner blocked the sender), cooldownUntil (denied lately; they may ask again from then).",
+  ],
   examples: [`pairbot dm request whatsapp +491701234567 --name Ann --message "Hello, it's Ann" --meta '{"chat":"private"}'`],
   async run({ args: { channel, senderId }, flags }, ctx) {
     const result = await ctx.store().requestDmPairing({

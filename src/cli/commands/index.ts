@@ -13,6 +13,7 @@ import { pairingGroup } from "./pairing.js";
 import { settingsGroup } from "./settings.js";
 import { setupCodeCommand } from "./setup-code.js";
 import { storeGroup } from "./store.js";
+import { watchCommand } from "./watch.js";
 
 /**
  * Every `pairbot` command, in the order the overall help lists them. A command is found, parsed and
@@ -22,7 +23,7 @@ export const SECTIONS: readonly Section[] = [
   { title: "DM pairing (who may message the assistant)", entries: [dmGroup, pairingGroup, allowlistGroup, allowedCommand, blockCommand, unblockCommand, importGroup] },
   { title: "Device pairing (which devices may join the gateway)", entries: [setupCodeCommand, devicesGroup] },
   { title: "Settings (shared by every process on the store)", entries: [settingsGroup] },
-  { title: "Log, store and setup", entries: [auditCommand, storeGroup, doctorCommand] },
+  { title: "Log, events, store and setup", entries: [auditCommand, watchCommand, storeGroup, doctorCommand] },
   { title: "Running the bot, the reference gateway and a device", entries: [botCommand, gatewayCommand, nodeGroup] },
 ];
 

@@ -17,6 +17,7 @@ const pair = defineCommand({
     scopes: { type: "string", value: "a,b", description: "the scopes to ask for, comma-separated" },
     state: STATE_FLAG,
   },
+  notes: ["Tries the gateway addresses in the setup code in order, says which did not answer, and names the one that did."],
   examples: ["pairbot node pair eyJ1cmwiOi... --name 'Kitchen iPad'"],
   async run(input, ctx): Promise<number> {
     return (await loadNode()).runNodePair(input, ctx);

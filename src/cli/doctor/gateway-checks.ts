@@ -9,9 +9,11 @@ import { fix, octal, ok, skip, warn, type Check } from "./check.js";
 
 const CONNECT_TIMEOUT_MS = 3000;
 
-/** The gateway URL that setup codes carry, the DM policies and the channel adapters' token file. */
-export async function gatewayChecks(gatewayUrl: string | undefined, env: NodeJS.ProcessEnv): Promise<Check[]> {
-  return [...(await urlChecks(gatewayUrl)), policyCheck(env), adapterTokenCheck(env)];
+/** The gateway URLs that setup codes carry (GATEWAY_URL, comma-separated), the DM policies and the channel adapters' token file. */
+export async function gatewayChecks(gatewayUrls: string | undefined, env: NodeJS.ProcessEnv): Promise<Check[]> {
+  const urls = (gatewayUrls ?? "").split(",").map((u) => u.trim()).filter(Boolean);
+  const perUrl = urls.length > 0 ? await Promise.all(urls.map(urlChecks)) : [await urlChecks(undefined)];
+  return [...perUrl.flat(), policyCheck(env), adapterTokenCheck(env)];
 }
 
 async function urlChecks(gatewayUrl: string | undefined): Promise<Check[]> {
