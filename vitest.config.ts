@@ -14,10 +14,10 @@ const SHARED_STORE_TESTS = [
 // Tests of the PostgreSQL backend itself (faults, the binary, two processes): postgres project only.
 const POSTGRES_ONLY = ["test/**/*.pg.test.ts"];
 
-const postgres = process.env.PAIRBOT_TEST_POSTGRES;
+const postgres = process.env["PAIRBOT_TEST_POSTGRES"];
 // vitest loads this file more than once in one process: say it once.
-if (!postgres && !process.env.VITEST_WORKER_ID && !process.env.PAIRBOT_TEST_POSTGRES_SKIP_SAID) {
-  process.env.PAIRBOT_TEST_POSTGRES_SKIP_SAID = "1";
+if (!postgres && !process.env["VITEST_WORKER_ID"] && !process.env["PAIRBOT_TEST_POSTGRES_SKIP_SAID"]) {
+  process.env["PAIRBOT_TEST_POSTGRES_SKIP_SAID"] = "1";
   console.info("PostgreSQL store tests skipped: set PAIRBOT_TEST_POSTGRES=postgres://postgres@127.0.0.1:5432/postgres (a server where that user may create databases) to run them.");
 }
 

@@ -96,7 +96,7 @@ export async function notificationLatency(api: BenchBotApi, root: string, file: 
   // The bot may see a record before its writer has flushed it and said so: look from the previous alert on.
   let from = api.calls.length;
   await stepWriter(file, writerId, requests, "mixed", async (key, at) => {
-    const hit = (call: { method: string; params: Record<string, unknown> }) => call.method === "sendMessage" && KEY.exec(String(call.params.text ?? ""))?.[1] === key;
+    const hit = (call: { method: string; params: Record<string, unknown> }) => call.method === "sendMessage" && KEY.exec(String(call.params["text"] ?? ""))?.[1] === key;
     await api.until((calls) => calls.slice(from).some(hit), 10_000);
     const index = api.calls.findIndex((call, i) => i >= from && hit(call));
     samples.push(api.calls[index]!.at - at);

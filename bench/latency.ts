@@ -46,7 +46,7 @@ async function measure(api: BenchBotApi, file: string, writerId: string, request
   const announced = (): Map<string, number> => {
     const seen = new Map<string, number>();
     for (const call of api.callsOf("sendMessage")) {
-      const key = KEY.exec(String(call.params.text ?? ""))?.[1];
+      const key = KEY.exec(String(call.params["text"] ?? ""))?.[1];
       if (key && keys.has(key) && !seen.has(key)) seen.set(key, call.at);
     }
     return seen;

@@ -14,7 +14,7 @@ const SIZES = [100, 1_000, 10_000, 100_000] as const;
 const THROUGHPUT_ENTRIES = 10_000;
 
 /** The server the bench may create a scratch database on: BENCH_POSTGRES, else the tests' PAIRBOT_TEST_POSTGRES. */
-export const benchPostgres = (): string | undefined => process.env.BENCH_POSTGRES || process.env.PAIRBOT_TEST_POSTGRES || undefined;
+export const benchPostgres = (): string | undefined => process.env["BENCH_POSTGRES"] || process.env["PAIRBOT_TEST_POSTGRES"] || undefined;
 
 /**
  * The PostgreSQL backend measured as section 1, 2, 5 and 6 measure the file (each row names the file
@@ -127,7 +127,7 @@ async function throughput(storeAt: (schema: string) => string, totalChanges = 80
     await Promise.all(procs.map((p) => p.until(isDone)));
     const seconds = (performance.now() - start) / 1000;
     const acked = procs.flatMap((p) => p.acks.map((a) => a.key));
-    const stored = (await readWholeStore(url)).dm.allowlist.stress?.default ?? {};
+    const stored = (await readWholeStore(url)).dm.allowlist["stress"]?.["default"] ?? {};
     const lost = acked.filter((key) => !Object.hasOwn(stored, key)).length;
     const rate = acked.length / seconds;
     const eight = writers === 8 && inflight === 1;

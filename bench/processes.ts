@@ -43,7 +43,7 @@ async function botAt(dir: string, entries: number, updates = 10_000): Promise<Ro
     for (let i = 0; i < updates; i++) {
       last = i % 50 === 0 ? api.push(textUpdate(OWNER_ID, "/pair pending", i + 1)) : api.push(textUpdate(900_000_000 + i, i % 2 ? "hello" : "/start", 1));
     }
-    await api.until((calls) => calls.some((c) => c.method === "getUpdates" && Number(c.params.offset ?? 0) > last), 120_000);
+    await api.until((calls) => calls.some((c) => c.method === "getUpdates" && Number(c.params["offset"] ?? 0) > last), 120_000);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const busy = rssBytes(bot.pid!);
     const worst = Math.max(idle, busy);

@@ -33,7 +33,7 @@ export async function throughput(dir: string, totalChanges = 800): Promise<Row[]
     await Promise.all(procs.map((p) => p.until(isDone)));
     const seconds = (performance.now() - start) / 1000;
     const acked = procs.flatMap((p) => p.acks.map((a) => a.key));
-    const stored = (await readStoreFiles(file)).dm.allowlist.stress?.default ?? {};
+    const stored = (await readStoreFiles(file)).dm.allowlist["stress"]?.["default"] ?? {};
     const lost = acked.filter((key) => !Object.hasOwn(stored, key)).length;
     const rate = acked.length / seconds;
     if (writers === 1) single = rate;

@@ -41,7 +41,10 @@ export function pairSetupCommands(deps: BotDeps): Composer<PairContext> {
 
   pairSubcommand(composer, "qr", async (ctx, args) => {
     const role = roleOf(args);
-    if (!role) return ctx.reply(ctx.t("usage-pair"));
+    if (!role) {
+      await ctx.reply(ctx.t("usage-pair"));
+      return;
+    }
     const code = await issue(ctx, role);
     let sent;
     try {
@@ -53,7 +56,8 @@ export function pairSetupCommands(deps: BotDeps): Composer<PairContext> {
       // Telegram may have shown the image before it failed: a code that may have been seen must not stay valid.
       await deps.store.withdrawSetupCode(code.tokenId, ctx.actor);
       deps.logger.warn({ err: error, tokenId: code.tokenId }, "the QR image could not be sent; its setup code was withdrawn");
-      return ctx.reply(ctx.t("pair-qr-failed"));
+      await ctx.reply(ctx.t("pair-qr-failed"));
+      return;
     }
     await record(ctx, code.tokenId, sent);
     // A code shown to a camera means a request is coming: an owner with notifications off hears of that one.

@@ -58,13 +58,16 @@ export function readOpenClawDir(dir: string): OpenClawInstall {
         skip(named);
         continue;
       }
-      const list = readJson(credentials, file, skip, (v) => (Array.isArray(v) ? v : isObject(v) && Array.isArray(v.allowFrom) ? v.allowFrom : undefined), '{"version":1,"allowFrom":[...]}');
+      const list = readJson(credentials, file, skip, (v) => (Array.isArray(v) ? v : isObject(v) && Array.isArray(v["allowFrom"]) ? v["allowFrom"] : undefined), '{"version":1,"allowFrom":[...]}');
       if (!list) continue;
       const entries: SenderImport[] = [];
       const items: number[] = [];
       list.forEach((raw, i) => {
         const id = typeof raw === "string" || typeof raw === "number" ? normaliseSenderId(channel, String(raw)) : raw;
-        if (id === "*") return install.dropped.push({ file, item: i + 1, id, reason: 'the wildcard "*" is not a sender (for "anyone", use the gateway\'s open DM policy)' });
+        if (id === "*") {
+          install.dropped.push({ file, item: i + 1, id, reason: 'the wildcard "*" is not a sender (for "anyone", use the gateway\'s open DM policy)' });
+          return;
+        }
         entries.push({ id });
         items.push(i + 1);
       });
@@ -77,21 +80,21 @@ export function readOpenClawDir(dir: string): OpenClawInstall {
         skip(named);
         continue;
       }
-      const requests = readJson(credentials, file, skip, (v) => (isObject(v) && Array.isArray(v.requests) ? v.requests : undefined), '{"version":1,"requests":[...]}');
+      const requests = readJson(credentials, file, skip, (v) => (isObject(v) && Array.isArray(v["requests"]) ? v["requests"] : undefined), '{"version":1,"requests":[...]}');
       if (!requests) continue;
       const byAccount = new Map<string, { requests: PendingDmImport[]; items: number[] }>();
       requests.forEach((raw, i) => {
         const r = isObject(raw) ? raw : {};
-        const meta = isObject(r.meta) ? r.meta : {};
-        const account = (typeof meta.accountId === "string" ? meta.accountId.trim().toLowerCase() : "") || "default";
+        const meta = isObject(r["meta"]) ? r["meta"] : {};
+        const account = (typeof meta["accountId"] === "string" ? meta["accountId"].trim().toLowerCase() : "") || "default";
         const group = byAccount.get(account) ?? { requests: [], items: [] };
         byAccount.set(account, group);
         const { accountId: _, ...notes } = meta;
         group.requests.push({
-          senderId: typeof r.id === "string" || typeof r.id === "number" ? normaliseSenderId(channel, String(r.id)) : r.id,
-          code: r.code,
-          createdAt: r.createdAt,
-          lastSeenAt: r.lastSeenAt,
+          senderId: typeof r["id"] === "string" || typeof r["id"] === "number" ? normaliseSenderId(channel, String(r["id"])) : r["id"],
+          code: r["code"],
+          createdAt: r["createdAt"],
+          lastSeenAt: r["lastSeenAt"],
           name: nameFrom(notes),
           ...(Object.keys(notes).length > 0 ? { meta: notes } : {}),
         });
@@ -148,8 +151,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 
 function nameFrom(meta: Record<string, unknown>): string | undefined {
   const text = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
-  const full = [text(meta.firstName), text(meta.lastName)].filter(Boolean).join(" ");
-  return text(meta.name) ?? text(full) ?? text(meta.username);
+  const full = [text(meta["firstName"]), text(meta["lastName"])].filter(Boolean).join(" ");
+  return text(meta["name"]) ?? text(full) ?? text(meta["username"]);
 }
 
 /**

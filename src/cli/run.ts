@@ -61,7 +61,7 @@ function reportError(e: unknown, err: (line: string) => void, env: NodeJS.Proces
     err(e.message);
     return 1;
   }
-  if (env.PAIRBOT_DEBUG === "1") {
+  if (env["PAIRBOT_DEBUG"] === "1") {
     err(e instanceof Error && e.stack ? e.stack : String(e));
   } else {
     const message = (e instanceof Error ? e.message : String(e)).split("\n")[0];

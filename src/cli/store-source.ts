@@ -23,11 +23,11 @@ export function storeChoice(explicit: string | undefined, env: NodeJS.ProcessEnv
   const fromFile = readEnvFile(path.join(cwd, ".env"));
   let envFileStore: StoreLocation | undefined;
   try {
-    envFileStore = fromFile && storeLocation(undefined, { STORE_URL: fromFile.STORE_URL, STORE_PATH: fromFile.STORE_PATH });
+    envFileStore = fromFile && storeLocation(undefined, { STORE_URL: fromFile["STORE_URL"], STORE_PATH: fromFile["STORE_PATH"] });
   } catch {
     envFileStore = undefined; // a .env naming both: the bot refuses to start, doctor says why
   }
-  const key = env.STORE_URL?.trim() ? "STORE_URL" : env.STORE_PATH?.trim() ? "STORE_PATH" : undefined;
+  const key = env["STORE_URL"]?.trim() ? "STORE_URL" : env["STORE_PATH"]?.trim() ? "STORE_PATH" : undefined;
   const origin =
     explicit !== undefined ? "--store" : key === undefined ? "the default" : fromFile?.[key] === env[key] ? ".env" : `${key} in the environment`;
   return { location, origin, envFileStore, matchesEnvFile: envFileStore !== undefined && sameStore(location, envFileStore, cwd) };

@@ -21,16 +21,16 @@ export async function runGateway({ flags: values }: GatewayInput, ctx: CliContex
     throw new PairbotError("config_invalid", "Give both --cert and --key (PEM files) for wss://, or neither for plain ws://.");
   }
   const tls = values.cert && values.key ? { cert: readPem(values.cert, "--cert"), key: readPem(values.key, "--key") } : undefined;
-  const policies = new Map([...parseDmPolicies(ctx.env.GATEWAY_DM_POLICY ?? "", "GATEWAY_DM_POLICY"), ...parseDmPolicies(values.policy ?? "")]);
-  const replyModes = new Map([...parseReplyModes(ctx.env.GATEWAY_REPLIES ?? "", "GATEWAY_REPLIES"), ...parseReplyModes(values.replies ?? "")]);
-  const replies = loadReplies(undefined, ctx.env.GATEWAY_REPLIES_FILE || undefined);
-  const locale = values.locale ?? ctx.env.GATEWAY_LOCALE ?? "en";
+  const policies = new Map([...parseDmPolicies(ctx.env["GATEWAY_DM_POLICY"] ?? "", "GATEWAY_DM_POLICY"), ...parseDmPolicies(values.policy ?? "")]);
+  const replyModes = new Map([...parseReplyModes(ctx.env["GATEWAY_REPLIES"] ?? "", "GATEWAY_REPLIES"), ...parseReplyModes(values.replies ?? "")]);
+  const replies = loadReplies(undefined, ctx.env["GATEWAY_REPLIES_FILE"] || undefined);
+  const locale = values.locale ?? ctx.env["GATEWAY_LOCALE"] ?? "en";
   if (!["en", "de", "ru"].includes(locale)) throw new PairbotError("config_invalid", `Unknown GATEWAY_LOCALE "${locale}": use en, de or ru.`);
 
-  const accounts = new Map([...parseChannelAccounts(ctx.env.GATEWAY_ACCOUNTS ?? "", "GATEWAY_ACCOUNTS"), ...parseChannelAccounts(values.accounts ?? "")]);
-  const tokenFile = values["channel-token-file"] ?? ctx.env.GATEWAY_CHANNEL_TOKEN_FILE;
+  const accounts = new Map([...parseChannelAccounts(ctx.env["GATEWAY_ACCOUNTS"] ?? "", "GATEWAY_ACCOUNTS"), ...parseChannelAccounts(values.accounts ?? "")]);
+  const tokenFile = values["channel-token-file"] ?? ctx.env["GATEWAY_CHANNEL_TOKEN_FILE"];
   const adapterTokens = tokenFile ? loadAdapterTokens(tokenFile) : undefined;
-  const trustedProxies = parseTrustedProxies(values["trust-proxy"] ?? ctx.env.GATEWAY_TRUST_PROXY ?? "", values["trust-proxy"] ? "--trust-proxy" : "GATEWAY_TRUST_PROXY");
+  const trustedProxies = parseTrustedProxies(values["trust-proxy"] ?? ctx.env["GATEWAY_TRUST_PROXY"] ?? "", values["trust-proxy"] ? "--trust-proxy" : "GATEWAY_TRUST_PROXY");
   // The pending caps are the store's policy; these flags set it for this gateway process.
   const pendingCaps = {
     ...optionalCount("--max-pending-per-channel", values["max-pending-per-channel"], "maxPendingPerChannel"),
@@ -41,7 +41,7 @@ export async function runGateway({ flags: values }: GatewayInput, ctx: CliContex
     ...optionalCount("--max-connections-per-address", values["max-connections-per-address"], "maxConnectionsPerAddress"),
   };
 
-  const log = gatewayLogger(ctx.env.LOG_LEVEL ?? "info");
+  const log = gatewayLogger(ctx.env["LOG_LEVEL"] ?? "info");
   if (!tls && !isLoopback(host)) {
     ctx.err(`Warning: plain ws:// on ${host} sends device tokens unencrypted; use it only on a LAN you trust, or give --cert and --key for wss://.`);
   }

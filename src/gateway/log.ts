@@ -10,7 +10,7 @@ export interface GatewayLog {
 /** Belt and braces: even a field added by mistake under these names is masked. */
 export const SECRET_PATHS = ["bootstrapToken", "deviceToken", "token", "signature", "setupCode", "code", "*.bootstrapToken", "*.deviceToken", "*.token", "*.signature", "*.setupCode"];
 
-export function gatewayLogger(level = process.env.LOG_LEVEL ?? "info"): GatewayLog {
+export function gatewayLogger(level = process.env["LOG_LEVEL"] ?? "info"): GatewayLog {
   return pino({ name: "pairbot-gateway", level, redact: { paths: SECRET_PATHS, censor: "[redacted]" } }, pino.destination(2));
 }
 

@@ -109,8 +109,8 @@ export function importPendingDm(tx: Tx, input: { channel: string; account?: stri
   const account = valid.accountName(input.account);
   const result: PendingDmImportResult = { channel, account, added: [], newCodes: [], refused: [], skipped: [], pending: 0, cap: tx.policy.maxPendingPerAccount };
   input.requests.forEach((item, index) => {
-    const skip = (reason: string) => result.skipped.push({ index, id: shown(item.senderId), reason });
-    const refuse = (reason: string) => result.refused.push({ index, id: shown(item.senderId), reason });
+    const skip = (reason: string): void => void result.skipped.push({ index, id: shown(item.senderId), reason });
+    const refuse = (reason: string): void => void result.refused.push({ index, id: shown(item.senderId), reason });
     let senderId: string;
     let name: string | undefined;
     try {

@@ -50,7 +50,7 @@ const EFFECTS: Record<string, { put: z.ZodType; del?: z.ZodType; add?: z.ZodType
 export const EffectSchema = z.custom<Effect>().superRefine((value, ctx) => {
   const e = value as Record<string, unknown> | null;
   const kind = e && typeof e === "object" ? (["put", "del", "add"] as const).find((k) => k in e) : undefined;
-  const schema = kind && typeof e!.t === "string" && Object.hasOwn(EFFECTS, e!.t) ? EFFECTS[e!.t]![kind] : undefined;
+  const schema = kind && typeof e!["t"] === "string" && Object.hasOwn(EFFECTS, e!["t"]) ? EFFECTS[e!["t"]]![kind] : undefined;
   if (!schema) return void ctx.addIssue({ code: "custom", message: "not a known effect" });
   const result = schema.safeParse(e);
   if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue, code: "custom", message: issue.message } as never);

@@ -22,8 +22,8 @@ export type StoreLocation = { kind: "file"; file: string } | { kind: "postgres";
 export function storeLocation(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): StoreLocation {
   const blank = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : v.trim());
   if (explicit !== undefined) return locationOf(explicit);
-  const url = blank(env.STORE_URL);
-  const file = blank(env.STORE_PATH);
+  const url = blank(env["STORE_URL"]);
+  const file = blank(env["STORE_PATH"]);
   if (url && file) throw new PairbotError("config_invalid", "Set STORE_URL (PostgreSQL) or STORE_PATH (a file), not both: remove one of them from the environment or .env.");
   if (url) {
     if (!isPostgresUrl(url)) throw new PairbotError("config_invalid", "STORE_URL must be a postgres:// URL, like postgres://pairbot@db.example.com:5432/pairbot; for a file use STORE_PATH.");

@@ -262,5 +262,5 @@ export const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record
   // Version 1 was one whole document rewritten per change; version 2 is a snapshot plus a journal.
   1: (doc) => ({ ...doc, version: 2, seq: 0 }),
   // Version 3 adds blocks, pairing events and settings; its ids are normalised by the first change (idForm 0).
-  2: (doc) => ({ ...doc, version: 3, dm: { ...(doc.dm as object), blocks: [] }, events: [], settings: {}, idForm: 0 }),
+  2: (doc) => ({ ...doc, version: 3, dm: { ...(doc["dm"] as object), blocks: [] }, events: [], settings: {}, idForm: 0 }),
 };

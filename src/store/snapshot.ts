@@ -34,7 +34,7 @@ export class SnapshotFile implements Adapter<StoreDoc> {
     if (text === undefined) return null;
     const raw = parseJson(this.file, text);
     const trust = this.trust;
-    if (trust && raw.version === STORE_VERSION && raw.seq === trust.seq) {
+    if (trust && raw["version"] === STORE_VERSION && raw["seq"] === trust.seq) {
       // Written by compaction and unchanged since: every field was checked before it was written.
       if (checksum(text) !== trust.checksum) throw corrupt(this.file, "it changed after pairbot wrote it (its checksum, kept in the journal's first line, does not match)");
       this.readVersion = STORE_VERSION;
@@ -69,7 +69,7 @@ function parseJson(file: string, text: string): Record<string, unknown> {
 
 function validateSnapshot(file: string, raw: Record<string, unknown>): { doc: StoreDoc; version: number } {
   let doc = raw;
-  const version = doc.version;
+  const version = doc["version"];
   if (version === undefined) {
     // Most often another JSON file named by mistake (a node state, a config): say so before "damaged".
     throw unusable(file, 'it has no "version", so it is not a pairbot store; point STORE_PATH or --store at the store file, or restore it from a backup');

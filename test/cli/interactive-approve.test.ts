@@ -35,7 +35,7 @@ const ansi = /\u001b\[[0-9;?]*[A-Za-z]/g;
  */
 function onTerminal(args: string[], steps: [string, string][]): Promise<{ code: number; screen: string }> {
   const command = `stty cols 120 rows 40; exec ${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} ${args.map((a) => JSON.stringify(a)).join(" ")}`;
-  const child = spawn("script", ["-qfec", command, "/dev/null"], { cwd: folder.dir, env: { PATH: process.env.PATH, HOME: folder.dir, TERM: "xterm" } });
+  const child = spawn("script", ["-qfec", command, "/dev/null"], { cwd: folder.dir, env: { PATH: process.env["PATH"], HOME: folder.dir, TERM: "xterm" } });
   let screen = "";
   let next = 0;
   child.stdout.on("data", (chunk: Buffer) => {

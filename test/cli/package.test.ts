@@ -48,7 +48,7 @@ describe("the package", () => {
     const pairbot = path.join(prefix, "bin", "pairbot");
     const elsewhere = path.join(folder.dir, "elsewhere");
     mkdirSync(elsewhere);
-    const env = { PATH: process.env.PATH, HOME: elsewhere };
+    const env = { PATH: process.env["PATH"], HOME: elsewhere };
     const help = await run(pairbot, ["--help"], { cwd: elsewhere, env });
     expect(help.stdout).toContain("pairbot pairing approve [channel] [code|senderId] [--account A]");
     expect((await run(pairbot, ["--version"], { cwd: elsewhere, env })).stdout).toBe(`pairbot ${version}\n`);
@@ -65,7 +65,7 @@ describe("the package", () => {
     mkdirSync(botFolder);
     const settings = { BOT_TOKEN: telegram.token, OWNER_IDS: "4242", TELEGRAM_API_ROOT: telegram.apiRoot, GATEWAY_URL: "ws://127.0.0.1:18789", STORE_PATH: path.join(botFolder, "store.json"), LOG_LEVEL: "warn" };
     writeFileSync(path.join(botFolder, ".env"), Object.entries(settings).map(([k, v]) => `${k}=${v}`).join("\n") + "\n", { mode: 0o600 });
-    const bot = spawn(path.join(prefix, "bin", "pairbot"), ["bot"], { cwd: botFolder, env: { PATH: process.env.PATH, HOME: botFolder } });
+    const bot = spawn(path.join(prefix, "bin", "pairbot"), ["bot"], { cwd: botFolder, env: { PATH: process.env["PATH"], HOME: botFolder } });
     let stderr = "";
     bot.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => bot.on("close", resolve));
@@ -135,7 +135,7 @@ process.stdin.once("data", async () => {
 `,
     );
     const storeFile = path.join(project, "adapter-store.json");
-    const adapter = spawn(process.execPath, ["drive-adapter.mjs"], { cwd: project, env: { PATH: process.env.PATH, HOME: project, STORE_PATH: storeFile } });
+    const adapter = spawn(process.execPath, ["drive-adapter.mjs"], { cwd: project, env: { PATH: process.env["PATH"], HOME: project, STORE_PATH: storeFile } });
     const lines: string[] = [];
     adapter.stdout.on("data", (chunk: Buffer) => lines.push(...chunk.toString().split("\n").filter(Boolean)));
     while (lines.length === 0) await new Promise((r) => setTimeout(r, 20));

@@ -60,13 +60,13 @@ describe("the CLI on a PostgreSQL store (STORE_URL)", () => {
 });
 
 describe("a PostgreSQL store that cannot be used stops the CLI with one sentence and no password", () => {
-  const base = () => new URL(process.env.PAIRBOT_TEST_DATABASE_URL!);
+  const base = () => new URL(process.env["PAIRBOT_TEST_DATABASE_URL"]!);
   const cases: Array<[string, () => Promise<string>, RegExp]> = [
     ["an unreachable server", async () => { const u = base(); u.port = "1"; return u.toString(); }, /Cannot reach PostgreSQL at 127\.0\.0\.1:1 .*check that the server runs/],
     ["a missing database", async () => { const u = base(); u.pathname = "/pairbot_no_such_db"; return u.toString(); }, /database "pairbot_no_such_db" does not exist.*createdb/],
     ["a refused login", async () => { const u = base(); u.username = "pairbot_no_such_user"; return u.toString(); }, /refused the login of user "pairbot_no_such_user"/],
     ["a user without rights", async () => {
-      const admin = new pg.Client({ connectionString: process.env.PAIRBOT_TEST_DATABASE_URL });
+      const admin = new pg.Client({ connectionString: process.env["PAIRBOT_TEST_DATABASE_URL"] });
       await admin.connect();
       await admin.query("DO $$ BEGIN CREATE ROLE pairbot_test_norights LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
       await admin.end();

@@ -25,7 +25,7 @@ export function assertBuilt(): void {
 
 /** Runs the real compiled CLI, as a user would, with only the environment given (plus PATH). */
 export function pairbot(args: string[], options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[]; cwd?: string; input?: string } = {}): Promise<CliRun> {
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env };
+  const env = { PATH: process.env["PATH"], HOME: process.env["HOME"], ...options.env };
   return new Promise((resolve) => {
     const child = execFile(process.execPath, [...(options.nodeArgs ?? []), bin, ...args], { env, cwd: options.cwd ?? emptyFolder }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;

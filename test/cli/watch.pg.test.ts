@@ -16,7 +16,7 @@ describe("pairbot watch on PostgreSQL (STORE_URL)", () => {
     const url = tempPostgresUrl();
     const store = openStore({ location: url, postgres: { log: () => undefined } });
     await store.requestDmPairing({ channel: "whatsapp", senderId: "+4917001", actor: "adapter:loopback" });
-    const proc = new LineProcess(path.join(repoRoot, "bin", "pairbot.js"), ["watch", "--json", "--since", "0"], { env: { PATH: process.env.PATH, HOME: process.env.HOME, STORE_URL: url } });
+    const proc = new LineProcess(path.join(repoRoot, "bin", "pairbot.js"), ["watch", "--json", "--since", "0"], { env: { PATH: process.env["PATH"], HOME: process.env["HOME"], STORE_URL: url } });
     cleanup = async () => {
       if (proc.running) proc.kill("SIGKILL");
       await proc.exited;
@@ -26,7 +26,7 @@ describe("pairbot watch on PostgreSQL (STORE_URL)", () => {
     await store.approveDm({ channel: "whatsapp", codeOrSender: "+4917001" }, "cli:test");
     await proc.until((p) => p.lines.length >= 2);
     const events = proc.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(events.map((e) => e.type)).toEqual(["dm.requested", "dm.approved"]);
+    expect(events.map((e) => e["type"])).toEqual(["dm.requested", "dm.approved"]);
     expect(events[1]).toMatchObject({ senderId: "+4917001", notice: expect.stringMatching(/^You're in/) });
     proc.kill("SIGTERM");
     expect((await proc.exited).code).toBe(0);

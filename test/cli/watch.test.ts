@@ -27,7 +27,7 @@ function newStore(policy = {}) {
 
 function watch(file: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   const proc = new LineProcess(path.join(repoRoot, "bin", "pairbot.js"), ["watch", ...args], {
-    env: { PATH: process.env.PATH, HOME: path.dirname(file), STORE_PATH: file, ...env },
+    env: { PATH: process.env["PATH"], HOME: path.dirname(file), STORE_PATH: file, ...env },
     cwd: path.dirname(file),
   });
   running.push(proc);

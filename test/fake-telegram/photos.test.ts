@@ -27,7 +27,7 @@ describe("sendPhoto over multipart/form-data", () => {
     expect(shown).toMatchObject({ caption: "Scan me", entities: [{ type: "bold", offset: 0, length: 4 }], parse_mode: "HTML" });
     expect(shown?.buttons).toEqual([{ text: "Done", callback_data: "done" }]);
     const call = await fake.waitForCall("sendPhoto");
-    expect(call.params.chat_id).toBe(alice.id); // decoded from the form's string
+    expect(call.params["chat_id"]).toBe(alice.id); // decoded from the form's string
   });
 
   it("refuses bytes that are not an image", async () => {

@@ -40,9 +40,9 @@ describe("channel adapters authenticate with a bearer token", () => {
 
   it("a token bound to one channel works there only; the audit trail names the adapter, never the token", async () => {
     await withTokenFile();
-    expect((await post("whatsapp", { senderId: "+4917", text: "hi" }, bearer(WHATSAPP_TOKEN))).body.reason).toBe("pairing");
+    expect((await post("whatsapp", { senderId: "+4917", text: "hi" }, bearer(WHATSAPP_TOKEN))).body["reason"]).toBe("pairing");
     expect((await post("signal", { senderId: "+4918", text: "hi" }, bearer(WHATSAPP_TOKEN))).status).toBe(401);
-    expect((await post("signal", { senderId: "+4918", text: "hi" }, bearer(ANY_TOKEN))).body.reason).toBe("pairing");
+    expect((await post("signal", { senderId: "+4918", text: "hi" }, bearer(ANY_TOKEN))).body["reason"]).toBe("pairing");
     const requests = (await gw.owner.audit()).filter((e) => e.action === "request");
     expect(requests.map((e) => [e.subject, e.actor])).toEqual([["whatsapp/default/+4917", "adapter:whatsapp"], ["signal/default/+4918", "adapter:3"]]);
     expect(gw.logLines.join("\n")).not.toMatch(new RegExp(`${WHATSAPP_TOKEN}|${ANY_TOKEN}`));

@@ -36,15 +36,15 @@ describe("the channel event stream", () => {
     expect(stream.status).toBe(200);
     const asked = await post("whatsapp", { senderId: "+491701234567", name: "Ann", text: "Hello, it's Ann", locale: "de-AT" });
     await post("signal", { senderId: "+15550001", text: "not on whatsapp" });
-    await gw.owner.approveDm({ channel: "whatsapp", codeOrSender: asked.code as string }, "telegram:1");
+    await gw.owner.approveDm({ channel: "whatsapp", codeOrSender: asked["code"] as string }, "telegram:1");
 
     const approved = await stream.waitFor((e) => e.event === "dm.approved");
     expect(approved.data).toMatchObject({ type: "dm.approved", channel: "whatsapp", account: "default", senderId: "+491701234567", name: "Ann", locale: "de-AT", message: "Hello, it's Ann" });
-    expect(approved.data.notice).toBe("Du bist drin: Der Besitzer hat dich freigegeben, der Assistent auf whatsapp antwortet dir ab jetzt.");
-    expect(approved.id).toBe(String(approved.data.seq));
+    expect(approved.data["notice"]).toBe("Du bist drin: Der Besitzer hat dich freigegeben, der Assistent auf whatsapp antwortet dir ab jetzt.");
+    expect(approved.id).toBe(String(approved.data["seq"]));
     expect(stream.events.map((e) => e.event)).toEqual(["dm.requested", "dm.approved"]);
-    expect(stream.events.every((e) => e.data.channel === "whatsapp")).toBe(true);
-    expect(JSON.stringify(stream.events)).not.toContain(asked.code as string); // the code stays the sender's secret
+    expect(stream.events.every((e) => e.data["channel"] === "whatsapp")).toBe(true);
+    expect(JSON.stringify(stream.events)).not.toContain(asked["code"] as string); // the code stays the sender's secret
   });
 
   it("tells a denied sender, in the gateway's language when the sender's is unknown", async () => {
@@ -53,7 +53,7 @@ describe("the channel event stream", () => {
     await post("whatsapp", { senderId: "+491701234567", text: "hi" });
     await gw.owner.denyDm({ channel: "whatsapp", codeOrSender: "+491701234567" }, "telegram:1");
     const denied = await stream.waitFor((e) => e.event === "dm.denied");
-    expect(denied.data.notice).toMatch(/^Владелец отклонил/);
+    expect(denied.data["notice"]).toMatch(/^Владелец отклонил/);
     expect(denied.data).not.toHaveProperty("message");
   });
 
@@ -72,10 +72,10 @@ describe("the channel event stream", () => {
     const again = await follow("whatsapp", { since: 0, lastEventId: lastId }); // Last-Event-ID wins over ?since=
     await again.waitFor((e) => e.event === "dm.denied");
     await post("whatsapp", { senderId: "+4933", text: "three" });
-    await again.waitFor((e) => e.data.senderId === "+4933");
-    const seqs = [...first.events, ...again.events].map((e) => e.data.seq as number);
+    await again.waitFor((e) => e.data["senderId"] === "+4933");
+    const seqs = [...first.events, ...again.events].map((e) => e.data["seq"] as number);
     expect(seqs).toEqual([1, 2, 3, 4, 5].map((n) => seqs[0]! + n - 1));
-    expect(again.events.map((e) => `${e.event} ${e.data.senderId}`)).toEqual(["dm.requested +4922", "dm.approved +4911", "dm.denied +4922", "dm.requested +4933"]);
+    expect(again.events.map((e) => `${e.event} ${e.data["senderId"]}`)).toEqual(["dm.requested +4922", "dm.approved +4911", "dm.denied +4922", "dm.requested +4933"]);
   });
 
   it("misses nothing and doubles nothing while events arrive as the stream opens", async () => {
@@ -87,7 +87,7 @@ describe("the channel event stream", () => {
     const stream = await follow("whatsapp", { since: 0 });
     await writing;
     await stream.until((c) => c.events.length >= 12 || c.ended);
-    expect(stream.events.map((e) => e.data.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(stream.events.map((e) => e.data["seq"])).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
   });
 
   it("replays every kept event with ?since=0, and answers an id older than what is kept with 410 and a sentence", async () => {
@@ -95,7 +95,7 @@ describe("the channel event stream", () => {
     for (const id of ["+1", "+2", "+3", "+4"]) await post("whatsapp", { senderId: id, text: "hi" });
     const kept = await follow("whatsapp", { since: 1 });
     await kept.until((c) => c.events.length === 3);
-    expect(kept.events.map((e) => e.data.senderId)).toEqual(["+2", "+3", "+4"]);
+    expect(kept.events.map((e) => e.data["senderId"])).toEqual(["+2", "+3", "+4"]);
 
     const pruned = await follow("whatsapp", { lastEventId: "0" });
     expect(pruned.status).toBe(410);
@@ -165,7 +165,7 @@ describe("event streams and the gateway's life", () => {
     expect(gw.gateway.stats().eventStreams).toBe(1);
     stream.close();
     await waitUntil(() => gw!.gateway.stats().eventStreams === 0);
-    const logged = gw.logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((l) => String(l.msg).startsWith("event stream"));
+    const logged = gw.logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((l) => String(l["msg"]).startsWith("event stream"));
     expect(logged).toEqual([
       { channel: "whatsapp", adapter: "adapter:loopback", after: 0, msg: "event stream opened" },
       { channel: "whatsapp", adapter: "adapter:loopback", sent: 0, msg: "event stream closed" },

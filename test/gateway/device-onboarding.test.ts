@@ -49,7 +49,7 @@ async function start(urls: (live: string, dead: string) => string, gatewayArgs: 
 /** `pairbot node ...` as shipped, its home in a temp folder; resolves with its output once it exits. */
 function node(home: string, args: string[]) {
   const proc = new LineProcess(path.join(repoRoot, "bin", "pairbot.js"), ["node", ...args, "--state", path.join(home, "node.json")], {
-    env: { PATH: process.env.PATH, HOME: home },
+    env: { PATH: process.env["PATH"], HOME: home },
   });
   return {
     proc,
@@ -119,7 +119,7 @@ async function pairbotBot(env: Record<string, string>) {
   const { execFile } = await import("node:child_process");
   const home = tempDir();
   cleanups.push(home.remove);
-  const full = { PATH: process.env.PATH, HOME: home.dir, BOT_TOKEN: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", OWNER_IDS: "42", STORE_PATH: path.join(home.dir, "store.json"), ...env };
+  const full = { PATH: process.env["PATH"], HOME: home.dir, BOT_TOKEN: "123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", OWNER_IDS: "42", STORE_PATH: path.join(home.dir, "store.json"), ...env };
   return new Promise<{ code: number; stderr: string }>((resolve) => {
     execFile(process.execPath, [path.join(repoRoot, "dist", "src", "bot", "main.js")], { env: full, cwd: home.dir }, (error, _stdout, stderr) =>
       resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
@@ -230,7 +230,7 @@ describe("auto-approve for trusted networks", { timeout: SPAWNS_TIMEOUT }, () =>
       const setupCode = (await h.store.createSetupCode({ url: [gw.url, "wss://gateway.example.com"], role }, "telegram:1")).setupCode;
       const client = new RawClient(gw.url, headers, localAddress);
       await client.hello(deviceKey(), { bootstrapToken: bootstrapTokenOf(setupCode), role, scopes });
-      const answer = (await Promise.race([client.frame("pending"), client.frame("paired")])).type;
+      const answer = (await Promise.race([client.frame("pending"), client.frame("paired")]))["type"];
       client.close();
       return answer;
     };

@@ -20,25 +20,25 @@ describe("DM channels under the pairing policy (the default)", () => {
     const { status, body } = await post("whatsapp", { senderId: "+491701234567", name: "Ann", text: "hi" });
     expect(status).toBe(200);
     expect(body).toMatchObject({ delivered: false, reason: "pairing", created: true, code: expect.stringMatching(/^[A-HJ-NP-Z2-9]{8}$/) });
-    const reply = body.reply as string;
-    for (const part of ["+491701234567", body.code as string, `/pair approve ${body.code}`, `pairbot pairing approve whatsapp ${body.code}`, "60 minutes"]) {
+    const reply = body["reply"] as string;
+    for (const part of ["+491701234567", body["code"] as string, `/pair approve ${body["code"]}`, `pairbot pairing approve whatsapp ${body["code"]}`, "60 minutes"]) {
       expect(reply).toContain(part);
     }
-    expect((await gw.owner.pending()).dm).toMatchObject([{ channel: "whatsapp", senderId: "+491701234567", name: "Ann", code: body.code }]);
+    expect((await gw.owner.pending()).dm).toMatchObject([{ channel: "whatsapp", senderId: "+491701234567", name: "Ann", code: body["code"] }]);
   });
 
   it("answers a repeat with the same code, and delivers once the owner approves", async () => {
     gw = await startGateway();
     const first = await post("whatsapp", { senderId: "+4917000", text: "hi" });
     const again = await post("whatsapp", { senderId: "+4917000", text: "hello?" });
-    expect(again.body).toMatchObject({ code: first.body.code, created: false });
-    await gw.owner.approveDm({ channel: "whatsapp", codeOrSender: first.body.code as string }, "telegram:1");
+    expect(again.body).toMatchObject({ code: first.body["code"], created: false });
+    await gw.owner.approveDm({ channel: "whatsapp", codeOrSender: first.body["code"] as string }, "telegram:1");
     expect((await post("whatsapp", { senderId: "+4917000", text: "now?" })).body).toEqual({ delivered: true });
   });
 
   it("tells the fourth stranger to try later when three are already waiting, and stores nothing for them", async () => {
     gw = await startGateway();
-    for (const id of ["a", "b", "c"]) expect((await post("whatsapp", { senderId: id, text: "hi" })).body.reason).toBe("pairing");
+    for (const id of ["a", "b", "c"]) expect((await post("whatsapp", { senderId: id, text: "hi" })).body["reason"]).toBe("pairing");
     const capped = await post("whatsapp", { senderId: "d", text: "hi" });
     expect(capped.body).toMatchObject({ delivered: false, reason: "capped", reply: expect.stringMatching(/try again later/) });
     expect((await gw.owner.pending()).dm).toHaveLength(3);
@@ -47,8 +47,8 @@ describe("DM channels under the pairing policy (the default)", () => {
 
   it("replies in the sender's language when the channel knows it, else in the gateway's", async () => {
     gw = await startGateway({ locale: "ru" });
-    expect((await post("whatsapp", { senderId: "a", text: "hi", locale: "de-AT" })).body.reply).toMatch(/Kopplungscode/);
-    expect((await post("whatsapp", { senderId: "b", text: "hi" })).body.reply).toMatch(/Код привязки/);
+    expect((await post("whatsapp", { senderId: "a", text: "hi", locale: "de-AT" })).body["reply"]).toMatch(/Kopplungscode/);
+    expect((await post("whatsapp", { senderId: "b", text: "hi" })).body["reply"]).toMatch(/Код привязки/);
   });
 });
 
@@ -65,7 +65,7 @@ describe("DM channels under the other policies", () => {
     gw = await startGateway({ policies: parseDmPolicies("discord=open!,sms=disabled") });
     expect((await post("discord", { senderId: "x", text: "hi" })).body).toEqual({ delivered: true });
     expect((await post("sms", { senderId: "x", text: "hi" })).body).toEqual({ delivered: false, reason: "disabled" });
-    expect((await post("whatsapp", { senderId: "x", text: "hi" })).body.reason).toBe("pairing");
+    expect((await post("whatsapp", { senderId: "x", text: "hi" })).body["reason"]).toBe("pairing");
     expect((await gw.owner.pending()).dm.map((r) => r.channel)).toEqual(["whatsapp"]);
   });
 });

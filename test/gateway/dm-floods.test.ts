@@ -20,8 +20,8 @@ describe("accounts a channel serves", () => {
 
   it("takes the accounts configured per channel", async () => {
     gw = await startGateway({ accounts: parseChannelAccounts("whatsapp=default,work,slack=team") });
-    expect((await post("whatsapp", "+4917", "work")).body.reason).toBe("pairing");
-    expect((await post("slack", "U1", "team")).body.reason).toBe("pairing");
+    expect((await post("whatsapp", "+4917", "work")).body["reason"]).toBe("pairing");
+    expect((await post("slack", "U1", "team")).body["reason"]).toBe("pairing");
     expect((await post("slack", "U2")).status).toBe(400); // slack serves only "team"
     expect(() => parseChannelAccounts("work")).toThrow(/names no channel.*whatsapp=default,work/);
   });
@@ -31,11 +31,11 @@ describe("caps on pending requests, across accounts and channels", () => {
   it("a channel holds a fixed number of pending requests whatever account the poster picks", async () => {
     gw = await startGateway({ accounts: parseChannelAccounts("whatsapp=a,b,c"), policy: { maxPendingPerChannel: 4 } });
     const answers = [];
-    for (let i = 0; i < 9; i++) answers.push((await post("whatsapp", `+49${i}`, ["a", "b", "c"][i % 3])).body.reason);
+    for (let i = 0; i < 9; i++) answers.push((await post("whatsapp", `+49${i}`, ["a", "b", "c"][i % 3])).body["reason"]);
     expect(answers.filter((r) => r === "pairing")).toHaveLength(4);
     expect(answers.filter((r) => r === "capped")).toHaveLength(5);
     expect((await gw.owner.pending()).dm).toHaveLength(4);
-    expect((await post("whatsapp", "+490", "a")).body.reason).toBe("pairing"); // one who waits gets their code again
+    expect((await post("whatsapp", "+490", "a")).body["reason"]).toBe("pairing"); // one who waits gets their code again
   });
 
   it("all channels together hold a fixed number too", async () => {

@@ -60,7 +60,7 @@ describe("a stranger's outcome reaches them through the adapter's event stream",
 
     const approved = await events.waitFor((e) => e.event === "dm.approved");
     expect(approved.data).toMatchObject({ channel: "whatsapp", senderId: ANN.senderId, name: "Ann", message: "Hello, it's Ann" });
-    expect(approved.data.notice).toBe("You're in: the owner approved you, and the assistant on whatsapp answers you from now on.");
+    expect(approved.data["notice"]).toBe("You're in: the owner approved you, and the assistant on whatsapp answers you from now on.");
     expect(await adapter.posts({ ...ANN, text: "thanks!" })).toEqual({ delivered: true });
   });
 
@@ -96,7 +96,7 @@ describe("a stranger's outcome reaches them through the adapter's event stream",
     const since = h.owner.messages().slice(alertsBefore).map((m) => m.text ?? "");
     expect(since).toEqual([expect.stringContaining("Bob here")]);
     expect(since[0]).not.toContain("please");
-    const bob = await events.waitFor((e) => e.data.senderId === "+491709999999");
+    const bob = await events.waitFor((e) => e.data["senderId"] === "+491709999999");
     expect(events.events.slice(events.events.indexOf(blocked) + 1)).toEqual([bob]);
   });
 
@@ -108,7 +108,7 @@ describe("a stranger's outcome reaches them through the adapter's event stream",
     await h.owner.taps(alert, "Approve for 24 h");
 
     const approved = await events.waitFor((e) => e.event === "dm.approved");
-    const until = approved.data.until as string;
+    const until = approved.data["until"] as string;
     expect(Date.parse(until) - h.clock.now).toBeGreaterThan(23.9 * 3_600_000);
     expect(approved.data).toMatchObject({ message: "Hello, it's Ann", notice: expect.stringMatching(/^You're in until \w{3} \d{1,2}, \d{4}, \d\d:\d\d UTC: the owner approved you/) });
     expect(await adapter.posts({ ...ANN, text: "thanks!" })).toEqual({ delivered: true });
@@ -133,9 +133,9 @@ describe("a stranger's outcome reaches them through the adapter's event stream",
     await adapter.posts({ senderId: "+491709999999", name: "Bob", text: "Bob here" });
 
     const again = await adapter.follows(first.lastId);
-    await again.waitFor((e) => e.data.senderId === "+491709999999");
+    await again.waitFor((e) => e.data["senderId"] === "+491709999999");
     const seen = [...first.events, ...again.events];
-    expect(seen.map((e) => `${e.event} ${e.data.senderId}`)).toEqual(["dm.requested +491701234567", "dm.approved +491701234567", "dm.requested +491709999999"]);
+    expect(seen.map((e) => `${e.event} ${e.data["senderId"]}`)).toEqual(["dm.requested +491701234567", "dm.approved +491701234567", "dm.requested +491709999999"]);
     expect(seen.map((e) => Number(e.id))).toEqual([1, 2, 3].map((n) => Number(first.events[0]!.id) + n - 1));
     expect(again.events[0]!.data).toMatchObject({ message: "Hello, it's Ann", notice: expect.stringMatching(/^You're in/) });
 

@@ -79,9 +79,9 @@ describe("end to end: Telegram owner, bot, gateway, node", () => {
 
     const first = await say("hello, is this the assistant?");
     expect(first).toMatchObject({ delivered: false, reason: "pairing", code: expect.any(String) });
-    expect(first.reply).toContain(first.code);
+    expect(first["reply"]).toContain(first["code"]);
 
-    const alert = await h.owner.sees((m) => (m.text ?? "").includes(first.code as string) && m.buttons.some((b) => b.text === "Approve"));
+    const alert = await h.owner.sees((m) => (m.text ?? "").includes(first["code"] as string) && m.buttons.some((b) => b.text === "Approve"));
     expect(alert.text).toContain("Ann <Mü&ller>");
     await h.owner.taps(alert, "Approve");
     await h.owner.sees((m) => m.message_id === alert.message_id && m.buttons.length === 0);

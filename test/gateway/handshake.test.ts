@@ -83,7 +83,7 @@ describe("gateway handshake refusals", () => {
     }
     const blocked = new RawClient(gw.url);
     expect(await refusal(blocked)).toEqual({ code: "throttled", closeCode: 4029 });
-    expect(blocked.frames.find((f) => f.type === "challenge")).toBeUndefined();
+    expect(blocked.frames.find((f) => f["type"] === "challenge")).toBeUndefined();
     expect(blocked.frames[0]).toMatchObject({ type: "error", retryAfterMs: 30_000 });
     clock.advance(30_000);
     const later = new RawClient(gw.url);
@@ -99,14 +99,14 @@ describe("gateway handshake refusals", () => {
     const client = new RawClient(gw.url);
     await client.hello(key, { bootstrapToken: bootstrapTokenOf(setupCode) });
     const pending = await client.frame("pending");
-    await gw.owner.approveDevice(pending.requestId as string, "telegram:1");
+    await gw.owner.approveDevice(pending["requestId"] as string, "telegram:1");
     const paired = await client.frame("paired");
     const bad = new RawClient(gw.url);
     await bad.hello(key, { deviceToken: "W".repeat(43) });
     await bad.closed;
     const log = gw.logLines.join("\n");
     expect(log).toContain("token_invalid");
-    for (const secret of [bootstrapTokenOf(setupCode), setupCode, paired.deviceToken as string, "W".repeat(43)]) expect(log).not.toContain(secret);
+    for (const secret of [bootstrapTokenOf(setupCode), setupCode, paired["deviceToken"] as string, "W".repeat(43)]) expect(log).not.toContain(secret);
     client.close();
   });
 });

@@ -83,18 +83,18 @@ export class RawClient {
   /** The first frame of this type, waiting for it if needed (or failing when the connection closes first). */
   async frame(type: string): Promise<Record<string, unknown>> {
     for (;;) {
-      const found = this.frames.find((f) => f.type === type);
+      const found = this.frames.find((f) => f["type"] === type);
       if (found) return found;
       const closed = this.closed.then(() => "closed" as const);
       const arrived = new Promise<"frame">((resolve) => this.waiters.push(() => resolve("frame")));
-      if ((await Promise.race([arrived, closed])) === "closed" && !this.frames.some((f) => f.type === type)) {
+      if ((await Promise.race([arrived, closed])) === "closed" && !this.frames.some((f) => f["type"] === type)) {
         throw new Error(`closed before a ${type} frame; got ${JSON.stringify(this.frames)}`);
       }
     }
   }
 
   async challenge(): Promise<string> {
-    return (await this.frame("challenge")).nonce as string;
+    return (await this.frame("challenge"))["nonce"] as string;
   }
 
   send(data: unknown): void {
@@ -115,8 +115,8 @@ export class RawClient {
 /** The error frame and the close code a refused connection ends with. */
 export async function refusal(client: RawClient): Promise<{ code: unknown; closeCode: number }> {
   const { code } = await client.closed;
-  const error = client.frames.find((f) => f.type === "error");
-  return { code: error?.code, closeCode: code };
+  const error = client.frames.find((f) => f["type"] === "error");
+  return { code: error?.["code"], closeCode: code };
 }
 
 export const bootstrapTokenOf = (setupCode: string): string =>

@@ -29,7 +29,7 @@ describe("names that try to look like something else", () => {
     gw = await startGateway();
     const { status, body } = await post("/channels/whatsapp/messages", { senderId: "\u3164\u200b", text: "hi" });
     expect(status).toBe(400);
-    expect(body.error).toMatch(/sender id: it is empty/);
+    expect(body["error"]).toMatch(/sender id: it is empty/);
   });
 });
 
@@ -38,6 +38,6 @@ describe("a channel path that is not valid percent-encoding", () => {
     gw = await startGateway();
     const { status, body } = await post("/channels/%E0%A4%A/messages", { senderId: "+4917", text: "hi" });
     expect(status).toBe(400);
-    expect(body.error).toMatch(/channel name in the path is not valid percent-encoding/);
+    expect(body["error"]).toMatch(/channel name in the path is not valid percent-encoding/);
   });
 });

@@ -5,7 +5,7 @@ import { NodeError } from "../../src/node/client.js";
 import { connectDevice, pairDevice } from "../../src/node/pairing.js";
 import { loadNodeState } from "../../src/node/state.js";
 import { createGateway } from "../../src/gateway/server.js";
-import { RawClient, bootstrapTokenOf, deviceKey, refusal, startGateway, type TestGateway } from "./helpers.js";
+import { RawClient, bootstrapTokenOf, deviceKey, startGateway, type TestGateway } from "./helpers.js";
 
 let gw: TestGateway;
 afterEach(async () => gw?.stop());
@@ -97,12 +97,12 @@ describe("device pairing through the gateway", () => {
     const pending = await first.frame("pending");
     first.close();
     await first.closed;
-    await gw.owner.approveDevice(pending.requestId as string, "telegram:1");
+    await gw.owner.approveDevice(pending["requestId"] as string, "telegram:1");
 
     const back = new RawClient(gw.url);
     await back.hello(key, { bootstrapToken: token });
     const paired = await back.frame("paired");
-    expect(paired).toMatchObject({ deviceId: pending.deviceId, deviceToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    expect(paired).toMatchObject({ deviceId: pending["deviceId"], deviceToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
     back.close();
   });
 
@@ -117,9 +117,9 @@ describe("device pairing through the gateway", () => {
     const retry = new RawClient(gw.url);
     await retry.hello(key, { bootstrapToken: token });
     const b = await retry.frame("pending");
-    expect(b.requestId).toBe(a.requestId);
-    await gw.owner.approveDevice(b.requestId as string, "telegram:1");
-    expect(await retry.frame("paired")).toMatchObject({ deviceId: a.deviceId });
+    expect(b["requestId"]).toBe(a["requestId"]);
+    await gw.owner.approveDevice(b["requestId"] as string, "telegram:1");
+    expect(await retry.frame("paired")).toMatchObject({ deviceId: a["deviceId"] });
     retry.close();
   });
 
@@ -136,9 +136,9 @@ describe("device pairing through the gateway", () => {
       const b = new RawClient(secondUrl);
       await b.hello(key, { bootstrapToken: token });
       await b.frame("pending");
-      await gw.owner.approveDevice(pending.requestId as string, "telegram:1");
+      await gw.owner.approveDevice(pending["requestId"] as string, "telegram:1");
       // The winner keeps its session open; the other connection is told no and closed.
-      const outcomes = await Promise.all([a, b].map((c) => c.frame("paired").then(() => "paired", () => c.frames.at(-1)?.code)));
+      const outcomes = await Promise.all([a, b].map((c) => c.frame("paired").then(() => "paired", () => c.frames.at(-1)?.["code"])));
       expect(outcomes.sort()).toEqual(["paired", "token_invalid"]);
       a.close();
       b.close();

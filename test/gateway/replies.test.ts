@@ -36,9 +36,9 @@ describe("reply modes", () => {
   it("full sends the code and how to approve; code-only the code alone; silent nothing, yet the request is filed", async () => {
     gw = await startGateway({ replyModes: parseReplyModes("signal=code-only,whatsapp=silent") });
     const full = await post(gw.httpUrl, "sms", "+4917000");
-    expect(full.reply).toContain(`/pair approve ${full.code}`);
+    expect(full["reply"]).toContain(`/pair approve ${full["code"]}`);
     const codeOnly = await post(gw.httpUrl, "signal", "+4917001");
-    expect(codeOnly).toMatchObject({ reason: "pairing", reply: `Pairing code: ${codeOnly.code}` });
+    expect(codeOnly).toMatchObject({ reason: "pairing", reply: `Pairing code: ${codeOnly["code"]}` });
     const silent = await post(gw.httpUrl, "whatsapp", "+4917002");
     expect(silent).toEqual({ delivered: false, reason: "pairing", created: true, expiresAt: expect.any(String) });
     expect((await gw.owner.pending()).dm.map((r) => r.channel).sort()).toEqual(["signal", "sms", "whatsapp"]);
@@ -63,9 +63,9 @@ describe("the replies file (GATEWAY_REPLIES_FILE)", () => {
     const file = repliesFile("ok.json", { de: { pairing: "Hallo {identifier} auf {channel}: {code} ({minutes} min)" } });
     gw = await startGateway({ replies: loadReplies(undefined, file) });
     const de = await post(gw.httpUrl, "whatsapp", "+4917000", { locale: "de" });
-    expect(de.reply).toBe(`Hallo +4917000 auf whatsapp: ${de.code} (60 min)`);
+    expect(de["reply"]).toBe(`Hallo +4917000 auf whatsapp: ${de["code"]} (60 min)`);
     const en = await post(gw.httpUrl, "whatsapp", "+4917001");
-    expect(en.reply).toContain("Your whatsapp id: +4917001"); // the shipped English stays
+    expect(en["reply"]).toContain("Your whatsapp id: +4917001"); // the shipped English stays
   });
 
   it.each([
@@ -127,7 +127,7 @@ describe("pairbot gateway, the shipped binary", { timeout: SPAWNS_TIMEOUT }, () 
     expect(await post(proc.httpUrl, "sms", "+4917000")).toEqual({ delivered: true });
     expect(await post(proc.httpUrl, "whatsapp", "+4917000")).toEqual({ delivered: false, reason: "pairing", created: true, expiresAt: expect.any(String) });
     const signal = await post(proc.httpUrl, "signal", "+4917000");
-    expect(signal.reply).toBe(`${signal.code} is the code for +4917000`);
+    expect(signal["reply"]).toBe(`${signal["code"]} is the code for +4917000`);
     expect((await proc.owner.pending()).dm).toHaveLength(2);
   });
 });

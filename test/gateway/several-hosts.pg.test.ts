@@ -11,7 +11,7 @@ import { LineProcess, writerScript } from "../support/stress-processes.js";
 import { TcpProxy } from "../support/tcp-proxy.js";
 
 /** Pairbot on several hosts for real: the bot, two gateways and the CLI, each in a network namespace, one PostgreSQL store. */
-const unavailable = process.env.PAIRBOT_TEST_POSTGRES ? netnsUnavailable() : "PAIRBOT_TEST_POSTGRES is not set";
+const unavailable = process.env["PAIRBOT_TEST_POSTGRES"] ? netnsUnavailable() : "PAIRBOT_TEST_POSTGRES is not set";
 if (unavailable) console.info(`Several-hosts tests skipped: ${unavailable} (they need root, ip netns and PAIRBOT_TEST_POSTGRES).`);
 
 let world: SeveralHosts | undefined;
@@ -119,7 +119,7 @@ describe.skipIf(unavailable)("several hosts share one PostgreSQL store", () => {
     for (const w of writers) expect(w.stderr).toMatch(/reconnecting with backoff/);
     const acknowledged = writers.flatMap((w) => w.acks.map((a) => a.key));
     expect(acknowledged).toHaveLength(800);
-    const saved = (await readWholeStore(world.store)).dm.allowlist.stress?.default ?? {};
+    const saved = (await readWholeStore(world.store)).dm.allowlist["stress"]?.["default"] ?? {};
     expect(acknowledged.filter((key) => !Object.hasOwn(saved, key))).toEqual([]);
 
     // Each long-running process said it lost the database and that it was back.

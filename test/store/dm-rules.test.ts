@@ -158,7 +158,7 @@ describe("approve, deny, revoke, allowlist", () => {
     expect(await t.store.isAllowed("whatsapp", "+491", "work")).toBe(false);
     expect((await t.store.pending()).dm).toEqual([]);
     const doc = await t.store.read();
-    expect(doc.dm.allowlist.whatsapp?.default?.["+491"]).toMatchObject({ name: "Ann", addedBy: "telegram:42" });
+    expect(doc.dm.allowlist["whatsapp"]?.["default"]?.["+491"]).toMatchObject({ name: "Ann", addedBy: "telegram:42" });
   });
 
   it("approves by sender id within a channel and account", async () => {

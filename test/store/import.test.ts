@@ -42,7 +42,7 @@ describe("importing an allowlist", () => {
     expect((await t.store.pending()).dm).toEqual([]);
     const fromOtherProcess = new PairingStore({ file: t.file });
     expect(await fromOtherProcess.isAllowed("whatsapp", "4917")).toBe(true);
-    expect((await fromOtherProcess.read()).dm.allowlist.whatsapp?.default?.["+492"]).toMatchObject({ name: "Bo", addedBy: "cli" });
+    expect((await fromOtherProcess.read()).dm.allowlist["whatsapp"]?.["default"]?.["+492"]).toMatchObject({ name: "Bo", addedBy: "cli" });
   });
 
   it("changes nothing, and writes nothing, when every sender is already allowed", async () => {

@@ -9,7 +9,7 @@ import { storeBytes, tempStore, uncapped } from "../support/temp-store.js";
 let t: ReturnType<typeof tempStore>;
 afterEach(() => t.remove());
 
-const allowed = async (file: string): Promise<string[]> => Object.keys((await readStoreFiles(file)).dm.allowlist.signal?.default ?? {}).sort();
+const allowed = async (file: string): Promise<string[]> => Object.keys((await readStoreFiles(file)).dm.allowlist["signal"]?.["default"] ?? {}).sort();
 
 /** A store with three committed changes, copied to a fresh path no backend in this process has read yet. */
 async function storeWithThreeChanges(): Promise<string> {
@@ -91,7 +91,7 @@ describe("fencing", () => {
         appendFileSync(`${file}.journal`, encodeRecord(record));
       }
       tx.putAllowEntry("signal", "default", "mine", { addedAt: tx.nowIso, addedBy: "cli" });
-      return Object.keys(tx.doc.dm.allowlist.signal!.default!).length;
+      return Object.keys(tx.doc.dm.allowlist["signal"]!["default"]!).length;
     });
     expect(runs).toBe(2);
     expect(result).toBe(5); // the re-run saw the other writer's change
@@ -111,7 +111,7 @@ describe("compaction", () => {
     const snapshot = JSON.parse(readFileSync(t.file, "utf8"));
     expect(snapshot.seq).toBeGreaterThan(0);
     expect(statSync(`${t.file}.journal`).size).toBeLessThan(256 * 1024);
-    expect(Object.keys((await follower.current()).dm.allowlist.signal!.default!)).toHaveLength(1500);
+    expect(Object.keys((await follower.current()).dm.allowlist["signal"]!["default"]!)).toHaveLength(1500);
     expect(await allowed(t.file)).toHaveLength(1500);
     expect(readdirSync(t.dir).sort()).toEqual(["store.json", "store.json.journal"]);
     await follower.close();
@@ -141,7 +141,7 @@ describe("a version 1 store", () => {
     expect(readFileSync(`${file}.v1`, "utf8")).toBe(bytes);
     expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({ version: STORE_VERSION, seq: 0, owners: { "42": { notify: false } } });
     const doc = await readStoreFiles(file);
-    expect(Object.keys(doc.dm.allowlist.whatsapp!.default!).sort()).toEqual(["+491", "+492"]);
+    expect(Object.keys(doc.dm.allowlist["whatsapp"]!["default"]!).sort()).toEqual(["+491", "+492"]);
     expect(doc.audit).toHaveLength(2);
   });
 
@@ -192,7 +192,7 @@ describe("a version 2 store", () => {
     expect(readFileSync(`${file}.v2.journal`, "utf8")).toContain(encodeRecord(record));
     expect(JSON.parse(readFileSync(file, "utf8"))).toMatchObject({ version: STORE_VERSION, seq: 2, dm: { blocks: [] }, settings: {} });
     const doc = await readStoreFiles(file);
-    expect(Object.keys(doc.dm.allowlist.whatsapp!.default!).sort()).toEqual(["+491", "+492"]);
+    expect(Object.keys(doc.dm.allowlist["whatsapp"]!["default"]!).sort()).toEqual(["+491", "+492"]);
     expect(doc.owners).toEqual({ "42": { notify: false } });
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, utimesSync } from "node:fs";
+import { existsSync, mkdirSync, utimesSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { openStore, readWholeStore, type StoreDoc } from "../../src/store/index.js";
 import { StoreProcess, startTogether, stopLeftoverProcesses } from "../support/store-processes.js";
@@ -7,7 +7,7 @@ import { tempLocation, testBackend } from "../support/temp-store.js";
 // Real processes, real clock: a killed writer leaves its lock until it is stale (LOCK_STALE_MS, 3 s),
 // so these tests get generous timeouts; they assert what was kept, never how long it took.
 const TIMEOUT = 90_000;
-const report = (line: string) => process.env.PAIRBOT_TEST_FIGURES && console.info(line);
+const report = (line: string) => process.env["PAIRBOT_TEST_FIGURES"] && console.info(line);
 
 let remove: () => void = () => undefined;
 afterEach(() => {
@@ -26,7 +26,7 @@ const open = (location: string) => openStore({ location, postgres: { log: () => 
 
 /** Parses the file the way every pairbot process does: a broken file throws. */
 const readDoc = (file: string): Promise<StoreDoc> => readWholeStore(file);
-const allowed = (doc: StoreDoc): string[] => Object.keys(doc.dm.allowlist.stress?.default ?? {});
+const allowed = (doc: StoreDoc): string[] => Object.keys(doc.dm.allowlist["stress"]?.["default"] ?? {});
 
 const writers = (file: string, counts: number[], mode: "allow" | "dm" = "allow") =>
   counts.map((count, i) => new StoreProcess("store-writer.js", [file, `w${i}`, String(count), mode]));

@@ -62,7 +62,7 @@ describe("compaction", () => {
     expect((await follower.allowlist({ channel: "slack" })).length).toBe(24);
     expect(calls).toContainEqual({ events: [], doc: expect.objectContaining({ seq: 24 }) });
     const fresh = await readWholeStore(url);
-    expect(Object.keys(fresh.dm.allowlist.slack!.default!)).toHaveLength(24);
+    expect(Object.keys(fresh.dm.allowlist["slack"]!["default"]!)).toHaveLength(24);
   });
 
   it("optimistic locking (a race on the primary key) keeps every change of 8 concurrent writers", async () => {
@@ -85,7 +85,7 @@ describe("compaction", () => {
         }
       }
     }));
-    expect(Object.keys((await readWholeStore(url)).dm.allowlist.slack!.default!)).toHaveLength(120);
+    expect(Object.keys((await readWholeStore(url)).dm.allowlist["slack"]!["default"]!)).toHaveLength(120);
   });
 });
 
@@ -98,7 +98,7 @@ describe("a stuck server does not hang a process", () => {
     await store.allowSender({ channel: "slack", senderId: "U1" }, "cli");
 
     // Another session takes the writers' lock and sits on it, as a stuck server or a hung client would.
-    const holder = new pg.Client({ connectionString: process.env.PAIRBOT_TEST_DATABASE_URL });
+    const holder = new pg.Client({ connectionString: process.env["PAIRBOT_TEST_DATABASE_URL"] });
     await holder.connect();
     cleanup.push(() => holder.end());
     await holder.query("BEGIN");
@@ -114,6 +114,6 @@ describe("a stuck server does not hang a process", () => {
 
     await holder.query("ROLLBACK");
     await store.allowSender({ channel: "slack", senderId: "U2" }, "cli");
-    expect(Object.keys((await readWholeStore(url)).dm.allowlist.slack!.default!).sort()).toEqual(["U1", "U2"]);
+    expect(Object.keys((await readWholeStore(url)).dm.allowlist["slack"]!["default"]!).sort()).toEqual(["U1", "U2"]);
   });
 });

@@ -153,7 +153,7 @@ describe.skipIf(!hasPython)("docs/reader.py, a reader in Python", () => {
     await store.allowSender({ channel: "whatsapp", senderId: "+494" }, "cli"); // appended after the void seal
     const doc = await readStoreFiles(file);
     expect(doc.seq).toBe(seq + 1);
-    expect(doc.dm.allowlist.whatsapp?.default?.["+494"]).toBeDefined();
+    expect(doc.dm.allowlist["whatsapp"]?.["default"]?.["+494"]).toBeDefined();
     const result = await runReader(file);
     expect(result).toMatchObject({ code: 0, stderr: "" });
     expect(JSON.parse(result.stdout)).toEqual(expectedSummary(doc));

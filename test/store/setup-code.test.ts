@@ -11,6 +11,7 @@ const inside = (code: string) => JSON.parse(Buffer.from(code, "base64url").toStr
 const caught = (f: () => unknown): unknown => {
   try {
     f();
+    return undefined;
   } catch (e) {
     return e;
   }

@@ -24,7 +24,7 @@ describe("the store's path", () => {
     await new PairingStore({ file: link }).allowSender({ channel: "signal", senderId: "b" }, "cli");
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(existsSync(`${link}.journal`)).toBe(false);
-    expect(Object.keys((await readStoreFiles(target)).dm.allowlist.signal!.default!).sort()).toEqual(["a", "b"]);
+    expect(Object.keys((await readStoreFiles(target)).dm.allowlist["signal"]!["default"]!).sort()).toEqual(["a", "b"]);
   });
 
   it("a plain file where the lock folder belongs gets one sentence, not ENOTDIR", async () => {
@@ -46,6 +46,6 @@ describe("the store's path", () => {
     const future = new Date(Date.now() + 3_600_000);
     utimesSync(`${file}.lock`, future, future);
     await new PairingStore({ file }).allowSender({ channel: "signal", senderId: "b" }, "cli");
-    expect(Object.keys((await readStoreFiles(file)).dm.allowlist.signal!.default!).sort()).toEqual(["a", "b"]);
+    expect(Object.keys((await readStoreFiles(file)).dm.allowlist["signal"]!["default"]!).sort()).toEqual(["a", "b"]);
   });
 });

@@ -13,7 +13,7 @@ describe("the shipped gateway under attack (short)", () => {
     const one = await guessing(gw, 30, 20_000);
     console.log(one.line);
     expect(one.beforeThrottle).toBe(6);
-    expect(one.outcomes.internal_error).toBeUndefined();
+    expect(one.outcomes["internal_error"]).toBeUndefined();
     const burst = await burstGuessing(gw, 50);
     console.log(burst.line);
     expect(burst.evaluated).toBeLessThanOrEqual(8);

@@ -15,7 +15,7 @@ describe("the shipped gateway under attack", () => {
     const one = await guessing(gw, 300, 60_000);
     console.log(one.line);
     expect(one.beforeThrottle).toBe(6);
-    expect(one.outcomes.internal_error).toBeUndefined();
+    expect(one.outcomes["internal_error"]).toBeUndefined();
     const burst = await burstGuessing(gw, 300);
     console.log(burst.line);
     expect(burst.evaluated).toBeLessThanOrEqual(8);

@@ -115,9 +115,9 @@ export class BenchBotApi {
 
   private async getUpdates(params: Record<string, unknown>, res: ServerResponse, at: number): Promise<void> {
     this.record({ method: "getUpdates", params, at });
-    const offset = Number(params.offset ?? 0);
+    const offset = Number(params["offset"] ?? 0);
     this.updates = this.updates.filter((u) => u.update_id >= offset);
-    const timeout = Math.min(Number(params.timeout ?? 0), 50) * 1000;
+    const timeout = Math.min(Number(params["timeout"] ?? 0), 50) * 1000;
     if (this.updates.length === 0 && timeout > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, timeout);
@@ -128,13 +128,13 @@ export class BenchBotApi {
         res.once("close", () => clearTimeout(timer));
       });
     }
-    const limit = Math.max(1, Math.min(Number(params.limit ?? 100), 100));
+    const limit = Math.max(1, Math.min(Number(params["limit"] ?? 100), 100));
     this.reply(res, 200, { ok: true, result: this.updates.slice(0, limit) });
   }
 
   private result(method: string, params: Record<string, unknown>): unknown {
-    const chat = { id: Number(params.chat_id ?? 0), type: "private" };
-    const message = () => ({ message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat, text: params.text ?? "" });
+    const chat = { id: Number(params["chat_id"] ?? 0), type: "private" };
+    const message = () => ({ message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat, text: params["text"] ?? "" });
     switch (method) {
       case "getMe":
         return { id: 123456, is_bot: true, first_name: "Pairbot", username: "pairbot_bench_bot", can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false };
@@ -145,7 +145,7 @@ export class BenchBotApi {
       case "editMessageText":
       case "editMessageReplyMarkup":
       case "editMessageCaption":
-        return { ...message(), message_id: Number(params.message_id ?? 0) };
+        return { ...message(), message_id: Number(params["message_id"] ?? 0) };
       case "getMyCommands":
         return [];
       default:

@@ -19,7 +19,7 @@ export function seedDoc(entries: number, now = Date.now()): StoreDoc {
   const iso = (ms: number) => new Date(ms).toISOString();
   for (let i = 0; i < entries; i++) {
     const channel = CHANNELS[i % CHANNELS.length]!;
-    const senders = ((doc.dm.allowlist[channel] ??= {}).default ??= {});
+    const senders = ((doc.dm.allowlist[channel] ??= {})["default"] ??= {});
     senders[senderOf(i)] = { name: `Sender ${i}`, addedAt: iso(now - (entries - i) * 1000), addedBy: "cli" };
   }
   // A full audit: each change appends to it and drops the oldest, so its size is part of every change.

@@ -14,7 +14,7 @@ export async function startGatewayProcess(args: string[] = [], env: NodeJS.Proce
   const owner = new PairingStore({ file });
   const proc = new LineProcess(path.join(repoRoot, "bin", "pairbot.js"), ["gateway", "--port", "0", ...args], {
     cwd: dir,
-    env: { PATH: process.env.PATH, HOME: dir, STORE_PATH: file, LOG_LEVEL: "info", ...env },
+    env: { PATH: process.env["PATH"], HOME: dir, STORE_PATH: file, LOG_LEVEL: "info", ...env },
     // The gateway as on a machine with few descriptors: the shell lowers `ulimit -n`, then runs Node.
     ...(options.openFiles ? { wrap: ["/bin/sh", "-c", `ulimit -n ${options.openFiles} && exec "$@"`, "sh"] } : {}),
   });

@@ -7,7 +7,7 @@ import pg from "pg";
  * gets a schema of its own in it (test/support/temp-store.ts).
  */
 export default async function setup(): Promise<() => Promise<void>> {
-  const admin = process.env.PAIRBOT_TEST_POSTGRES;
+  const admin = process.env["PAIRBOT_TEST_POSTGRES"];
   if (!admin) throw new Error("PAIRBOT_TEST_POSTGRES is not set");
   const name = `pairbot_test_${randomBytes(5).toString("hex")}`;
   const run = async (sql: string) => {
@@ -22,6 +22,6 @@ export default async function setup(): Promise<() => Promise<void>> {
   await run(`CREATE DATABASE ${name}`);
   const url = new URL(admin);
   url.pathname = `/${name}`;
-  process.env.PAIRBOT_TEST_DATABASE_URL = url.toString();
+  process.env["PAIRBOT_TEST_DATABASE_URL"] = url.toString();
   return () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }

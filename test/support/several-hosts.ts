@@ -57,7 +57,7 @@ export async function startSeveralHosts() {
     const gatewayUrl = (h: NetHost) => `ws://${h.address}:${GATEWAY_PORT}`;
     const tokenFile = path.join(dir, "channel-tokens");
     writeFileSync(tokenFile, `whatsapp:${ADAPTER_TOKEN}\n`, { mode: 0o600 });
-    const baseEnv = { PATH: process.env.PATH ?? "", HOME: dir, LOG_LEVEL: "info" };
+    const baseEnv = { PATH: process.env["PATH"] ?? "", HOME: dir, LOG_LEVEL: "info" };
 
     const start = (host: NetHost, script: string, args: string[], env: Record<string, string>): HostProcess => {
       const proc = new LineProcess(script, args, { cwd: dir, env: { ...baseEnv, ...env }, wrap: host.wrap });

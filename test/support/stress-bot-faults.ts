@@ -20,7 +20,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** How many alerts each code got in a chat: sendMessage calls Telegram accepted whose text names it. */
 function alertCounts(telegram: FakeTelegram, chatId: number, codes: string[]): number[] {
-  const sent = telegram.calls.filter((c) => c.method === "sendMessage" && c.params.chat_id === chatId && c.response?.ok).map((c) => String(c.params.text ?? ""));
+  const sent = telegram.calls.filter((c) => c.method === "sendMessage" && c.params["chat_id"] === chatId && c.response?.ok).map((c) => String(c.params["text"] ?? ""));
   return codes.map((code) => sent.filter((t) => t.includes(code)).length);
 }
 

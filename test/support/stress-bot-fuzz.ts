@@ -99,7 +99,7 @@ export async function fuzzBotUpdates(count: number, batch = 250): Promise<BotFuz
 
     for (const call of h.telegram.calls.slice(mark)) {
       const p = call.params;
-      const toStranger = strangers.has(Number(p.chat_id)) || (call.method === "answerCallbackQuery" && strangerQueries.has(String(p.callback_query_id)));
+      const toStranger = strangers.has(Number(p["chat_id"])) || (call.method === "answerCallbackQuery" && strangerQueries.has(String(p["callback_query_id"])));
       if (!toStranger) continue;
       f.botCallsToStrangers++;
       const said = JSON.stringify(p);

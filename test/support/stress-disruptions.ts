@@ -179,7 +179,7 @@ async function underDisruption(o: { writers: number; pad: number; sharedKeys: nu
     const fresh = (await readStoreFiles(file).catch(unreadable)) ?? (await follower.current());
     const followed = await follower.current().catch(unreadable) ?? fresh;
     await follower.close();
-    const stored = fresh.dm.allowlist.stress?.default ?? {};
+    const stored = fresh.dm.allowlist["stress"]?.["default"] ?? {};
     const verdict = judge(ops, stored);
     const diverged = JSON.stringify(followed.dm.allowlist) === JSON.stringify(fresh.dm.allowlist) && followed.seq === fresh.seq ? 0 : 1;
     return {

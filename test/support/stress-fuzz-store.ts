@@ -152,13 +152,13 @@ function apply(store: PairingStore, o: Operation, doc: StoreDoc): Promise<unknow
   const a = Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === "string" && Object.hasOwn(real, v) ? real[v] : v]));
   const s = (k: string) => a[k] as string;
   switch (o.op) {
-    case "requestDm": return store.requestDmPairing({ channel: s("channel"), account: s("account"), senderId: s("senderId"), name: s("name"), meta: a.meta });
+    case "requestDm": return store.requestDmPairing({ channel: s("channel"), account: s("account"), senderId: s("senderId"), name: s("name"), meta: a["meta"] });
     case "approveDm": return store.approveDm({ channel: s("channel"), codeOrSender: s("codeOrSender") }, "telegram:1");
     case "denyDm": return store.denyDm({ channel: s("channel"), codeOrSender: s("codeOrSender") }, "telegram:1");
-    case "decideById": return store.decide({ kind: "dm", id: s("id") }, a.approve ? "approve" : "deny", "telegram:1");
+    case "decideById": return store.decide({ kind: "dm", id: s("id") }, a["approve"] ? "approve" : "deny", "telegram:1");
     case "allow": return store.allowSender({ channel: s("channel"), senderId: s("senderId"), name: s("name") }, "cli");
     case "revoke": return store.revokeSender({ channel: s("channel"), senderId: s("senderId") }, "cli");
-    case "setupCode": return store.createSetupCode({ url: s("url"), role: a.role as "node" }, "cli");
+    case "setupCode": return store.createSetupCode({ url: s("url"), role: a["role"] as "node" }, "cli");
     case "requestDevice": return store.requestDevicePairing(a as never);
     case "approveDevice": return store.approveDevice(s("id"), "telegram:1");
     case "revokeDevice": return store.revokeDevice(s("id"), "telegram:1");

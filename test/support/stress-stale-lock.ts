@@ -21,7 +21,7 @@ export async function staleLockTakeover(o: { writers: number; rounds: number }):
       utimesSync(`${file}.lock`, old, old);
       const procs = await startWriters(file, o.writers, 3, "allow", `s${round}w`);
       await Promise.all(procs.map((p) => p.until(isDone)));
-      const stored = (await new PairingStore({ file }).read()).dm.allowlist.stress?.default ?? {};
+      const stored = (await new PairingStore({ file }).read()).dm.allowlist["stress"]?.["default"] ?? {};
       const acked = procs.flatMap((p) => p.acks.map((a) => a.key));
       acknowledged += acked.length;
       lost += acked.filter((k) => !Object.hasOwn(stored, k)).length;

@@ -245,15 +245,15 @@ export async function crashPoints(tornCases: number): Promise<CrashFigures> {
         if (!same(read, good.doc)) problems.push("a fresh reader does not see every committed change");
         await new PairingStore({ file, clock: clock().fn }).allowSender({ channel: "signal", senderId: "+after" }, "cli");
         const after = await readStoreFiles(file);
-        const added = after.dm.allowlist.signal?.default?.["+after"];
+        const added = after.dm.allowlist["signal"]?.["default"]?.["+after"];
         if (!added) problems.push("the next change was not saved");
         const expected = structuredClone(good.doc);
-        expected.dm.allowlist.signal!.default!["+after"] = added!;
+        expected.dm.allowlist["signal"]!["default"]!["+after"] = added!;
         expected.audit = after.audit.length === good.doc.audit.length + 1 ? [...good.doc.audit, after.audit.at(-1)!] : good.doc.audit;
         if (!same(after, expected)) problems.push("after the next change, the store is not what was there plus that change");
-        if (Object.hasOwn(after.dm.allowlist.signal?.default ?? {}, "+torn")) problems.push("the torn record was applied");
+        if (Object.hasOwn(after.dm.allowlist["signal"]?.["default"] ?? {}, "+torn")) problems.push("the torn record was applied");
         const followed = await follower.read();
-        if (!followed.dm.allowlist.signal?.default?.["+after"]) problems.push("a follower that read before the crash missed the change after it");
+        if (!followed.dm.allowlist["signal"]?.["default"]?.["+after"]) problems.push("a follower that read before the crash missed the change after it");
         await followerBackend.close();
         const left = readdirSync(dir).filter((n) => n.endsWith(".tmp"));
         if (left.length > 0) problems.push(`temp files of the dead process left: ${left.join(", ")}`);
@@ -308,7 +308,7 @@ export async function migrations(o: { bulk: number; auditEntries: number }): Pro
     const empty = (await readStoreFiles(path.join(root, "none", "store.json")));
     const only = (parts: Partial<StoreDoc>): StoreDoc => ({ ...structuredClone(empty), ...structuredClone(parts) });
     const allowlist: StoreDoc["dm"]["allowlist"] = { whatsapp: { default: {} }, ...structuredClone(rich.dm.allowlist) };
-    for (let i = 0; i < o.bulk; i++) allowlist.whatsapp!.default![`+49160${String(i).padStart(7, "0")}`] = { name: `Bulk ${i}`, addedAt: at, addedBy: "cli" };
+    for (let i = 0; i < o.bulk; i++) allowlist["whatsapp"]!["default"]![`+49160${String(i).padStart(7, "0")}`] = { name: `Bulk ${i}`, addedAt: at, addedBy: "cli" };
     const audit = Array.from({ length: o.auditEntries }, (_, i) => ({ at, action: "allow" as const, actor: "cli", subject: `whatsapp/default/+4916${i}` }));
     const shapes: Array<[string, StoreDoc, (doc: unknown) => string]> = [
       ["empty", only({}), (d) => JSON.stringify(d, null, 2)],

@@ -124,7 +124,7 @@ export async function writerKills(o: { kills: number; writers: number; minGapMs:
     const read = await reader.stop();
 
     const doc = await new PairingStore({ file }).read();
-    const stored = doc.dm.allowlist.stress?.default ?? {};
+    const stored = doc.dm.allowlist["stress"]?.["default"] ?? {};
     const acked = finished.flatMap((p) => p.acks.map((a) => a.key));
     const sorted = [...ackTimes].sort((a, b) => a - b);
     let staleLockWaits = 0;

@@ -9,7 +9,7 @@ import { openStore, readWholeStore, type Clock, type PairingStore, type PgBacken
  * Which backend the store tests run on: "file", or "postgres" in the vitest project of that name
  * (vitest.config.ts), which sets PAIRBOT_TEST_BACKEND and makes a database for the run.
  */
-export const testBackend: "file" | "postgres" = process.env.PAIRBOT_TEST_BACKEND === "postgres" ? "postgres" : "file";
+export const testBackend: "file" | "postgres" = process.env["PAIRBOT_TEST_BACKEND"] === "postgres" ? "postgres" : "file";
 
 /** A manual clock for rules that depend on time: tests move it instead of sleeping. */
 export class TestClock {
@@ -28,7 +28,7 @@ export function tempDir(prefix = "pairbot-"): { dir: string; remove: () => void 
 
 /** The URL of a fresh, empty PostgreSQL store: a schema of its own in this run's database. */
 export function tempPostgresUrl(): string {
-  const base = process.env.PAIRBOT_TEST_DATABASE_URL;
+  const base = process.env["PAIRBOT_TEST_DATABASE_URL"];
   if (!base) throw new Error("no test database: run the postgres vitest project (PAIRBOT_TEST_POSTGRES=postgres://...)");
   const url = new URL(base);
   url.searchParams.set("schema", `t_${randomBytes(6).toString("hex")}`);

@@ -24,7 +24,7 @@ export const doctorCommand = defineCommand({
     const [health, telegram, gateway] = await Promise.all([
       storeHealth(choice.location),
       telegramChecks(config.config),
-      gatewayChecks(config.config?.gatewayUrls.join(",") ?? ctx.env.GATEWAY_URL?.trim(), ctx.env),
+      gatewayChecks(config.config?.gatewayUrls.join(",") ?? ctx.env["GATEWAY_URL"]?.trim(), ctx.env),
     ]);
     const checks = [storeChoiceCheck(choice), ...storeChecks(health), ...config.checks, ...telegram, ...gateway];
     const healthy = checks.every((c) => c.status !== "fix");

@@ -16,7 +16,7 @@ export const setupCodeCommand = defineCommand({
   notes: ["Prints the code alone on standard output; what it is for goes to standard error."],
   examples: ["pairbot setup-code --url ws://192.168.1.20:18789", "pairbot setup-code --url ws://192.168.1.20:18789,wss://gateway.example.com"],
   async run({ flags }, ctx) {
-    const url = flags.url ?? ctx.env.GATEWAY_URL;
+    const url = flags.url ?? ctx.env["GATEWAY_URL"];
     if (!url) {
       throw new UsageError("No gateway URL: pass --url ws://HOST:PORT (several separated by commas) or set GATEWAY_URL.", [usageLine(["setup-code"], setupCodeCommand)]);
     }

@@ -15,7 +15,7 @@ export function configChecks(env: NodeJS.ProcessEnv, cwd = process.cwd()): { che
         ? fix("env.file", `Everyone on this machine may read ${envFile} (${octal(mode)}), which holds the bot token; run: chmod o-rwx ${envFile}`)
         : ok("env.file", `Settings from ${envFile} (variables set in the shell win), as npm start reads them here.`),
   ];
-  if (!hasEnvFile && !env.BOT_TOKEN) {
+  if (!hasEnvFile && !env["BOT_TOKEN"]) {
     checks.push(skip("config", "No BOT_TOKEN here, so no bot to check: Telegram and gateway URL checks are skipped."));
     return { checks, config: undefined };
   }

@@ -65,7 +65,7 @@ const machineAddresses = (): Set<string> =>
 function policyCheck(env: NodeJS.ProcessEnv): Check {
   let policies;
   try {
-    policies = parseDmPolicies(env.GATEWAY_DM_POLICY ?? "", "GATEWAY_DM_POLICY");
+    policies = parseDmPolicies(env["GATEWAY_DM_POLICY"] ?? "", "GATEWAY_DM_POLICY");
   } catch (e) {
     return fix("gateway.policy", `${(e as Error).message}.`);
   }
@@ -75,7 +75,7 @@ function policyCheck(env: NodeJS.ProcessEnv): Check {
 }
 
 function adapterTokenCheck(env: NodeJS.ProcessEnv): Check {
-  const file = env.GATEWAY_CHANNEL_TOKEN_FILE?.trim();
+  const file = env["GATEWAY_CHANNEL_TOKEN_FILE"]?.trim();
   if (!file) return ok("gateway.adapter-token", "No GATEWAY_CHANNEL_TOKEN_FILE: only channel adapters on the gateway's machine may post messages.");
   let count: number;
   try {

@@ -11,7 +11,7 @@ export class ApiError extends Error {
 
   toJSON(): Record<string, unknown> {
     const body: Record<string, unknown> = { ok: false, error_code: this.errorCode, description: this.description };
-    if (this.retryAfter !== undefined) body.parameters = { retry_after: this.retryAfter };
+    if (this.retryAfter !== undefined) body["parameters"] = { retry_after: this.retryAfter };
     return body;
   }
 }

@@ -52,13 +52,13 @@ export function storeBotMessage(state: FakeState, chat: ChatState, content: BotM
 export function bodyFields(content: Pick<BotMessageContent, "text" | "caption" | "entities" | "inline">): Partial<Message> {
   const fields: Record<string, unknown> = {};
   if (content.text !== undefined) {
-    fields.text = content.text;
-    if (content.entities.length > 0) fields.entities = content.entities;
+    fields["text"] = content.text;
+    if (content.entities.length > 0) fields["entities"] = content.entities;
   } else if (content.caption !== undefined && content.caption !== "") {
-    fields.caption = content.caption;
-    if (content.entities.length > 0) fields.caption_entities = content.entities;
+    fields["caption"] = content.caption;
+    if (content.entities.length > 0) fields["caption_entities"] = content.entities;
   }
-  if (content.inline !== undefined) fields.reply_markup = content.inline;
+  if (content.inline !== undefined) fields["reply_markup"] = content.inline;
   return fields as Partial<Message>;
 }
 

@@ -32,16 +32,16 @@ export function acceptReplyMarkup(value: unknown, { inlineOnly = false } = {}): 
     throw badRequest("can't parse reply keyboard markup JSON object");
   }
   const markup = value as Record<string, unknown>;
-  if ("inline_keyboard" in markup) return { inline: { inline_keyboard: inlineKeyboard(markup.inline_keyboard) } };
+  if ("inline_keyboard" in markup) return { inline: { inline_keyboard: inlineKeyboard(markup["inline_keyboard"]) } };
   if (inlineOnly) throw badRequest("inline keyboard expected");
   if ("keyboard" in markup) {
-    const rows = markup.keyboard;
+    const rows = markup["keyboard"];
     if (!Array.isArray(rows) || !rows.every(Array.isArray)) {
       throw badRequest('field "keyboard" of the ReplyKeyboardMarkup must be an Array of Arrays');
     }
     return { other: markup };
   }
-  if (markup.remove_keyboard === true || markup.force_reply === true) return { other: markup };
+  if (markup["remove_keyboard"] === true || markup["force_reply"] === true) return { other: markup };
   throw badRequest("can't parse reply keyboard markup JSON object");
 }
 
@@ -57,8 +57,8 @@ function inlineKeyboard(rows: unknown): InlineKeyboardButton[][] {
 function inlineButton(value: unknown): InlineKeyboardButton {
   if (typeof value !== "object" || value === null) throw buttonError("Object expected as a button");
   const button = value as Record<string, unknown>;
-  if (typeof button.text !== "string") throw buttonError('Field "text" must be of type String');
-  if (button.text.trim() === "") throw badRequest("BUTTON_TEXT_INVALID");
+  if (typeof button["text"] !== "string") throw buttonError('Field "text" must be of type String');
+  if (button["text"].trim() === "") throw badRequest("BUTTON_TEXT_INVALID");
   const actions = BUTTON_ACTIONS.filter((action) => button[action] !== undefined && button[action] !== null);
   if (actions.length === 0) throw buttonError("Text buttons are unallowed in the inline keyboard");
   // Telegram quietly picks one; the fake refuses, since a button that mixes actions is a bug
@@ -76,9 +76,9 @@ function inlineButton(value: unknown): InlineKeyboardButton {
     if (length < 1 || length > MAX_COPY_TEXT) {
       throw buttonError("copy_text.text must be 1-256 characters long");
     }
-    return { text: button.text, copy_text: { text: text as string } };
+    return { text: button["text"], copy_text: { text: text as string } };
   }
-  return { text: button.text, [action]: payload } as unknown as InlineKeyboardButton;
+  return { text: button["text"], [action]: payload } as unknown as InlineKeyboardButton;
 }
 
 function isButtonUrl(value: string): boolean {

@@ -66,8 +66,8 @@ export function describeCalls(calls: readonly ApiCall[], count = 8): string {
 }
 
 function summary(params: Record<string, unknown>): string {
-  const text = params.text ?? params.caption ?? params.callback_query_id;
-  const chat = params.chat_id !== undefined ? `chat ${String(params.chat_id)}` : "";
+  const text = params["text"] ?? params["caption"] ?? params["callback_query_id"];
+  const chat = params["chat_id"] !== undefined ? `chat ${String(params["chat_id"])}` : "";
   const shown = typeof text === "string" ? JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}...` : text) : "";
   return [chat, shown].filter(Boolean).join(", ");
 }

@@ -9,20 +9,20 @@ const COMMAND = /^[a-z0-9_]{1,32}$/;
 
 /** The key under which Telegram keeps one command list: its scope and language. */
 export function commandListKey(scope: Record<string, unknown>, languageCode: string): string {
-  return JSON.stringify([scope.type, scope.chat_id ?? null, scope.user_id ?? null, languageCode]);
+  return JSON.stringify([scope["type"], scope["chat_id"] ?? null, scope["user_id"] ?? null, languageCode]);
 }
 
 function readScope(state: FakeState, params: Params): { scope: Record<string, unknown>; languageCode: string } {
   const raw = params.json("scope") ?? { type: "default" };
   if (typeof raw !== "object" || raw === null) throw badRequest("can't parse BotCommandScope JSON object");
   const scope = raw as Record<string, unknown>;
-  if (typeof scope.type !== "string" || !SCOPES.has(scope.type)) throw badRequest("wrong bot command scope type specified");
-  if (SCOPES_WITH_CHAT.has(scope.type)) {
-    const chatId = typeof scope.chat_id === "string" && /^-?\d+$/.test(scope.chat_id) ? Number(scope.chat_id) : scope.chat_id;
+  if (typeof scope["type"] !== "string" || !SCOPES.has(scope["type"])) throw badRequest("wrong bot command scope type specified");
+  if (SCOPES_WITH_CHAT.has(scope["type"])) {
+    const chatId = typeof scope["chat_id"] === "string" && /^-?\d+$/.test(scope["chat_id"]) ? Number(scope["chat_id"]) : scope["chat_id"];
     if (typeof chatId !== "number" || !state.chats.find(chatId)) throw badRequest("chat not found");
-    scope.chat_id = chatId;
+    scope["chat_id"] = chatId;
   }
-  if (scope.type === "chat_member" && typeof scope.user_id !== "number") throw badRequest("user not found");
+  if (scope["type"] === "chat_member" && typeof scope["user_id"] !== "number") throw badRequest("user not found");
   const languageCode = params.optionalString("language_code") ?? "";
   if (languageCode !== "" && !/^[a-z]{2}$/.test(languageCode)) throw badRequest("invalid language code specified");
   return { scope, languageCode };

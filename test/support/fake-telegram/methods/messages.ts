@@ -25,8 +25,8 @@ const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 function extraFields(params: Params): Record<string, unknown> {
   const extra: Record<string, unknown> = {};
   const preview = params.json("link_preview_options");
-  if (preview !== undefined) extra.link_preview_options = preview;
-  if (params.bool("protect_content")) extra.has_protected_content = true;
+  if (preview !== undefined) extra["link_preview_options"] = preview;
+  if (params.bool("protect_content")) extra["has_protected_content"] = true;
   return extra;
 }
 
