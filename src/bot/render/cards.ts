@@ -1,12 +1,12 @@
-import type { AuditEntry, DeviceRequest, DmRequest, PairedDevice, RequestCard } from "../../store/index.js";
+import type { AuditEntry, DeviceRequest, DmRequest, NotifiedRequest, PairedDevice, RequestCard } from "../../store/index.js";
 import type { Speaker } from "../bot-texts.js";
 import { escapeHtml as esc } from "../telegram-html.js";
 
 /**
- * A request as a message about it knows it: the full card while the bot saw it pending, else (it came and
- * went while the bot was down) only its kind, id and the audit's subject ("whatsapp/default/+4917…").
+ * A request as a message about it knows it: the full card while the bot saw it pending, else (it ended while
+ * the bot was down) what its alert's record kept (`about`), or, in records from before, only its kind and id.
  */
-export type ShownRequest = RequestCard | { kind: "dm" | "device"; id: string; request?: undefined };
+export type ShownRequest = RequestCard | { kind: "dm" | "device"; id: string; request?: undefined; about?: NotifiedRequest | undefined };
 
 /** Other owners by name, as the bot has seen them ("Max"); "owner 4203" until then. */
 export type OwnerNames = ReadonlyMap<number, string>;
@@ -63,11 +63,14 @@ function heldMessages(s: Speaker, r: DmRequest): string {
 export const renderSummary = (s: Speaker, card: RequestCard): string => s.t(`summary-${card.kind}`, varsOf(s, card));
 
 /**
- * What the owner needs to recognise a request that ended: its card without the code, expiry and buttons,
- * or, when the bot never saw it whole, what the audit's subject tells (channel, sender; device and name).
+ * What the owner needs to recognise a request that ended: its card without the code, expiry and buttons
+ * (from the alert's record after a restart), or, for a record from before, what the audit's subject tells.
  */
 export function renderEnded(s: Speaker, shown: ShownRequest, outcome: AuditEntry | undefined): string {
   if (shown.request) return s.t(`ended-${shown.kind}`, varsOf(s, shown));
+  const about = shown.about;
+  if (about && "channel" in about) return s.t("ended-dm", { channel: channelLabel(about), identifier: esc(about.senderId), name: nameOf(s, about.name) });
+  if (about) return s.t("ended-device", { name: esc(about.name), platform: esc(about.platform), role: esc(about.role), address: esc(about.remoteAddress) });
   const subject = outcome?.subject ?? "";
   const dm = shown.kind === "dm" ? /^([^/]+)\/([^/]+)\/(.+)$/.exec(subject) : null;
   if (dm) return s.t("ended-dm-short", { channel: channelLabel({ channel: dm[1]!, account: dm[2]! }), identifier: esc(dm[3]!) });
