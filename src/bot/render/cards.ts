@@ -95,15 +95,12 @@ export function actorLabel(s: Speaker, actor: string, ownerId: number, names: Ow
   return esc(actor);
 }
 
-const OUTCOMES = new Set(["approve", "allow", "deny", "block", "reject", "expire", "supersede"]);
-/** The store's mark on a device request that /pair cleanup withdrew (its setup code was invalidated). */
-const CLEANED_UP = /: setup code cleaned up$/;
+const OUTCOMES = new Set(["approve", "allow", "deny", "block", "reject", "cleanup", "expire", "supersede"]);
 
 /** "✅ Approved by you at 13:05 GMT+1": how a request ended, by whom, when, in the owner's zone. */
 export function renderOutcomeLine(s: Speaker, outcome: AuditEntry | undefined, ownerId: number, names: OwnerNames): string {
   if (!outcome || !OUTCOMES.has(outcome.action)) return s.t("outcome-unknown");
-  const action = outcome.action === "reject" && CLEANED_UP.test(outcome.subject) ? "cleanup" : outcome.action;
-  return s.t(`outcome-${action}`, { actor: actorLabel(s, outcome.actor, ownerId, names), time: s.clockTime(outcome.at) });
+  return s.t(`outcome-${outcome.action}`, { actor: actorLabel(s, outcome.actor, ownerId, names), time: s.clockTime(outcome.at) });
 }
 
 export function renderDevice(s: Speaker, d: Omit<PairedDevice, "tokenHash">, ownerId: number, names: OwnerNames): string {
