@@ -1,20 +1,11 @@
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tempDir } from "../support/temp-store.js";
-import { SPAWNS_TIMEOUT, assertBuilt, cliFor, parsed } from "./run-pairbot.js";
+import { describe, expect, it } from "vitest";
+import { SPAWNS_TIMEOUT, cliStores, cliFor, parsed } from "./run-pairbot.js";
 
-let folder: ReturnType<typeof tempDir>;
-beforeAll(() => {
-  assertBuilt();
-  folder = tempDir("pairbot-cli-");
-});
-afterAll(() => folder.remove());
-
-const store = (name: string) => path.join(folder.dir, name, "store.json");
+const storeIn = cliStores();
 
 describe("pairbot block, unblock and pairing deny --block", { timeout: SPAWNS_TIMEOUT }, () => {
   it("a blocked sender gets no code until unblocked", async () => {
-    const cli = cliFor(store("block"));
+    const cli = cliFor(storeIn("block"));
     expect(await cli(["block", "whatsapp", "+49 170 1234567"])).toMatchObject({
       code: 0,
       stdout: "Blocked +491701234567 on whatsapp: no more codes or alerts from them (pairbot unblock to undo).\n",
@@ -26,7 +17,7 @@ describe("pairbot block, unblock and pairing deny --block", { timeout: SPAWNS_TI
   });
 
   it("deny --block blocks the sender; a plain deny makes them wait (dm.denyCooldown)", async () => {
-    const cli = cliFor(store("deny"));
+    const cli = cliFor(storeIn("deny"));
     const first = parsed(await cli(["dm", "request", "signal", "+491701234567", "--name", "Eve"])) as { code: string };
     expect(await cli(["pairing", "deny", "signal", first.code, "--block"])).toMatchObject({
       code: 0,
@@ -44,7 +35,7 @@ describe("pairbot block, unblock and pairing deny --block", { timeout: SPAWNS_TI
 
 describe("pairbot pairing approve --for and allowlist add --for", { timeout: SPAWNS_TIMEOUT }, () => {
   it("give access that ends by itself", async () => {
-    const cli = cliFor(store("for"));
+    const cli = cliFor(storeIn("for"));
     const { code } = parsed(await cli(["dm", "request", "whatsapp", "+491701234567", "--name", "Ann"])) as { code: string };
     expect(await cli(["pairing", "approve", "whatsapp", code, "--for", "24h"])).toMatchObject({
       code: 0,

@@ -1,18 +1,11 @@
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tempDir } from "../support/temp-store.js";
-import { SPAWNS_TIMEOUT, assertBuilt, cliFor, parsed } from "./run-pairbot.js";
+import { describe, expect, it } from "vitest";
+import { SPAWNS_TIMEOUT, cliStores, cliFor, parsed } from "./run-pairbot.js";
 
-let folder: ReturnType<typeof tempDir>;
-beforeAll(() => {
-  assertBuilt();
-  folder = tempDir("pairbot-cli-");
-});
-afterAll(() => folder.remove());
+const storeIn = cliStores();
 
 describe("codes and sender ids as people write them", { timeout: SPAWNS_TIMEOUT }, () => {
   it("approves and denies a code written in groups, and finds a number however it is written", async () => {
-    const cli = cliFor(path.join(folder.dir, "codes", "store.json"));
+    const cli = cliFor(storeIn("codes"));
     const { code } = parsed(await cli(["dm", "request", "signal", "+49 170 1234567"])) as { code: string };
     const grouped = `${code.slice(0, 4)}-${code.slice(4)}`;
     expect(await cli(["pairing", "approve", "signal", grouped])).toMatchObject({ code: 0, stdout: "Approved +491701234567 on signal: they can message the assistant now.\n" });

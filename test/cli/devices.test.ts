@@ -1,19 +1,10 @@
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CLI_ACTOR } from "../../src/cli/actor.js";
 import { PairingStore, decodeSetupCode } from "../../src/store/index.js";
 import { deviceHello, issueSetupCode, newDeviceKey } from "../support/store-devices.js";
-import { tempDir } from "../support/temp-store.js";
-import { SPAWNS_TIMEOUT, assertBuilt, cliFor, escapeRegExp, parsed } from "./run-pairbot.js";
+import { SPAWNS_TIMEOUT, cliStores, cliFor, escapeRegExp, parsed } from "./run-pairbot.js";
 
-let folder: ReturnType<typeof tempDir>;
-beforeAll(() => {
-  assertBuilt();
-  folder = tempDir("pairbot-cli-");
-});
-afterAll(() => folder.remove());
-
-const storeFile = (name: string) => path.join(folder.dir, name, "store.json");
+const storeIn = cliStores();
 
 /** A device that used a setup code and now waits for the owner. */
 async function pendingDevice(store: PairingStore) {
@@ -25,7 +16,7 @@ async function pendingDevice(store: PairingStore) {
 
 describe("pairbot setup-code", { timeout: SPAWNS_TIMEOUT }, () => {
   it("issues a code for the gateway in GATEWAY_URL, or says how to name one", async () => {
-    const cli = cliFor(storeFile("setup"));
+    const cli = cliFor(storeIn("setup"));
     const missing = await cli(["setup-code"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(
@@ -63,7 +54,7 @@ describe("pairbot setup-code", { timeout: SPAWNS_TIMEOUT }, () => {
 
 describe("pairbot devices", { timeout: SPAWNS_TIMEOUT }, () => {
   it("lists, approves, rejects, revokes and cleans up, never showing a hash", async () => {
-    const file = storeFile("devices");
+    const file = storeIn("devices");
     const store = new PairingStore({ file });
     const approveMe = await pendingDevice(store);
     const rejectMe = await pendingDevice(store);

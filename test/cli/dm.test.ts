@@ -1,23 +1,14 @@
-import path from "node:path";
 import { existsSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CLI_ACTOR } from "../../src/cli/actor.js";
 import { PairingStore } from "../../src/store/index.js";
-import { tempDir } from "../support/temp-store.js";
-import { SPAWNS_TIMEOUT, assertBuilt, cliFor, escapeRegExp, parsed } from "./run-pairbot.js";
+import { SPAWNS_TIMEOUT, cliStores, cliFor, escapeRegExp, parsed } from "./run-pairbot.js";
 
-let folder: ReturnType<typeof tempDir>;
-beforeAll(() => {
-  assertBuilt();
-  folder = tempDir("pairbot-cli-");
-});
-afterAll(() => folder.remove());
-
-const storeFile = (name: string) => path.join(folder.dir, name, "store.json");
+const storeIn = cliStores();
 
 describe("pairbot dm request / pairing", { timeout: SPAWNS_TIMEOUT }, () => {
   it("runs a sender from request to approval to revocation", async () => {
-    const file = storeFile("dm-flow");
+    const file = storeIn("dm-flow");
     const cli = cliFor(file);
 
     const empty = await cli(["pairing", "list"]);
@@ -75,7 +66,7 @@ describe("pairbot dm request / pairing", { timeout: SPAWNS_TIMEOUT }, () => {
   });
 
   it("denies by sender id, and takes a negative chat id as an argument", async () => {
-    const cli = cliFor(storeFile("deny"));
+    const cli = cliFor(storeIn("deny"));
     expect(parsed(await cli(["dm", "request", "telegram", "-100123", "--account", "work"]))).toMatchObject({ created: true });
     const denied = await cli(["pairing", "deny", "telegram", "-100123", "--json"]);
     expect(denied.code).toBe(0);
@@ -85,7 +76,7 @@ describe("pairbot dm request / pairing", { timeout: SPAWNS_TIMEOUT }, () => {
   });
 
   it("says capped, with no code, once a channel has its maximum of pending requests", async () => {
-    const file = storeFile("cap");
+    const file = storeIn("cap");
     const store = new PairingStore({ file });
     for (const sender of ["a", "b", "c"]) await store.requestDmPairing({ channel: "sms", senderId: sender });
     const capped = await cliFor(file)(["dm", "request", "sms", "d"]);
@@ -94,7 +85,7 @@ describe("pairbot dm request / pairing", { timeout: SPAWNS_TIMEOUT }, () => {
   });
 
   it("refuses a misspelt channel with the field and the reason, also as a filter", async () => {
-    const cli = cliFor(storeFile("invalid"));
+    const cli = cliFor(storeIn("invalid"));
     const run = await cli(["allowed", "WhatsApp", "+49"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe('Invalid channel: "WhatsApp" may contain only lowercase letters, digits, "_" and "-" (for example: whatsapp)\n');
@@ -104,7 +95,7 @@ describe("pairbot dm request / pairing", { timeout: SPAWNS_TIMEOUT }, () => {
 
 describe("pairbot allowlist", { timeout: SPAWNS_TIMEOUT }, () => {
   it("adds, lists and removes senders per account", async () => {
-    const cli = cliFor(storeFile("allowlist"));
+    const cli = cliFor(storeIn("allowlist"));
     expect(await cli(["allowlist", "add", "signal", "bob", "--name", "Bob", "--account", "work"])).toMatchObject({
       code: 0,
       stdout: "Added bob to the allowlist of signal (account work).\n",

@@ -1,18 +1,11 @@
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tempDir } from "../support/temp-store.js";
-import { SPAWNS_TIMEOUT, assertBuilt, cliFor, parsed } from "./run-pairbot.js";
+import { describe, expect, it } from "vitest";
+import { SPAWNS_TIMEOUT, cliStores, cliFor, parsed } from "./run-pairbot.js";
 
-let folder: ReturnType<typeof tempDir>;
-beforeAll(() => {
-  assertBuilt();
-  folder = tempDir("pairbot-cli-");
-});
-afterAll(() => folder.remove());
+const storeIn = cliStores();
 
 describe("pairbot dm request --message", { timeout: SPAWNS_TIMEOUT }, () => {
   it("holds what the sender wrote with the request, for the owner to read", async () => {
-    const cli = cliFor(path.join(folder.dir, "held", "store.json"));
+    const cli = cliFor(storeIn("held"));
     const request = await cli(["dm", "request", "whatsapp", "+491701234567", "--name", "Ann", "--message", "Hello, I am your neighbour", "--locale", "de"]);
     expect(parsed(request)).toMatchObject({ created: true });
     const [pending] = parsed(await cli(["--json", "pairing", "list"])) as Record<string, unknown>[];

@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll } from "vitest";
+import { tempDir } from "../support/temp-store.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const bin = path.join(root, "bin", "pairbot.js");
@@ -51,3 +53,14 @@ export const parsed = (run: CliRun): unknown => JSON.parse(run.stdout);
 
 /** Text as a literal inside a RegExp (an OS user name in the CLI's actor may hold `.` or `+`). */
 export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** A folder for one test file's stores, made before its tests and removed after; the result names a store file in it. */
+export function cliStores(): (name: string) => string {
+  let folder: ReturnType<typeof tempDir> | undefined;
+  beforeAll(() => {
+    assertBuilt();
+    folder = tempDir("pairbot-cli-");
+  });
+  afterAll(() => folder?.remove());
+  return (name) => path.join(folder!.dir, name, "store.json");
+}

@@ -1,18 +1,11 @@
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tempDir } from "../support/temp-store.js";
-import { SPAWNS_TIMEOUT, assertBuilt, cliFor, parsed } from "./run-pairbot.js";
+import { describe, expect, it } from "vitest";
+import { SPAWNS_TIMEOUT, cliStores, cliFor, parsed } from "./run-pairbot.js";
 
-let folder: ReturnType<typeof tempDir>;
-beforeAll(() => {
-  assertBuilt();
-  folder = tempDir("pairbot-cli-");
-});
-afterAll(() => folder.remove());
+const storeIn = cliStores();
 
 describe("pairbot settings", { timeout: SPAWNS_TIMEOUT }, () => {
   it("lists every setting with its default, sets one, refuses a bad value, and every command then follows it", async () => {
-    const cli = cliFor(path.join(folder.dir, "settings", "store.json"));
+    const cli = cliFor(storeIn("settings"));
     const listed = (await cli(["settings"])).stdout.split("\n");
     expect(listed[0]).toMatch(/^NAME +VALUE +SET +DEFAULT +WHAT$/);
     expect(listed[1]).toMatch(/^dm\.codeTtl +1h +no +1h +how long a DM pairing code stays valid$/);

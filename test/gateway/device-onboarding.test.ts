@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { decodeSetupCode } from "../../src/store/index.js";
@@ -8,6 +7,7 @@ import { startGatewayProcess, type GatewayProcess } from "../support/gateway-pro
 import { LineProcess, repoRoot } from "../support/stress-processes.js";
 import { tempDir } from "../support/temp-store.js";
 import { RawClient, bootstrapTokenOf, deviceKey } from "./helpers.js";
+import { freePort } from "../support/free-port.js";
 
 /**
  * Issue 13 as a user lives it: the real bot over the fake Telegram, `pairbot gateway` and `pairbot node`
@@ -25,15 +25,6 @@ afterEach(async () => {
   gw = undefined;
   h = undefined;
 });
-
-/** A free loopback port: the bot must know the gateway's URLs (they go into setup codes) before either starts. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** The bot with GATEWAY_URL from `urls(live, dead)`, and the shipped gateway on the live port. */
 async function start(urls: (live: string, dead: string) => string, gatewayArgs: string[] = []) {

@@ -1,10 +1,10 @@
-import { createServer } from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGateway, type Gateway } from "../../src/gateway/server.js";
 import { connectDevice, pairDevice } from "../../src/node/pairing.js";
 import { NodeError } from "../../src/node/client.js";
 import { botHarness, type BotHarness } from "../support/bot-harness.js";
+import { freePort } from "../support/free-port.js";
 
 /** The whole story on loopback: fake Telegram, the real bot with its notifications, the gateway, the node. */
 
@@ -16,15 +16,6 @@ afterEach(async () => {
   gateway = undefined;
   h = undefined;
 });
-
-/** A free loopback port: the bot must know the gateway's URL (it goes into setup codes) before either starts. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function start() {
   const port = await freePort();
