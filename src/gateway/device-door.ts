@@ -185,7 +185,7 @@ export class DeviceDoor {
     if (request.state !== "ended") return;
     const { outcome } = request;
     if (!outcome || outcome.action === "approve") return; // an older snapshot, or approval seen by the event
-    if (outcome.action === "reject") return this.reject(c);
+    if (outcome.action === "reject" || outcome.action === "cleanup") return this.reject(c); // cleanup: its setup code was voided
     if (outcome.action === "expire") return this.end(c, "request_expired", "Nobody approved this device in time; pair it again with a new setup code.");
     if (outcome.action === "supersede") return this.end(c, "superseded", "This device asked again with another role, scopes, name, platform or address; this request was replaced.");
   }

@@ -263,7 +263,7 @@ export function cleanupBootstrapTokens(tx: Tx, actor: string): number {
   for (const t of removed) tx.removeBootstrapToken(t.id);
   for (const r of tx.doc.devices.requests.filter((r) => removedIds.has(r.tokenId))) {
     tx.removeDeviceRequest(r.requestId);
-    tx.audit("reject", actor, `device ${r.deviceId} (${r.name}): setup code cleaned up`, r.requestId);
+    tx.audit("cleanup", actor, `device ${r.deviceId} (${r.name}): setup code cleaned up`, r.requestId);
     tx.event("device.denied", { ...deviceEventFields(r), reason: "setup code cleaned up" });
   }
   for (const t of removed) tx.audit("cleanup", actor, `setup code ${t.id}`, t.id);

@@ -9,7 +9,7 @@ export { normalizeSenderId } from "./sender-ids.js";
 export * from "./setup-code.js";
 export * from "./feed.js";
 export * from "./events.js";
-export { eventsSince, lastEventSeq, type PairingEventFilter } from "./pairing-events.js";
+export { eventCursor, eventsSince, lastEventSeq, type PairingEventFilter } from "./pairing-events.js";
 export type { StoreBackend } from "./backend.js";
 export { PairingStore, defaultStorePath, resolveStoreFile, type StoreOptions, type Pending, type CreatedSetupCode } from "./store.js";
 export { parseCidr, matchingCidr, isLocalHost, isLoopbackHost, type Cidr } from "./cidr.js";

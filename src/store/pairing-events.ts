@@ -51,11 +51,12 @@ export const lastEventSeq = (doc: StoreDoc): number => doc.events.at(-1)?.seq ??
 
 /**
  * Delivers every event after `afterSeq`, once each and in order, as documents arrive (each document
- * holds the kept events, so a reload after a compaction misses nothing). A gap is reported once.
+ * holds the kept events, so a reload after a compaction misses nothing; an older document adds nothing).
+ * A gap is reported once.
  */
 export function eventCursor(afterSeq: number, filter: PairingEventFilter, deliver: (event: PairingEvent) => void, onGap: (error: PairbotError) => void) {
   let last = afterSeq;
-  return (doc: StoreDoc): void => {
+  return (doc: Pick<StoreDoc, "events">): void => {
     const events = doc.events;
     const oldest = events[0];
     if (oldest && oldest.seq > last + 1) {

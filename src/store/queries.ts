@@ -1,6 +1,6 @@
 import { outcomeOf } from "./events.js";
 import { temporaryEntries } from "./temporary-access.js";
-import type { AllowEntry, AuditEntry, BootstrapToken, DeviceRequest, DmRequest, OwnerSettings, PairedDevice, SentNotification, StoreDoc } from "./schema.js";
+import type { AllowEntry, AuditEntry, BootstrapToken, DeviceRequest, DmRequest, NotifiedRequest, OwnerSettings, PairedDevice, SentNotification, StoreDoc } from "./schema.js";
 
 /** The read models doors ask for: each door shows these, never the raw document. */
 
@@ -35,6 +35,12 @@ export function findCard(doc: StoreDoc, kind: "dm" | "device", id: string): Requ
   const request = doc.devices.requests.find((r) => r.requestId === id);
   return request && { kind, request };
 }
+
+/** What an alert's record keeps of its request, for the owner to recognise it once it has ended. */
+export const notifiedRequest = (card: RequestCard): NotifiedRequest =>
+  card.kind === "dm"
+    ? { channel: card.request.channel, account: card.request.account, senderId: card.request.senderId, ...(card.request.name !== undefined ? { name: card.request.name } : {}) }
+    : { name: card.request.name, platform: card.request.platform, role: card.request.role, remoteAddress: card.request.remoteAddress };
 
 export const isPending = (doc: StoreDoc, key: string): boolean => {
   const parsed = requestKey.parse(key);
@@ -157,7 +163,8 @@ export interface SentMessage {
   chatId: number;
   messageId: number;
   sentAt: string;
-  requests: { key: RequestKey; kind: "dm" | "device"; id: string; pending: RequestCard | undefined; outcome: AuditEntry | undefined }[];
+  /** `about`: what the record kept of the request (absent in records written before it was kept). */
+  requests: { key: RequestKey; kind: "dm" | "device"; id: string; pending: RequestCard | undefined; outcome: AuditEntry | undefined; about: NotifiedRequest | undefined }[];
 }
 
 /** The messages about requests recorded for an owner, oldest first, each with where its requests stand now. */
@@ -168,9 +175,9 @@ export function sentMessages(doc: StoreDoc, ownerId: number): SentMessage[] {
     const parsed = requestKey.parse(key);
     if (!sent || !parsed || parsed.kind === "setup") continue;
     const { kind, id } = parsed;
-    const message = byMessage.get(sent.messageId) ?? { ...sent, requests: [] };
+    const message = byMessage.get(sent.messageId) ?? { chatId: sent.chatId, messageId: sent.messageId, sentAt: sent.sentAt, requests: [] };
     const pending = findCard(doc, kind, id);
-    message.requests.push({ key: key as RequestKey, kind, id, pending, outcome: pending ? undefined : outcomeOf(doc, id) });
+    message.requests.push({ key: key as RequestKey, kind, id, pending, outcome: pending ? undefined : outcomeOf(doc, id), about: sent.about });
     byMessage.set(sent.messageId, message);
   }
   return [...byMessage.values()].sort((a, b) => a.messageId - b.messageId);

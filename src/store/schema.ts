@@ -129,10 +129,18 @@ export const AuditEntrySchema = z.object({
   code: z.string().optional(),
 });
 
+/** What an owner needs to recognise a request once it has ended: a DM sender, or a device. */
+export const NotifiedRequestSchema = z.union([
+  z.object({ channel: z.string(), account: z.string(), senderId: z.string(), name: z.string().optional() }),
+  z.object({ name: z.string(), platform: z.string(), role: RoleSchema, remoteAddress: z.string() }),
+]);
+
 export const SentNotificationSchema = z.object({
   chatId: z.number(),
   messageId: z.number(),
   sentAt: time,
+  /** The request as its alert showed it, so the edit to its outcome keeps it after a restart (absent in stores written before). */
+  about: NotifiedRequestSchema.optional(),
 });
 
 export const OwnerSettingsSchema = z.object({
@@ -234,6 +242,7 @@ export type PairedDevice = z.infer<typeof PairedDeviceSchema>;
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 export type AuditAction = AuditEntry["action"];
 export type SentNotification = z.infer<typeof SentNotificationSchema>;
+export type NotifiedRequest = z.infer<typeof NotifiedRequestSchema>;
 export type OwnerSettings = z.infer<typeof OwnerSettingsSchema>;
 export type RefusalSummary = z.infer<typeof RefusalSummarySchema>;
 export type DmBlock = z.infer<typeof DmBlockSchema>;

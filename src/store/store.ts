@@ -503,14 +503,17 @@ export class PairingStore {
   }
 
   /**
-   * Records the message a request's alert (or a setup code) went out in. An alert also notes when the
-   * owner was last alerted, and uses up their one-shot (`/pair notify once`) if it was that.
+   * Records the message a request's alert (or a setup code) went out in, with what identifies the request
+   * (`about`), so its edit to the outcome can show it after a restart. An alert also notes when the owner
+   * was last alerted, and uses up their one-shot (`/pair notify once`) if it was that.
    */
-  recordNotification(key: RequestKey, ownerId: number, sent: SentNotification): Promise<void> {
+  recordNotification(key: RequestKey, ownerId: number, sent: Omit<SentNotification, "about">): Promise<void> {
     return this.change((tx) => {
       const oneShot = queries.oneShotKey(tx.doc, ownerId) === key;
-      tx.putNotification(key, String(ownerId), sent);
-      if (requestKey.parse(key)?.kind === "setup") return;
+      const parsed = requestKey.parse(key);
+      const card = parsed && parsed.kind !== "setup" ? queries.findCard(tx.doc, parsed.kind, parsed.id) : undefined;
+      tx.putNotification(key, String(ownerId), card ? { ...sent, about: queries.notifiedRequest(card) } : sent);
+      if (parsed?.kind === "setup") return;
       const { notifyOnce, ...owner } = tx.doc.owners[String(ownerId)] ?? { notify: true };
       tx.putOwner(String(ownerId), { ...owner, ...(notifyOnce && !oneShot ? { notifyOnce } : {}), lastAlertAt: sent.sentAt });
     });

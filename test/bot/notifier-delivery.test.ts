@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { renderAlert } from "../../src/bot/render/alerts.js";
 import { ANN, BOB, notifierHarness, type NotifierHarness } from "../support/notifier-harness.js";
+import { deviceHello, issueSetupCode, newDeviceKey } from "../support/store-devices.js";
 
 let h: NotifierHarness;
 afterEach(async () => h.close());
@@ -38,8 +39,29 @@ describe("exactly once, across restarts", () => {
     expect(h.sends(ANN)).toHaveLength(4);
     const denied = h.messages(ANN).find((m) => m.text?.includes("Denied by the command line"));
     expect(denied?.buttons).toEqual([]);
-    // Ended while the bot was down: it shows what the store still tells, channel and sender.
-    expect(denied?.text).toMatch(/^DM pairing request\nChannel: whatsapp\nSender: \+4917000001\n\n❌ Denied by the command line at \d\d:\d\d UTC$/);
+    // Ended while the bot was down: it shows what the alert's record kept, channel, sender and name.
+    expect(denied?.text).toMatch(/^DM pairing request\nChannel: whatsapp\nSender: \+4917000001\nName: \(no name\)\n\n❌ Denied by the command line at \d\d:\d\d UTC$/);
+  });
+
+  it("an alert whose request ended while the bot was down keeps, once edited, what the owner recognises it by", async () => {
+    h = await notifierHarness();
+    let notifier = await h.start();
+    const dm = await h.requestDm("+4917000001", "whatsapp", "Ann Example");
+    const setup = await issueSetupCode(h.gateway);
+    const device = await h.gateway.requestDevicePairing(deviceHello(setup.bootstrapToken, newDeviceKey()));
+    if (device.status !== "pending") throw new Error("expected a pending device request");
+    await h.waitForText(ANN, dm.code);
+    await h.waitForText(ANN, "Kitchen tablet");
+    await notifier.stop();
+
+    await h.gateway.denyDm({ codeOrSender: dm.code }, "cli");
+    await h.gateway.rejectDevice(device.requestId, "cli");
+    notifier = await h.start();
+    const deniedDm = await h.waitForText(ANN, "Denied by the command line");
+    const rejectedDevice = await h.waitForText(ANN, "Rejected by the command line");
+    expect(deniedDm.text).toMatch(/^DM pairing request\nChannel: whatsapp\nSender: \+4917000001\nName: Ann Example\n\n❌ Denied/);
+    expect(rejectedDevice.text).toMatch(/^Device pairing request\nName: Kitchen tablet\nPlatform: android\nRole: node\nAddress: 192\.168\.1\.31\n\n❌ Rejected/);
+    await expect.poll(async () => (await h.store.read()).notifications).toEqual({});
   });
 
   it("treats 'message is not modified' as done: the alert was already showing the outcome", async () => {
@@ -50,9 +72,10 @@ describe("exactly once, across restarts", () => {
     await notifier.stop();
     await h.gateway.approveDm({ codeOrSender: dm.code }, "telegram:7");
     const outcome = await h.gateway.outcomeOf(dm.id);
-    // Something already showed it, word for word (the restarted notifier knows the request by its id only).
+    // Something already showed it, word for word (the restarted notifier knows the request by its alert's record).
+    const about = (await h.store.read()).notifications[`dm:${dm.id}`]?.[String(ANN.id)]?.about;
     const speaker = h.texts.speaker({ locale: "en", timeZone: "UTC" }, Date.now);
-    const { text } = renderAlert(speaker, [{ shown: { kind: "dm", id: dm.id }, ended: true, outcome }], ANN.id, new Map());
+    const { text } = renderAlert(speaker, [{ shown: { kind: "dm", id: dm.id, about }, ended: true, outcome }], ANN.id, new Map());
     await h.api.editMessageText(ANN.id, alert.message_id, text, { reply_markup: { inline_keyboard: [] } });
 
     await h.start();

@@ -90,6 +90,39 @@ describe("the channel event stream", () => {
     expect(stream.events.map((e) => e.data["seq"])).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
   });
 
+  it("many streams at once each get every event of their channel, once and in order, from one watch of the store", async () => {
+    gw = await startGateway({ policy: uncapped(), limits: { maxConnectionsPerAddress: 200 } });
+    const watch = gw.store.watch.bind(gw.store);
+    let watches = 0;
+    gw.store.watch = (...args) => ((watches += 1), watch(...args));
+    const channels = ["whatsapp", "signal"];
+    await post("whatsapp", { senderId: "+49000", text: "before any stream" });
+    const writing = (async () => {
+      for (let i = 0; i < 10; i++) for (const channel of channels) await post(channel, { senderId: `+49${i}`, text: "hi" });
+    })();
+    // Opened while events arrive: from the start (?since=0) and from now on, on both channels.
+    const streams = await Promise.all(Array.from({ length: 40 }, (_, i) => follow(channels[i % 2]!, i % 4 < 2 ? { since: 0 } : {})));
+    await writing;
+    for (const channel of channels) await post(channel, { senderId: "+49last", text: "after every stream opened" });
+    const expected = (channel: string) => (channel === "whatsapp" ? 12 : 11);
+    for (const [i, stream] of streams.entries()) {
+      const channel = channels[i % 2]!;
+      const fromStart = i % 4 < 2;
+      await stream.until((c) => c.events.at(-1)?.data["senderId"] === "+49last" || c.ended);
+      const seqs = stream.events.map((e) => e.data["seq"] as number);
+      expect(stream.events.every((e) => e.data["channel"] === channel)).toBe(true);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(new Set(seqs).size).toBe(seqs.length);
+      if (fromStart) expect(seqs).toHaveLength(expected(channel));
+    }
+    // Every stream from now on ends with the same events as the streams from the start: each missed nothing since it opened.
+    for (const [i, stream] of streams.entries()) {
+      const fromStart = streams[i % 2]!.events.map((e) => e.data["seq"]);
+      expect(fromStart.slice(fromStart.length - stream.events.length)).toEqual(stream.events.map((e) => e.data["seq"]));
+    }
+    expect(watches).toBe(1);
+  });
+
   it("replays every kept event with ?since=0, and answers an id older than what is kept with 410 and a sentence", async () => {
     gw = await startGateway({ policy: { ...uncapped(), eventLimit: 3 } });
     for (const id of ["+1", "+2", "+3", "+4"]) await post("whatsapp", { senderId: id, text: "hi" });

@@ -88,6 +88,16 @@ describe("device pairing through the gateway", () => {
     expect((await loadNodeState(gw.stateFile("bob")))?.deviceToken).toBeUndefined();
   });
 
+  it("tells a waiting device it was rejected when the owner cleans up its setup code", async () => {
+    gw = await startGateway();
+    const error = await pairDevice({
+      setupCode: await gw.setupCode(),
+      stateFile: gw.stateFile("bob"),
+      onPending: () => void gw.track(gw.owner.cleanupSetupCodes("telegram:1")),
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "rejected", message: "The owner rejected this device." });
+  });
+
   it("hands the token to a device that was offline at approval on its next connection", async () => {
     gw = await startGateway();
     const key = deviceKey();

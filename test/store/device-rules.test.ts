@@ -247,9 +247,12 @@ describe("cleanup", () => {
     t = tempStore();
     const unused = await issueSetupCode(t.store);
     const used = await issueSetupCode(t.store);
-    await t.store.requestDevicePairing(deviceHello(used.bootstrapToken, newDeviceKey()));
+    const withdrawn = await t.store.requestDevicePairing(deviceHello(used.bootstrapToken, newDeviceKey()));
     const awaiting = await approvedDevice(t.store);
     expect(await t.store.cleanupSetupCodes("telegram:42")).toBe(2);
+    // Its own outcome, so the bot and the gateway need not read the entry's sentence.
+    if (withdrawn.status !== "pending") throw new Error("expected a pending device request");
+    expect(await t.store.outcomeOf(withdrawn.requestId)).toMatchObject({ action: "cleanup", actor: "telegram:42" });
     await expect(t.store.requestDevicePairing(deviceHello(unused.bootstrapToken, newDeviceKey()))).rejects.toMatchObject({ code: "token_invalid" });
     expect((await t.store.pending()).devices).toEqual([]);
     // An approved device still waiting for its token keeps its way in.

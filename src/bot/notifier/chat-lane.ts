@@ -289,7 +289,7 @@ export class ChatLane {
   }
 
   private shownRequest(r: SentMessage["requests"][number]): ShownRequest {
-    return this.ctx.known(r.key) ?? { kind: r.kind, id: r.id };
+    return this.ctx.known(r.key) ?? { kind: r.kind, id: r.id, about: r.about };
   }
 
   private async applyEdit(doc: StoreDoc, edit: Edit): Promise<void> {

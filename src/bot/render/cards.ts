@@ -1,12 +1,12 @@
-import type { AuditEntry, DeviceRequest, DmRequest, PairedDevice, RequestCard } from "../../store/index.js";
+import type { AuditEntry, DeviceRequest, DmRequest, NotifiedRequest, PairedDevice, RequestCard } from "../../store/index.js";
 import type { Speaker } from "../bot-texts.js";
 import { escapeHtml as esc } from "../telegram-html.js";
 
 /**
- * A request as a message about it knows it: the full card while the bot saw it pending, else (it came and
- * went while the bot was down) only its kind, id and the audit's subject ("whatsapp/default/+4917…").
+ * A request as a message about it knows it: the full card while the bot saw it pending, else (it ended while
+ * the bot was down) what its alert's record kept (`about`), or, in records from before, only its kind and id.
  */
-export type ShownRequest = RequestCard | { kind: "dm" | "device"; id: string; request?: undefined };
+export type ShownRequest = RequestCard | { kind: "dm" | "device"; id: string; request?: undefined; about?: NotifiedRequest | undefined };
 
 /** Other owners by name, as the bot has seen them ("Max"); "owner 4203" until then. */
 export type OwnerNames = ReadonlyMap<number, string>;
@@ -63,11 +63,14 @@ function heldMessages(s: Speaker, r: DmRequest): string {
 export const renderSummary = (s: Speaker, card: RequestCard): string => s.t(`summary-${card.kind}`, varsOf(s, card));
 
 /**
- * What the owner needs to recognise a request that ended: its card without the code, expiry and buttons,
- * or, when the bot never saw it whole, what the audit's subject tells (channel, sender; device and name).
+ * What the owner needs to recognise a request that ended: its card without the code, expiry and buttons
+ * (from the alert's record after a restart), or, for a record from before, what the audit's subject tells.
  */
 export function renderEnded(s: Speaker, shown: ShownRequest, outcome: AuditEntry | undefined): string {
   if (shown.request) return s.t(`ended-${shown.kind}`, varsOf(s, shown));
+  const about = shown.about;
+  if (about && "channel" in about) return s.t("ended-dm", { channel: channelLabel(about), identifier: esc(about.senderId), name: nameOf(s, about.name) });
+  if (about) return s.t("ended-device", { name: esc(about.name), platform: esc(about.platform), role: esc(about.role), address: esc(about.remoteAddress) });
   const subject = outcome?.subject ?? "";
   const dm = shown.kind === "dm" ? /^([^/]+)\/([^/]+)\/(.+)$/.exec(subject) : null;
   if (dm) return s.t("ended-dm-short", { channel: channelLabel({ channel: dm[1]!, account: dm[2]! }), identifier: esc(dm[3]!) });
@@ -92,15 +95,12 @@ export function actorLabel(s: Speaker, actor: string, ownerId: number, names: Ow
   return esc(actor);
 }
 
-const OUTCOMES = new Set(["approve", "allow", "deny", "block", "reject", "expire", "supersede"]);
-/** The store's mark on a device request that /pair cleanup withdrew (its setup code was invalidated). */
-const CLEANED_UP = /: setup code cleaned up$/;
+const OUTCOMES = new Set(["approve", "allow", "deny", "block", "reject", "cleanup", "expire", "supersede"]);
 
 /** "✅ Approved by you at 13:05 GMT+1": how a request ended, by whom, when, in the owner's zone. */
 export function renderOutcomeLine(s: Speaker, outcome: AuditEntry | undefined, ownerId: number, names: OwnerNames): string {
   if (!outcome || !OUTCOMES.has(outcome.action)) return s.t("outcome-unknown");
-  const action = outcome.action === "reject" && CLEANED_UP.test(outcome.subject) ? "cleanup" : outcome.action;
-  return s.t(`outcome-${action}`, { actor: actorLabel(s, outcome.actor, ownerId, names), time: s.clockTime(outcome.at) });
+  return s.t(`outcome-${outcome.action}`, { actor: actorLabel(s, outcome.actor, ownerId, names), time: s.clockTime(outcome.at) });
 }
 
 export function renderDevice(s: Speaker, d: Omit<PairedDevice, "tokenHash">, ownerId: number, names: OwnerNames): string {
