@@ -24,7 +24,7 @@ export async function runGateway({ flags: values }: GatewayInput, ctx: CliContex
   const policies = new Map([...parseDmPolicies(ctx.env["GATEWAY_DM_POLICY"] ?? "", "GATEWAY_DM_POLICY"), ...parseDmPolicies(values.policy ?? "")]);
   const replyModes = new Map([...parseReplyModes(ctx.env["GATEWAY_REPLIES"] ?? "", "GATEWAY_REPLIES"), ...parseReplyModes(values.replies ?? "")]);
   const replies = loadReplies(undefined, ctx.env["GATEWAY_REPLIES_FILE"] || undefined);
-  const locale = values.locale ?? ctx.env["GATEWAY_LOCALE"] ?? "en";
+  const locale = values.locale ?? (ctx.env["GATEWAY_LOCALE"] || "en");
   if (!["en", "de", "ru"].includes(locale)) throw new PairbotError("config_invalid", `Unknown GATEWAY_LOCALE "${locale}": use en, de or ru.`);
 
   const accounts = new Map([...parseChannelAccounts(ctx.env["GATEWAY_ACCOUNTS"] ?? "", "GATEWAY_ACCOUNTS"), ...parseChannelAccounts(values.accounts ?? "")]);
@@ -41,7 +41,7 @@ export async function runGateway({ flags: values }: GatewayInput, ctx: CliContex
     ...optionalCount("--max-connections-per-address", values["max-connections-per-address"], "maxConnectionsPerAddress"),
   };
 
-  const log = gatewayLogger(ctx.env["LOG_LEVEL"] ?? "info");
+  const log = gatewayLogger(ctx.env["LOG_LEVEL"] || "info");
   if (!tls && !isLoopback(host)) {
     ctx.err(`Warning: plain ws:// on ${host} sends device tokens unencrypted; use it only on a LAN you trust, or give --cert and --key for wss://.`);
   }

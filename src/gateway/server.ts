@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
-import { systemClock, type Clock, type PairingStore, type StoreFeed } from "../store/index.js";
+import { PairbotError, systemClock, type Clock, type PairingStore, type StoreFeed } from "../store/index.js";
 import { DeviceDoor } from "./device-door.js";
 import type { Socket } from "node:net";
 import type { ServerOptions as WsOptions } from "ws";
@@ -116,6 +116,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   // closeTimeout: a peer that ignores our close frame is cut off after 2 s, not ws's default 30 s.
   const wsOptions = { server, maxPayload: options.maxFrameBytes ?? MAX_FRAME_BYTES, closeTimeout: 2_000 } as WsOptions;
   const wss = new WebSocketServer(wsOptions);
+  wss.on("error", () => undefined); // ws repeats the HTTP server's errors here; listen() reports them
   wss.on("connection", (ws, req) =>
     door.accept(ws, clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedProxies), () => known.vouch(req.socket.remoteAddress)),
   );
@@ -145,10 +146,15 @@ export function createGateway(options: GatewayOptions): Gateway {
         onError: feedErrorReporter(log),
       });
       await feed.ready;
+      const port = options.port ?? 18789;
       await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(options.port ?? 18789, host, () => {
-          server.off("error", reject);
+        const onError = (e: NodeJS.ErrnoException): void => {
+          feed?.close();
+          reject(listenError(e, host, port));
+        };
+        server.once("error", onError);
+        server.listen(port, host, () => {
+          server.off("error", onError);
           resolve();
         });
       });
@@ -158,9 +164,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (channels.adapterTokens === undefined) {
         log.warn({}, "channel endpoint open to loopback clients only: no --channel-token-file given");
       }
-      const { port } = server.address() as AddressInfo;
       const shown = host.includes(":") ? `[${host}]` : host;
-      return `${options.tls ? "wss" : "ws"}://${shown}:${port}`;
+      return `${options.tls ? "wss" : "ws"}://${shown}:${(server.address() as AddressInfo).port}`;
     },
     async close() {
       feed?.close();
@@ -174,4 +179,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     stats: () => ({ ...structuredClone(stats), eventStreams: streams.count, refusedRequests: { ...refusals.total }, refusedRequestsThisMinute: refusals.thisMinute() }),
   };
+}
+
+/** Why the gateway could not listen, in one sentence saying what to change. */
+function listenError(e: NodeJS.ErrnoException, host: string, port: number): Error {
+  if (e.code === "EADDRINUSE") return new PairbotError("config_invalid", `Port ${port} on ${host} is already in use (another gateway?): stop that process, or choose another port with --port.`);
+  if (e.code === "EADDRNOTAVAIL") return new PairbotError("config_invalid", `--host ${host} is not an address of this machine: use one from hostname -I, 127.0.0.1, or 0.0.0.0 for all.`);
+  if (e.code === "EACCES") return new PairbotError("config_invalid", `Not allowed to listen on port ${port} (ports below 1024 need privileges): choose another with --port.`);
+  return e;
 }

@@ -9,7 +9,8 @@ import { defaultStatePath } from "./state.js";
 /** The setup code's addresses are tried in order: say which did not answer. */
 const noAnswer = (ctx: CliContext) => (url: string) => ctx.out(`No answer from ${url}; trying the next address.`);
 
-const stateFileOf = (flag: string | undefined, ctx: CliContext): string => flag ?? ctx.env["PAIRBOT_NODE_STATE"] ?? defaultStatePath();
+// An empty variable (as .env.example ships it) means the default, like every other setting.
+const stateFileOf = (flag: string | undefined, ctx: CliContext): string => flag ?? (ctx.env["PAIRBOT_NODE_STATE"] || defaultStatePath());
 
 export async function runNodePair({ args, flags }: NodePairInput, ctx: CliContext): Promise<number> {
   const stateFile = stateFileOf(flags.state, ctx);

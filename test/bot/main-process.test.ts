@@ -133,3 +133,23 @@ describe("npm start (dist/src/bot/main.js)", () => {
     expect(await second.exited, second.output()).toBe(0);
   });
 });
+
+describe("pairbot bot (bin/pairbot.js)", () => {
+  it("--store names the bot's store, over the .env of its folder", { timeout: 40_000 }, async () => {
+    const telegram = await startFakeTelegram();
+    const temp = tempStore();
+    cleanups.push(() => telegram.close(), () => temp.remove());
+    const folder = path.dirname(temp.file);
+    const chosen = path.join(folder, "chosen.json");
+    writeFileSync(path.join(folder, ".env"), `STORE_PATH=${temp.file}\n`);
+    telegram.userSends(OWNER, "/start");
+    const bin = path.resolve("bin/pairbot.js");
+    const env = { PATH: process.env["PATH"] ?? "", BOT_TOKEN: telegram.token, OWNER_IDS: String(OWNER.id), GATEWAY_URL: "ws://gw.local:1", TELEGRAM_API_ROOT: telegram.apiRoot };
+    const child = spawn(process.execPath, [bin, "bot", "--store", chosen], { env, cwd: folder, stdio: "ignore" });
+    cleanups.push(() => void child.kill("SIGKILL"));
+    await telegram.waitForMessage(OWNER.id, () => true, 15_000);
+
+    await new PairingStore({ file: chosen }).requestDmPairing({ channel: "signal", senderId: "+15550001", name: "Chosen" });
+    expect((await telegram.waitForMessage(OWNER.id, (m) => m.text?.includes("Chosen") ?? false, 15_000)).text).toContain("+15550001");
+  });
+});

@@ -1,9 +1,12 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeAll, expect, it } from "vitest";
 import { PairingStore } from "../../src/store/index.js";
+import { startGatewayProcess } from "../support/gateway-process.js";
 import { tempDir } from "../support/temp-store.js";
 import { SPAWNS_TIMEOUT, assertBuilt, pairbot } from "./run-pairbot.js";
+
+const repoRoot = path.resolve(import.meta.dirname, "../..");
 
 beforeAll(assertBuilt);
 let cleanup: () => void = () => undefined;
@@ -49,4 +52,21 @@ it("names the store it used when it is not the one the .env here gives; --help a
   const defaultStore = path.join(dir, ".pairbot", "store.json");
   expect(home.stderr).toBe(`Store: ${defaultStore} (the default); there is no .env here, so the bot may use another store.\n`);
   expect((await pairbot(["--help"], { cwd: elsewhere, env: { HOME: dir } })).stdout).toContain(`\nStore: ${defaultStore} (the default); there is no .env here`);
+}, SPAWNS_TIMEOUT);
+
+it("the shipped .env.example, copied as .env, leaves its empty variables at their defaults", async () => {
+  const { dir, remove } = tempDir();
+  cleanup = remove;
+  copyFileSync(path.join(repoRoot, ".env.example"), path.join(dir, ".env"));
+  // PAIRBOT_NODE_STATE= is empty there: the node keeps its state in the default file, not in "".
+  const connect = await pairbot(["node", "connect"], { cwd: dir, env: { HOME: dir } });
+  expect(connect).toMatchObject({ code: 1, stdout: "" });
+  expect(connect.stderr).toContain(path.join(dir, ".pairbot", "node.json"));
+
+  const gateway = await startGatewayProcess([], { GATEWAY_LOCALE: "", LOG_LEVEL: "" });
+  try {
+    expect(gateway.output()).not.toContain("GATEWAY_LOCALE");
+  } finally {
+    await gateway.stop();
+  }
 }, SPAWNS_TIMEOUT);

@@ -77,6 +77,13 @@ describe("pairbot gateway --channel-token-file (the shipped binary)", { timeout:
     const run = await pairbot(["gateway", "--max-connections", "lots"]);
     expect(run).toMatchObject({ code: 1, stderr: 'Invalid --max-connections "lots": give a whole number of at least 1, like 32.\n' });
   });
+
+  it("a port already in use (a second gateway) is one sentence, not a crash", async () => {
+    gw = await startGatewayProcess();
+    const port = new URL(gw.url).port;
+    const run = await pairbot(["gateway", "--port", port, "--store", gw.file]);
+    expect(run).toMatchObject({ code: 1, stderr: `Port ${port} on 127.0.0.1 is already in use (another gateway?): stop that process, or choose another port with --port.\n` });
+  });
 });
 
 describe("pairbot node pair (the shipped binary)", { timeout: SPAWNS_TIMEOUT }, () => {

@@ -5,9 +5,15 @@ import { startBot } from "../doors.js";
 export const botCommand = defineCommand({
   name: "bot",
   summary: "run the Telegram bot (what npm start runs in the clone), with the .env of this folder",
-  notes: ["Stops on SIGINT or SIGTERM. Settings: .env here (see .env.example); pairbot doctor checks them."],
+  notes: ["Stops on SIGINT or SIGTERM. Settings: .env here (see .env.example; --store wins over its store); pairbot doctor checks them."],
   examples: ["pairbot bot"],
-  async run(): Promise<number> {
+  async run(_input, ctx): Promise<number> {
+    // --store names the bot's store as it does every command's: the bot reads it from the environment.
+    if (ctx.storeChoice.origin === "--store") {
+      const location = ctx.storeChoice.location;
+      process.env["STORE_URL"] = location.kind === "file" ? "" : location.url;
+      process.env["STORE_PATH"] = location.kind === "file" ? location.file : "";
+    }
     await startBot(); // runs until stopped; it exits the process itself
     return new Promise<number>(() => undefined);
   },

@@ -25,7 +25,7 @@ export const watchCommand = defineCommand({
     const after = flags.since === undefined ? undefined : sinceOf(flags.since);
     const store = ctx.store();
     // The same texts as the gateway on this machine: its replies file and default language.
-    const follower = storeEventFollower(store, loadReplies(undefined, ctx.env["GATEWAY_REPLIES_FILE"] || undefined), ctx.env["GATEWAY_LOCALE"] ?? "en");
+    const follower = storeEventFollower(store, loadReplies(undefined, ctx.env["GATEWAY_REPLIES_FILE"] || undefined), ctx.env["GATEWAY_LOCALE"] || "en");
     const print = ctx.json ? (event: AdapterEvent) => ctx.out(JSON.stringify(event)) : (event: AdapterEvent) => ctx.out(eventLine(event));
     const stopped = stopSignal();
     try {
