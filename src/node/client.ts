@@ -140,8 +140,11 @@ export function connectToGateway(options: ConnectOptions): Promise<NodeSession> 
   });
 }
 
-export const notPaired = (file: string): PairbotError =>
-  new PairbotError("not_found", `The node state ${file} holds no device token; pair first: pairbot node pair <setupCode>`);
+/** A device that never paired: no state file at all, or one left by a pairing stopped before approval. */
+export const notPaired = (file: string, exists: boolean): PairbotError =>
+  exists
+    ? new PairbotError("not_found", `The node state ${file} holds no device token yet; pair first: pairbot node pair <setupCode>.`)
+    : new PairbotError("not_found", `The node state file ${file} does not exist; pair first: pairbot node pair <setupCode>, or point --state at the file an earlier pairing saved.`);
 
 /**
  * Tries the gateway's addresses in order (a LAN address, then a public one): the first that answers

@@ -42,7 +42,7 @@ export async function pairDevice(options: PairOptions): Promise<NodeSession> {
 /** Later connections: the saved token and key, to the gateway's addresses from the setup code, in order. */
 export async function connectDevice(options: { stateFile: string; ca?: string | Buffer; onNoAnswer?: (url: string, why: string) => void }): Promise<NodeSession> {
   const state = await loadNodeState(options.stateFile);
-  if (!state?.deviceToken || !state.gatewayUrl) throw notPaired(options.stateFile);
+  if (!state?.deviceToken || !state.gatewayUrl) throw notPaired(options.stateFile, state !== undefined);
   const urls = state.gatewayUrls ?? [state.gatewayUrl];
   return connectFirstAnswering(urls, { state, credentials: { deviceToken: state.deviceToken }, ...(options.ca ? { ca: options.ca } : {}) }, options.onNoAnswer);
 }

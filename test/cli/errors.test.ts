@@ -134,7 +134,14 @@ describe("mistakes a user can fix are one sentence saying what to do, not unexpe
     await saveNodeState(unpaired, newNodeState()); // what `node pair` leaves when stopped before approval
     const connect = await pairbot(["node", "connect", "--state", unpaired]);
     expect(connect).toMatchObject({ code: 1, stdout: "" });
-    expect(connect.stderr).toBe(`The node state ${unpaired} holds no device token; pair first: pairbot node pair <setupCode>\n`);
+    expect(connect.stderr).toBe(`The node state ${unpaired} holds no device token yet; pair first: pairbot node pair <setupCode>.\n`);
+  });
+
+  it("a node state file that does not exist: never paired, not a file without a token", async () => {
+    const missing = path.join(folder.dir, "no-such-node.json");
+    const connect = await pairbot(["node", "connect", "--state", missing]);
+    expect(connect).toMatchObject({ code: 1, stdout: "" });
+    expect(connect.stderr).toBe(`The node state file ${missing} does not exist; pair first: pairbot node pair <setupCode>, or point --state at the file an earlier pairing saved.\n`);
   });
 
   it("pairbot --version", async () => {

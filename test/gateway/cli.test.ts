@@ -83,7 +83,7 @@ describe("pairbot node", () => {
     const run = captureCtx();
     expect(await pairbot(["node", "pair", setupCode, "--state", gw.stateFile("y")], run)).toBe(1);
     expect(run.err[0]).toMatch(/Cannot reach the gateway at ws:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\); is `pairbot gateway` running there\?/);
-    await expect(connectDevice({ stateFile: gw.stateFile("never") })).rejects.toThrow(/holds no device token; pair first/);
+    await expect(connectDevice({ stateFile: gw.stateFile("never") })).rejects.toThrow(/does not exist; pair first/);
   });
 
   it("prints usage for a missing setup code or an unknown subcommand (exit 2)", async () => {
