@@ -19,7 +19,7 @@ export interface StoreChoice {
  * again here to tell them apart: a shell variable or --store that differs from .env is worth a line.
  */
 export function storeChoice(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd = process.cwd()): StoreChoice {
-  const location = storeLocation(explicit, env);
+  const given = storeLocation(explicit, env);
   const fromFile = readEnvFile(path.join(cwd, ".env"));
   let envFileStore: StoreLocation | undefined;
   try {
@@ -30,6 +30,8 @@ export function storeChoice(explicit: string | undefined, env: NodeJS.ProcessEnv
   const key = env["STORE_URL"]?.trim() ? "STORE_URL" : env["STORE_PATH"]?.trim() ? "STORE_PATH" : undefined;
   const origin =
     explicit !== undefined ? "--store" : key === undefined ? "the default" : fromFile?.[key] === env[key] ? ".env" : `${key} in the environment`;
+  // The same STORE_URL read from .env: say so, since that is the file to fix.
+  const location: StoreLocation = given.kind === "postgres" && origin === ".env" ? { ...given, source: "STORE_URL in .env" } : given;
   return { location, origin, envFileStore, matchesEnvFile: envFileStore !== undefined && sameStore(location, envFileStore, cwd) };
 }
 

@@ -15,6 +15,8 @@ export const PG_SCHEMA_VERSION = 2;
 
 export interface PgBackendOptions {
   url: string;
+  /** Where the user gave the URL, for error sentences (default "STORE_URL"). */
+  urlSource?: string;
   /** Connections per process; a commit needs one, a catch-up one. */
   poolSize?: number;
   statementTimeoutMs?: number;
@@ -52,7 +54,7 @@ const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 export class PgBackend implements StoreBackend {
   readonly where: PgLocation;
   private poolMade: Promise<pg.Pool> | undefined;
-  private readonly options: Required<Omit<PgBackendOptions, "url" | "log">>;
+  private readonly options: Required<Omit<PgBackendOptions, "url" | "urlSource" | "log">>;
   private readonly log: (line: string) => void;
   private readonly t: Tables;
   private readonly channel: string;
@@ -76,7 +78,7 @@ export class PgBackend implements StoreBackend {
   private closed = false;
 
   constructor(options: PgBackendOptions) {
-    this.where = parsePgUrl(options.url);
+    this.where = parsePgUrl(options.url, options.urlSource);
     this.options = {
       poolSize: options.poolSize ?? 4,
       statementTimeoutMs: options.statementTimeoutMs ?? 5000,

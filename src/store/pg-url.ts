@@ -8,6 +8,8 @@ export interface PgLocation {
   schema: string;
   /** The URL without its password, for messages and logs. */
   description: string;
+  /** Where the user gave the URL ("STORE_URL", "the URL given with --store"): the place a message says to fix. */
+  source: string;
   host: string;
   port: string;
   user: string;
@@ -17,10 +19,15 @@ export interface PgLocation {
 
 export const isPostgresUrl = (value: string): boolean => /^postgres(ql)?:\/\//i.test(value);
 
-const URL_HINT = "STORE_URL (or --store) must look like postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE, for example postgres://pairbot@db.example.com:5432/pairbot";
+const urlHint = (source: string): string =>
+  `${source.charAt(0).toUpperCase()}${source.slice(1)} must look like postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE, for example postgres://pairbot@db.example.com:5432/pairbot`;
 
-/** Parses a postgres:// URL; a malformed one is one sentence that names the fix, never echoing the password. */
-export function parsePgUrl(url: string): PgLocation {
+/**
+ * Parses a postgres:// URL; a malformed one is one sentence that names the fix, never echoing the password.
+ * `source` says where the URL came from, so the sentence points at the place to fix it.
+ */
+export function parsePgUrl(url: string, source = "STORE_URL"): PgLocation {
+  const URL_HINT = urlHint(source);
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -32,7 +39,7 @@ export function parsePgUrl(url: string): PgLocation {
   if (!parsed.hostname) throw new PairbotError("config_invalid", `${URL_HINT}; it names no host.`);
   if (!database || database.includes("/")) throw new PairbotError("config_invalid", `${URL_HINT}; it names no database (the part after the last /).`);
   const schema = parsed.searchParams.get("schema") ?? "public";
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new PairbotError("config_invalid", `The schema "${schema}" in STORE_URL must be lowercase letters, digits and _ (for example ?schema=pairbot).`);
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new PairbotError("config_invalid", `The schema "${schema}" in ${source} must be lowercase letters, digits and _ (for example ?schema=pairbot).`);
   parsed.searchParams.delete("schema");
   const password = parsed.password ? decodeURIComponent(parsed.password) : undefined;
   const connectionString = parsed.toString();
@@ -43,6 +50,7 @@ export function parsePgUrl(url: string): PgLocation {
     connectionString,
     schema,
     description: shown.toString(),
+    source,
     host: parsed.hostname,
     port: parsed.port || "5432",
     user: decodeURIComponent(parsed.username) || "(your system user)",
@@ -79,15 +87,15 @@ export function unavailable(e: unknown, where: PgLocation): PairbotError {
   const at = `${where.host}:${where.port}`;
   let sentence: string;
   if (code === "28P01" || code === "28000") {
-    sentence = `PostgreSQL at ${at} refused the login of user "${where.user}" to database "${where.database}" (${message}): check the user and password in STORE_URL, and the server's pg_hba.conf.`;
+    sentence = `PostgreSQL at ${at} refused the login of user "${where.user}" to database "${where.database}" (${message}): check the user and password in ${where.source}, and the server's pg_hba.conf.`;
   } else if (code === "3D000") {
-    sentence = `The database "${where.database}" does not exist on PostgreSQL at ${at}: create it (createdb -h ${where.host} -p ${where.port} ${where.database}) or fix the database name in STORE_URL.`;
+    sentence = `The database "${where.database}" does not exist on PostgreSQL at ${at}: create it (createdb -h ${where.host} -p ${where.port} ${where.database}) or fix the database name in ${where.source}.`;
   } else if (code === "42501") {
-    sentence = `User "${where.user}" lacks the rights pairbot needs in database "${where.database}" on ${at} (${message}): grant it CREATE and USAGE on schema ${where.schema} (or make it the owner), or use another user in STORE_URL.`;
+    sentence = `User "${where.user}" lacks the rights pairbot needs in database "${where.database}" on ${at} (${message}): grant it CREATE and USAGE on schema ${where.schema} (or make it the owner), or use another user in ${where.source}.`;
   } else if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
-    sentence = `Cannot find the PostgreSQL host "${where.host}": check the host name in STORE_URL.`;
+    sentence = `Cannot find the PostgreSQL host "${where.host}": check the host name in ${where.source}.`;
   } else if (isConnectionError(e) || code === "ECONNREFUSED") {
-    sentence = `Cannot reach PostgreSQL at ${at} (${message}): check that the server runs and that STORE_URL names the right host and port.`;
+    sentence = `Cannot reach PostgreSQL at ${at} (${message}): check that the server runs and that ${where.source} names the right host and port.`;
   } else if (code === "57014") {
     sentence = `PostgreSQL at ${at} did not answer within the statement timeout (${message}): check the server's load and locks; nothing was saved.`;
   } else {

@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -84,5 +85,28 @@ describe("a PostgreSQL store that cannot be used stops the CLI with one sentence
     expect(run.stderr).toMatch(message);
     // One sentence, besides the line that names which store the CLI used (it never shows the password either).
     expect(run.stderr.trim().split("\n").filter((line) => !line.startsWith("Store: "))).toHaveLength(1);
+  }, SPAWNS_TIMEOUT);
+});
+
+describe("a PostgreSQL error names where the URL came from: --store, STORE_URL or .env", () => {
+  const missingDb = () => {
+    const u = new URL(process.env["PAIRBOT_TEST_DATABASE_URL"]!);
+    u.pathname = "/pairbot_no_such_db";
+    return withPassword(u.toString());
+  };
+  it.each([
+    ["--store", (url: string) => pairbot(["pairing", "list", "--store", url]), "the URL given with --store"],
+    ["STORE_URL", (url: string) => pairbot(["pairing", "list"], { env: { STORE_URL: url } }), "STORE_URL"],
+    [".env", (url: string) => {
+      const folder = tempDir("pairbot-pg-env-");
+      cleanup = folder.remove;
+      writeFileSync(path.join(folder.dir, ".env"), `STORE_URL=${url}\n`);
+      return pairbot(["pairing", "list"], { cwd: folder.dir });
+    }, "STORE_URL in .env"],
+  ] as const)("%s", async (_name, run, source) => {
+    const result = await run(missingDb());
+    noPassword(result);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`does not exist .*or fix the database name in ${source}\\.\\n$`));
   }, SPAWNS_TIMEOUT);
 });

@@ -13,8 +13,8 @@ const copy = defineCommand({
   flags: { force: { type: "boolean", description: "copy into a store that is not empty, replacing what it holds" } },
   examples: ["pairbot store copy ~/.pairbot/store.json postgres://pairbot@db:5432/pairbot"],
   async run({ args, flags }, ctx) {
-    const from = locationOf(args.from);
-    const to = locationOf(args.to);
+    const from = locationOf(args.from, "the <from> URL");
+    const to = locationOf(args.to, "the <to> URL");
     const counts = await copyStore(from, to, { force: flags.force });
     if (ctx.json) {
       ctx.out(json({ from: describeLocation(from), to: describeLocation(to), counts }));
