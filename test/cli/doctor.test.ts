@@ -98,6 +98,16 @@ describe("pairbot doctor", { timeout: SPAWNS_TIMEOUT }, () => {
     expect(report.checks.find((c) => c.id === "store.file")?.text).toBe(`Other users may read ${store} (token hashes, who may message the assistant); run: chmod 600 ${store}`);
   });
 
+  it("names why Telegram cannot be reached, also where fetch refuses the port outright", async () => {
+    const { dir } = await botFolder("bad-port", { TELEGRAM_API_ROOT: "http://127.0.0.1:1", GATEWAY_URL: "ws://127.0.0.1:1" });
+    const run = await pairbot(["doctor"], { cwd: dir });
+    expect(run.code).toBe(1);
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(lines).toContain("FIX   Cannot reach Telegram at http://127.0.0.1:1 (port not allowed): check this machine's network, proxy and firewall, or TELEGRAM_API_ROOT.");
+    expect(lines).toContain("FIX   Nothing answers at ws://127.0.0.1:1 from here (ECONNREFUSED): start pairbot gateway (with --host 0.0.0.0 for other machines), or correct GATEWAY_URL.");
+    expect(run.stdout).not.toContain(telegram.token.split(":")[1]);
+  });
+
   it("shows a webhook whose deliveries fail, and one the .env does not know", async () => {
     const hook = `https://127.0.0.1:${gatewayPort}/telegram`; // hangs up on every delivery
     await fetch(`${telegram.apiRoot}/bot${telegram.token}/setWebhook`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ url: hook, secret_token: "s".repeat(32) }) });

@@ -22,6 +22,19 @@ async function callBotApi(config: BotConfig, method: string): Promise<Answer> {
   return { ...body, date: Number.isNaN(date) ? undefined : date };
 }
 
+/**
+ * What a failed fetch means, in the words other checks use: the system's code (ECONNREFUSED), "port not
+ * allowed" for ports fetch refuses outright, or a timeout; fetch's own TypeError says only "fetch failed".
+ */
+function whyFetchFailed(e: unknown, botToken: string): string {
+  if ((e as Error).name === "TimeoutError") return `no answer in ${TIMEOUT_MS / 1000} s`;
+  const cause = (e as { cause?: { code?: unknown; message?: unknown } }).cause;
+  if (typeof cause?.code === "string") return cause.code;
+  const why = typeof cause?.message === "string" ? cause.message : (e as Error).message;
+  // A URL fetch cannot parse is quoted whole, bot token included.
+  return why === "bad port" ? "port not allowed" : why.split(botToken).join("<token>");
+}
+
 interface WebhookInfo {
   url: string;
   pending_update_count: number;
@@ -36,7 +49,7 @@ export async function telegramChecks(config: BotConfig | undefined, now = Date.n
   try {
     me = await callBotApi(config, "getMe");
   } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+    const cause = whyFetchFailed(e, config.botToken);
     return [fix("telegram.reach", `Cannot reach Telegram at ${config.apiRoot} (${cause}): check this machine's network, proxy and firewall${config.apiRoot === "https://api.telegram.org" ? "" : ", or TELEGRAM_API_ROOT"}.`)];
   }
   const checks: Check[] = [clockCheck(me.date, now())];
