@@ -99,7 +99,7 @@ export type DeviceRequestResult =
   | { status: "approved"; deviceId: string; auto?: string };
 
 const invalidToken = () =>
-  new PairbotError("token_invalid", "This setup code is not valid: it is unknown, already used or cleaned up. Ask the owner for a new one (/pair).");
+  new PairbotError("token_invalid", "This setup code is not valid (unknown, already used or cleaned up); ask the owner for a new one (/pair).");
 
 export function requestDevice(tx: Tx, input: DeviceRequestInput): DeviceRequestResult {
   const publicKey = publicKeyOf(input.publicKey);
@@ -107,14 +107,14 @@ export function requestDevice(tx: Tx, input: DeviceRequestInput): DeviceRequestR
   const token = findBootstrapToken(tx.doc, input.bootstrapToken);
   if (!token) throw invalidToken();
   if (token.boundKey !== undefined && token.boundKey !== publicKey) {
-    throw new PairbotError("token_bound", "This setup code was already used by another device. Ask the owner for a new one (/pair).");
+    throw new PairbotError("token_bound", "This setup code was already used by another device; ask the owner for a new one (/pair).");
   }
   if (token.boundKey === undefined && ms(token.expiresAt) <= tx.now) {
-    throw new PairbotError("token_expired", `This setup code expired at ${token.expiresAt}. Ask the owner for a new one (/pair).`);
+    throw new PairbotError("token_expired", `This setup code expired at ${token.expiresAt}; ask the owner for a new one (/pair).`);
   }
   if (token.access === "limited" && (input.role !== "node" || input.scopes.length > 0)) {
     // Refused, not downgraded: the device would otherwise believe it holds rights it does not have.
-    throw new PairbotError("scope_denied", "This setup code is limited to a node with no scopes: it was issued for plain ws:// across a network. Ask the owner for a code with only wss:// addresses to pair an operator");
+    throw new PairbotError("scope_denied", "This setup code is limited to a node with no scopes, since it was issued for plain ws:// across a network; ask the owner for a code with only wss:// addresses to pair an operator.");
   }
   if (input.role !== token.role) {
     throw new PairbotError("scope_denied", `This setup code is for a ${token.role}, not a ${input.role}`);

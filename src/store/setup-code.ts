@@ -36,18 +36,18 @@ export function gatewayUrl(value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new PairbotError("invalid_input", `Invalid gateway URL "${shown(value)}": write it like ws://192.168.1.20:18789 or wss://gateway.example.com`);
+    throw new PairbotError("invalid_input", `Invalid gateway URL "${shown(value)}": write it like ws://192.168.1.20:18789 or wss://gateway.example.com.`);
   }
   if (url.protocol !== "ws:" && url.protocol !== "wss:") {
-    throw new PairbotError("invalid_input", `Invalid gateway URL "${shown(value)}": it must start with ws:// or wss://`);
+    throw new PairbotError("invalid_input", `Invalid gateway URL "${shown(value)}": it must start with ws:// or wss://, like ws://192.168.1.20:18789.`);
   }
   if (url.username || url.password || url.search || url.hash) {
-    throw new PairbotError("invalid_input", `Invalid gateway URL: it must not contain a user, password, query or fragment; setup codes carry no secret but the bootstrap token`);
+    throw new PairbotError("invalid_input", `Invalid gateway URL: it must not contain a user, password, query or fragment (setup codes carry no secret but the bootstrap token); write it like wss://gateway.example.com.`);
   }
   if (url.protocol === "ws:" && !isLocalHost(url.hostname)) {
     throw new PairbotError(
       "invalid_input",
-      `Invalid gateway URL "${shown(value)}": plain ws:// would carry device tokens unencrypted across the internet; use wss:// for a public address or name (ws:// is for loopback, private and link-local addresses and .local names)`,
+      `Invalid gateway URL "${shown(value)}": plain ws:// would carry device tokens unencrypted across the internet; use wss:// for a public address or name (ws:// is for loopback, private and link-local addresses and .local names).`,
     );
   }
   return url.toString().replace(/\/$/, "");
@@ -56,10 +56,10 @@ export function gatewayUrl(value: string): string {
 /** "ws://192.168.1.20:18789,wss://gw.example.com" (or a list) -> the checked URLs, in order, without repeats. */
 export function gatewayUrls(value: string | readonly string[]): string[] {
   const parts = (typeof value === "string" ? value.split(",") : value).map((p) => p.trim()).filter(Boolean);
-  if (parts.length === 0) throw new PairbotError("invalid_input", "No gateway URL: give one like ws://192.168.1.20:18789, or several separated by commas");
+  if (parts.length === 0) throw new PairbotError("invalid_input", "No gateway URL: give one like ws://192.168.1.20:18789, or several separated by commas.");
   const urls = [...new Set(parts.map(gatewayUrl))];
   if (urls.length > MAX_GATEWAY_URLS) {
-    throw new PairbotError("invalid_input", `Too many gateway URLs (${urls.length}): a setup code carries at most ${MAX_GATEWAY_URLS}`);
+    throw new PairbotError("invalid_input", `Too many gateway URLs (${urls.length}): a setup code carries at most ${MAX_GATEWAY_URLS}, so give fewer.`);
   }
   return urls;
 }
@@ -84,7 +84,7 @@ export function encodeSetupCode(code: { urls: readonly string[]; bootstrapToken:
 }
 
 const damaged = (why: string) =>
-  new PairbotError("setup_code_invalid", `The setup code is damaged: ${why}. Copy it again from the /pair message, whole.`);
+  new PairbotError("setup_code_invalid", `The setup code is damaged (${why}): copy it again from the /pair message, whole.`);
 
 /** Decodes and checks a setup code; `now` makes an expired one an error too. A code with one `url` (older pairbot) is read as a list of one. */
 export function decodeSetupCode(text: string, now?: number): SetupCode {
@@ -105,7 +105,7 @@ export function decodeSetupCode(text: string, now?: number): SetupCode {
   const access = parsed.data.access === "limited" ? "limited" : accessOf(urls);
   const code: SetupCode = { url: urls[0]!, urls, bootstrapToken: parsed.data.bootstrapToken, expiresAt: parsed.data.expiresAt, access };
   if (now !== undefined && Date.parse(code.expiresAt) <= now) {
-    throw new PairbotError("token_expired", `The setup code expired at ${code.expiresAt}. Ask the owner for a new one (/pair).`);
+    throw new PairbotError("token_expired", `The setup code expired at ${code.expiresAt}; ask the owner for a new one (/pair).`);
   }
   return code;
 }

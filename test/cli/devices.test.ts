@@ -25,7 +25,12 @@ describe("pairbot setup-code", { timeout: SPAWNS_TIMEOUT }, () => {
 
     const bad = await cli(["setup-code", "--url", "http://192.168.1.20:18789"]);
     expect(bad).toMatchObject({ code: 1, stdout: "" });
-    expect(bad.stderr).toMatch(/^Invalid gateway URL "http:\/\/192\.168\.1\.20:18789": it must start with ws:\/\/ or wss:\/\/\n$/);
+    expect(bad.stderr).toBe('Invalid gateway URL "http://192.168.1.20:18789": it must start with ws:// or wss://, like ws://192.168.1.20:18789.\n');
+    const withSecret = await cli(["setup-code", "--url", "wss://ann:hunter2@gw.example.com"]);
+    expect(withSecret).toMatchObject({ code: 1, stdout: "" });
+    expect(withSecret.stderr).toBe("Invalid gateway URL: it must not contain a user, password, query or fragment (setup codes carry no secret but the bootstrap token); write it like wss://gateway.example.com.\n");
+    const tooMany = await cli(["setup-code", "--url", Array.from({ length: 9 }, (_, i) => `wss://gw${i}.example.com`).join(",")]);
+    expect(tooMany.stderr).toBe("Too many gateway URLs (9): a setup code carries at most 8, so give fewer.\n");
     expect(parsed(await cli(["devices", "list", "--json"]))).toMatchObject({ setupCodes: [] });
 
     const issued = await cli(["setup-code", "--json", "--role", "operator"], { GATEWAY_URL: "wss://gw.example.com, wss://192.168.1.20:18789" });

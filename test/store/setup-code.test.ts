@@ -59,7 +59,7 @@ describe("setup codes", () => {
   it.each(damaged)("refuse %s with a clear setup_code_invalid error", (_label, text, why) => {
     const error = caught(() => decodeSetupCode(text));
     expect(error).toBeInstanceOf(PairbotError);
-    expect(error).toMatchObject({ code: "setup_code_invalid", message: expect.stringMatching(/^The setup code is damaged: /) });
+    expect(error).toMatchObject({ code: "setup_code_invalid", message: expect.stringMatching(/^The setup code is damaged \(.*\): copy it again from the \/pair message, whole\.$/) });
     expect((error as Error).message).toMatch(why);
   });
 
@@ -99,6 +99,11 @@ describe("plain ws:// and access", () => {
   it.each(refused)("%s is refused with a sentence that says to use wss://", (url) => {
     expect(caught(() => gatewayUrls(url))).toMatchObject({ code: "invalid_input", message: expect.stringMatching(/plain ws:\/\/ would carry device tokens unencrypted across the internet; use wss:\/\//) });
   });
+
+  it.each(["not a url", "http://gw", "wss://a:b@gw.example.com", "ws://gw.example.com", " , ", Array.from({ length: 9 }, (_, i) => `wss://gw${i}.example.com`).join(",")])(
+    "%s is refused with one sentence ending in a full stop",
+    (value) => expect((caught(() => gatewayUrls(value)) as Error).message).toMatch(/^[^\n]+[^.]\.$/),
+  );
 
   it("a list is split on commas, checked whole, kept in order without repeats, at most 8", () => {
     expect(gatewayUrls(" ws://192.168.1.20:18789 , wss://gw.example.com,ws://192.168.1.20:18789 ")).toEqual(["ws://192.168.1.20:18789", "wss://gw.example.com"]);
