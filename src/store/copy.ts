@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { PairbotError } from "./errors.js";
 import { describeLocation, locationOf, readWholeStore, writeWholeStore, type StoreLocation } from "./open.js";
 import type { StoreDoc } from "./schema.js";
@@ -32,6 +33,10 @@ export async function copyStore(fromValue: string | StoreLocation, toValue: stri
   const from = typeof fromValue === "string" ? locationOf(fromValue) : fromValue;
   const to = typeof toValue === "string" ? locationOf(toValue) : toValue;
   if (describeLocation(from) === describeLocation(to)) throw new PairbotError("invalid_input", "The source and the target of a copy are the same store: name two different ones.");
+  // A mistyped source path would otherwise read as an empty store and copy nothing, "successfully".
+  if (from.kind === "file" && !existsSync(from.file) && !existsSync(`${from.file}.journal`)) {
+    throw new PairbotError("not_found", `There is no store at ${from.file}: check the path of the store to copy.`);
+  }
   const doc = await readWholeStore(from);
   const expected = storeCounts(doc);
   const before = await readWholeStore(to);

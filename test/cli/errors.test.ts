@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -142,6 +142,14 @@ describe("mistakes a user can fix are one sentence saying what to do, not unexpe
     const connect = await pairbot(["node", "connect", "--state", missing]);
     expect(connect).toMatchObject({ code: 1, stdout: "" });
     expect(connect.stderr).toBe(`The node state file ${missing} does not exist; pair first: pairbot node pair <setupCode>, or point --state at the file an earlier pairing saved.\n`);
+  });
+
+  it("a store copy from a path that holds no store copies nothing and says so", async () => {
+    const typo = path.join(folder.dir, "no-such-store.json");
+    const target = path.join(folder.dir, "copy-target", "store.json");
+    const run = await pairbot(["store", "copy", typo, target]);
+    expect(run).toMatchObject({ code: 1, stdout: "", stderr: `There is no store at ${typo}: check the path of the store to copy.\n` });
+    expect(existsSync(target)).toBe(false);
   });
 
   it("pairbot --version", async () => {

@@ -20,6 +20,12 @@ describe("pairbot settings", { timeout: SPAWNS_TIMEOUT }, () => {
     expect((await cli(["settings", "set", "dm.denyCooldown", "24h"])).stdout).toBe("dm.denyCooldown is 24h now (the default).\n");
     expect(await cli(["settings", "set", "dm.codeTtl"])).toMatchObject({ code: 2, stderr: expect.stringContaining("Usage: pairbot settings set <name> <value>") });
 
+    expect(await cli(["settings", "set", "dmCodeTtl", "2h"])).toMatchObject({ code: 1, stderr: 'There is no setting "dmCodeTtl"; did you mean "dm.codeTtl"?\n' });
+    expect(await cli(["settings", "set", "dm.maxPendng", "5"])).toMatchObject({ code: 1, stderr: expect.stringContaining("did you mean \"dm.maxPending\"?") });
+    expect((await cli(["settings", "set", "colour", "red"])).stderr).toBe(
+      'There is no setting "colour"; the settings are dm.codeTtl, dm.maxPending, dm.denyCooldown, device.requestTtl, device.setupCodeTtl, device.autoApproveCidrs.\n',
+    );
+
     expect((await cli(["settings"])).stdout).toMatch(/\ndm\.codeTtl +24h +yes +1h +how long/);
     const settings = parsed(await cli(["settings", "--json"])) as { name: string; value: string; default: string; set: boolean }[];
     expect(settings.find((s) => s.name === "dm.codeTtl")).toMatchObject({ value: "24h", default: "1h", set: true });

@@ -99,5 +99,9 @@ describe("pairbot watch", { timeout: SPAWNS_TIMEOUT }, () => {
     const bad = await pairbot(["watch", "--since", "yesterday", "--store", file]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^Invalid --since "yesterday": give the seq of the last event you have/);
+    expect(bad.stderr).toMatch(/\nUsage: pairbot watch \[--since SEQ\]\n$/);
+    const negative = await pairbot(["watch", "--since", "-1", "--store", file]);
+    expect(negative).toMatchObject({ code: 2, stdout: "" });
+    expect(negative.stderr).toMatch(/^Invalid --since "-1": give the seq of the last event you have, a whole number like 42 \(0 for every event kept\)\.\n/);
   });
 });

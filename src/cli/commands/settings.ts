@@ -1,6 +1,8 @@
+import { PairbotError, SETTINGS } from "../../store/index.js";
 import { CLI_ACTOR } from "../actor.js";
 import { defineCommand, defineGroup } from "../define.js";
 import { json, table } from "../format.js";
+import { closest } from "../suggest.js";
 
 /** An empty list reads as "none", not as a blank. */
 const shown = (value: string): string => (value === "" ? "(none)" : value);
@@ -29,6 +31,9 @@ const set = defineCommand({
   ],
   examples: ["pairbot settings set dm.codeTtl 24h", "pairbot settings set device.autoApproveCidrs 192.168.1.0/24"],
   async run({ args: { name, value } }, ctx) {
+    const names = SETTINGS.map((s) => s.name);
+    const near = names.includes(name.trim()) ? undefined : closest(name.trim(), names);
+    if (near) throw new PairbotError("invalid_input", `There is no setting "${name}"; did you mean "${near}"?`, { name });
     const setting = await ctx.store().setSetting(name, value, CLI_ACTOR);
     ctx.out(ctx.json ? json(setting) : `${setting.name} is ${shown(setting.value)} now${setting.value === setting.default ? " (the default)" : ""}.`);
     return 0;

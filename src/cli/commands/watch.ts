@@ -49,7 +49,7 @@ export const watchCommand = defineCommand({
 
 function sinceOf(text: string): number {
   if (!/^\d{1,15}$/.test(text)) {
-    throw new UsageError(`Invalid --since "${text}": give the seq of the last event you have, a whole number like 42 (0 for every event kept).`, [usageLine([], watchCommand)]);
+    throw new UsageError(`Invalid --since "${text}": give the seq of the last event you have, a whole number like 42 (0 for every event kept).`, [usageLine(["watch"], watchCommand)]);
   }
   return Number(text);
 }
