@@ -46,7 +46,7 @@ export function unblockSender(tx: Tx, input: SenderRef, actor: string): DmBlock 
   const senderId = valid.senderIdOn(channel, input.senderId);
   const block = activeBlock(tx.doc, channel, account, senderId, tx.now);
   if (!block) {
-    throw new PairbotError("not_found", `Sender ${senderId} is not blocked on ${channel}${account === "default" ? "" : ` (account ${account})`}`);
+    throw new PairbotError("not_found", `Sender ${senderId} is not blocked on ${channel}${account === "default" ? "" : ` (account ${account})`}, so there is nothing to unblock; check the channel and the sender id.`);
   }
   tx.removeBlock(channel, account, senderId);
   tx.audit("unblock", actor, subjectOf(block));

@@ -182,7 +182,7 @@ const sameScopes = (a: readonly string[], b: readonly string[]) => a.length === 
 
 function takeRequest(tx: Tx, requestId: string): DeviceRequest {
   const request = tx.doc.devices.requests.find((r) => r.requestId === requestId);
-  if (!request) throw new PairbotError("not_found", `No pending device request found with id: ${requestId}`);
+  if (!request) throw new PairbotError("not_found", `No pending device request found with id: ${requestId}; it may be decided or expired already, so check the id against the pending requests.`);
   tx.removeDeviceRequest(request.requestId);
   return request;
 }
@@ -246,7 +246,7 @@ export function verifyDeviceToken(doc: StoreDoc, publicKey: string, token: strin
 
 export function revokeDevice(tx: Tx, deviceId: string, actor: string): PairedDevice {
   const device = tx.doc.devices.paired.find((d) => d.deviceId === deviceId);
-  if (!device) throw new PairbotError("not_found", `No paired device found with id: ${deviceId}`);
+  if (!device) throw new PairbotError("not_found", `No paired device found with id: ${deviceId}; it may be revoked already, so check the id against the paired devices.`);
   tx.removePairedDevice(device.deviceId);
   // The alert that announced an automatic approval has done its work once the device is gone.
   for (const ownerId of Object.keys(tx.doc.notifications[`auto:${device.requestId}`] ?? {})) tx.removeNotification(`auto:${device.requestId}`, ownerId);

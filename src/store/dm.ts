@@ -153,7 +153,7 @@ function findRequest(tx: Tx, target: DmTarget, actor: string): DmRequest {
     throw new PairbotError("ambiguous_account", `Sender ${sender} has pending requests on several accounts of ${channel} (${accounts.join(", ")}); name the account.`, { senderId: sender, channel: channel!, accounts });
   }
   if (code) unknownCode(tx, code, actor);
-  throw new PairbotError("not_found", `No pending pairing request from sender ${sender} on ${channel}`);
+  throw new PairbotError("not_found", `No pending pairing request from sender ${sender} on ${channel}; check the channel and the sender id (or give the code) against the pending requests.`);
 }
 
 const HANDLED: Partial<Record<AuditAction, string>> = { approve: "approved", allow: "approved", deny: "denied", block: "denied and blocked", expire: "expired" };
@@ -177,7 +177,7 @@ function unknownCode(tx: Tx, code: string, actor: string): never {
     throw new PairbotError("not_found", `The pairing request with code ${code} was already ${outcome} (${handled.at}); there is nothing left to approve or deny.`, { pairingCode: code, outcome });
   }
   guardCodeGuessing(tx, actor);
-  throw new PairbotError("not_found", `No pending pairing request found for code: ${code}`, { pairingCode: code });
+  throw new PairbotError("not_found", `No pending pairing request found for code: ${code}; it may be used or expired already, so check the code against the pending requests.`, { pairingCode: code });
 }
 
 function guardCodeGuessing(tx: Tx, actor: string): void {
@@ -279,7 +279,7 @@ export function removeSender(tx: Tx, input: { channel: string; account?: string 
   const account = valid.accountName(input.account);
   const senderId = valid.senderIdOn(channel, input.senderId);
   if (!tx.allowEntry(channel, account, senderId)) {
-    throw new PairbotError("not_found", `Sender ${senderId} is not on the allowlist of ${channel}${account === "default" ? "" : ` (account ${account})`}`);
+    throw new PairbotError("not_found", `Sender ${senderId} is not on the allowlist of ${channel}${account === "default" ? "" : ` (account ${account})`}, so there is nothing to take off; check the channel and the sender id.`);
   }
   const entry = tx.allowEntry(channel, account, senderId)!;
   tx.removeAllowEntry(channel, account, senderId);

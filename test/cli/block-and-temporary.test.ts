@@ -13,7 +13,7 @@ describe("pairbot block, unblock and pairing deny --block", { timeout: SPAWNS_TI
     expect(parsed(await cli(["dm", "request", "whatsapp", "+491701234567"]))).toEqual({ code: null, created: false, capped: false, expiresAt: null, blocked: true });
     expect(await cli(["unblock", "whatsapp", "491701234567"])).toMatchObject({ code: 0, stdout: "Unblocked +491701234567 on whatsapp: their next message gets a pairing code.\n" });
     expect(parsed(await cli(["dm", "request", "whatsapp", "+491701234567"]))).toMatchObject({ created: true });
-    expect(await cli(["unblock", "whatsapp", "+15555550123"])).toMatchObject({ code: 1, stderr: "Sender +15555550123 is not blocked on whatsapp\n" });
+    expect(await cli(["unblock", "whatsapp", "+15555550123"])).toMatchObject({ code: 1, stderr: "Sender +15555550123 is not blocked on whatsapp, so there is nothing to unblock; check the channel and the sender id.\n" });
   });
 
   it("deny --block blocks the sender; a plain deny makes them wait (dm.denyCooldown)", async () => {

@@ -94,7 +94,7 @@ describe("pairbot devices", { timeout: SPAWNS_TIMEOUT }, () => {
     expect((await cli(["devices", "cleanup"])).stdout).toBe("No setup codes to void.\n");
 
     expect((await cli(["devices", "revoke", approveMe.deviceId])).stdout).toBe(`Revoked device ${approveMe.deviceId} (Kitchen tablet); its token no longer works.\n`);
-    expect(await cli(["devices", "revoke", approveMe.deviceId])).toMatchObject({ code: 1, stderr: `No paired device found with id: ${approveMe.deviceId}\n` });
+    expect(await cli(["devices", "revoke", approveMe.deviceId])).toMatchObject({ code: 1, stderr: `No paired device found with id: ${approveMe.deviceId}; it may be revoked already, so check the id against the paired devices.\n` });
 
     const audit = (await cli(["audit"])).stdout.split("\n");
     expect(audit[0]).toMatch(/^TIME \(UTC\) +WHEN +ACTION +ACTOR +SUBJECT$/);

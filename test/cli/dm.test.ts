@@ -37,7 +37,7 @@ describe("pairbot dm request / pairing", { timeout: SPAWNS_TIMEOUT }, () => {
 
     const wrong = request.code === "AB3D7X9K" ? "AB3D7X9M" : "AB3D7X9K";
     const miss = await cli(["pairing", "approve", "whatsapp", wrong]);
-    expect(miss).toMatchObject({ code: 1, stdout: "", stderr: `No pending pairing request found for code: ${wrong}\n` });
+    expect(miss).toMatchObject({ code: 1, stdout: "", stderr: `No pending pairing request found for code: ${wrong}; it may be used or expired already, so check the code against the pending requests.\n` });
 
     const approved = await cli(["pairing", "approve", "whatsapp", request.code.toLowerCase()]);
     expect(approved).toMatchObject({ code: 0, stdout: "Approved Ann (+491701234567) on whatsapp: they can message the assistant now.\n" });
@@ -58,7 +58,7 @@ describe("pairbot dm request / pairing", { timeout: SPAWNS_TIMEOUT }, () => {
     expect((await cli(["allowed", "whatsapp", "+491701234567"])).code).toBe(1);
     expect(await cli(["pairing", "revoke", "whatsapp", "+491701234567"])).toMatchObject({
       code: 1,
-      stderr: "Sender +491701234567 is not on the allowlist of whatsapp\n",
+      stderr: "Sender +491701234567 is not on the allowlist of whatsapp, so there is nothing to take off; check the channel and the sender id.\n",
     });
 
     const audit = parsed(await cli(["audit", "--json"])) as { action: string; actor: string }[];
@@ -112,7 +112,7 @@ describe("pairbot allowlist", { timeout: SPAWNS_TIMEOUT }, () => {
     expect(lines[1]).toMatch(new RegExp(`^signal +work +bob +Bob +(just now|\\d+ seconds ago) +${escapeRegExp(CLI_ACTOR)}$`));
     expect(lines).toHaveLength(3);
 
-    expect((await cli(["allowlist", "remove", "signal", "bob"])).stderr).toBe("Sender bob is not on the allowlist of signal\n");
+    expect((await cli(["allowlist", "remove", "signal", "bob"])).stderr).toBe("Sender bob is not on the allowlist of signal, so there is nothing to take off; check the channel and the sender id.\n");
     expect(await cli(["allowlist", "remove", "signal", "bob", "--account", "work"])).toMatchObject({ code: 0 });
     expect((await cli(["allowlist", "list", "signal"])).stdout).toBe("The allowlist of signal is empty.\n");
   });
