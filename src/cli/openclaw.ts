@@ -44,7 +44,7 @@ export function readOpenClawDir(dir: string): OpenClawInstall {
     if (!statSync(credentials).isDirectory()) throw new Error("not a folder");
     names = readdirSync(credentials).sort();
   } catch {
-    throw new PairbotError("not_found", `No OpenClaw credentials folder at ${credentials}; name the OpenClaw folder: pairbot import openclaw DIR`);
+    throw new PairbotError("not_found", `No OpenClaw credentials folder at ${credentials}; name the OpenClaw folder: pairbot import openclaw DIR.`);
   }
   const install: OpenClawInstall = { credentials, plan: { allowlists: [], pending: [] }, sources: { allowlists: [], pending: [] }, dropped: [], skippedFiles: [] };
   const known = new Set([...OPENCLAW_CHANNELS, ...names.filter((n) => n.endsWith("-pairing.json")).map((n) => n.slice(0, -"-pairing.json".length))]);

@@ -51,6 +51,9 @@ function print(lines: string[], ctx: CliContext): number {
   return 0;
 }
 
+/** A store reason ("Invalid channel: ...") is also quoted inside lists; on its own line it ends as a sentence. */
+const asSentence = (message: string): string => (/[.?!]$/.test(message) ? message : `${message}.`);
+
 function reportError(e: unknown, err: (line: string) => void, env: NodeJS.ProcessEnv): number {
   if (e instanceof UsageError) {
     err(e.message);
@@ -58,7 +61,7 @@ function reportError(e: unknown, err: (line: string) => void, env: NodeJS.Proces
     return 2;
   }
   if (isPairbotError(e)) {
-    err(e.message);
+    err(asSentence(e.message));
     return 1;
   }
   if (env["PAIRBOT_DEBUG"] === "1") {

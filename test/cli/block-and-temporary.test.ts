@@ -51,7 +51,7 @@ describe("pairbot pairing approve --for and allowlist add --for", { timeout: SPA
     expect(table[1]).toMatch(/^telegram +default +42 .* in 7 days$/);
     expect(await cli(["allowlist", "add", "telegram", "43", "--for", "a week"])).toMatchObject({
       code: 1,
-      stderr: 'Invalid --for: "a week" is not a duration; write a number and a unit, like 10m, 1h, 24h or 7d\n',
+      stderr: 'Invalid --for: "a week" is not a duration; write a number and a unit, like 10m, 1h, 24h or 7d.\n',
     });
   });
 });

@@ -88,7 +88,7 @@ describe("pairbot dm request / pairing", { timeout: SPAWNS_TIMEOUT }, () => {
     const cli = cliFor(storeIn("invalid"));
     const run = await cli(["allowed", "WhatsApp", "+49"]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('Invalid channel: "WhatsApp" may contain only lowercase letters, digits, "_" and "-" (for example: whatsapp)\n');
+    expect(run.stderr).toBe('Invalid channel: "WhatsApp" may contain only lowercase letters, digits, "_" and "-" (for example: whatsapp).\n');
     expect(await cli(["pairing", "list", "WhatsApp"])).toMatchObject({ code: 1, stderr: run.stderr });
   });
 });

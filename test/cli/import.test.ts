@@ -201,6 +201,6 @@ describe("pairbot import openclaw", { timeout: SPAWNS_TIMEOUT }, () => {
   it("names the folder when there is no OpenClaw install", async () => {
     const missing = path.join(folder.dir, "no-openclaw");
     const run = await cliFor(storeFile("missing"))(["import", "openclaw", missing]);
-    expect(run).toMatchObject({ code: 1, stdout: "", stderr: `No OpenClaw credentials folder at ${path.join(missing, "credentials")}; name the OpenClaw folder: pairbot import openclaw DIR\n` });
+    expect(run).toMatchObject({ code: 1, stdout: "", stderr: `No OpenClaw credentials folder at ${path.join(missing, "credentials")}; name the OpenClaw folder: pairbot import openclaw DIR.\n` });
   });
 });

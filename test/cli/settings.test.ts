@@ -14,7 +14,7 @@ describe("pairbot settings", { timeout: SPAWNS_TIMEOUT }, () => {
     expect(await cli(["settings", "set", "dm.codeTtl", "24h"])).toMatchObject({ code: 0, stdout: "dm.codeTtl is 24h now.\n" });
     expect(await cli(["settings", "set", "dm.codeTtl", "a day"])).toMatchObject({
       code: 1,
-      stderr: 'Invalid dm.codeTtl: "a day" is not allowed; it takes a duration like 10m, 1h, 24h or 7d, from 60s to 30d\n',
+      stderr: 'Invalid dm.codeTtl: "a day" is not allowed; it takes a duration like 10m, 1h, 24h or 7d, from 60s to 30d.\n',
     });
     expect((await cli(["settings", "set", "device.autoApproveCidrs", "10.0.0.0/8,fd00::/8"])).stdout).toBe("device.autoApproveCidrs is 10.0.0.0/8,fd00::/8 now.\n");
     expect((await cli(["settings", "set", "dm.denyCooldown", "24h"])).stdout).toBe("dm.denyCooldown is 24h now (the default).\n");
