@@ -117,7 +117,7 @@ function checkInput(command: AnyCommand, positionals: string[], given: Record<st
 function setGlobal(globals: Globals, name: string, value: string | boolean, usage: () => string[]): void {
   if (name === "store") {
     const text = value as string;
-    if (text === "") throw new UsageError("--store needs a file path or a PostgreSQL URL, like --store ~/.pairbot/store.json or --store postgres://pairbot@db:5432/pairbot", usage());
+    if (text === "") throw new UsageError("--store needs a file path or a PostgreSQL URL, like --store ~/.pairbot/store.json or --store postgres://pairbot@db:5432/pairbot.", usage());
     // The shell leaves "~" alone in --store=~/x; expand it as the user meant.
     globals.store = text.startsWith("~/") ? path.join(os.homedir(), text.slice(2)) : text;
   } else if (name === "json" || name === "help" || name === "version") globals[name] = value === true;

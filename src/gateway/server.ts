@@ -185,6 +185,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 function listenError(e: NodeJS.ErrnoException, host: string, port: number): Error {
   if (e.code === "EADDRINUSE") return new PairbotError("config_invalid", `Port ${port} on ${host} is already in use (another gateway?): stop that process, or choose another port with --port.`);
   if (e.code === "EADDRNOTAVAIL") return new PairbotError("config_invalid", `--host ${host} is not an address of this machine: use one from hostname -I, 127.0.0.1, or 0.0.0.0 for all.`);
+  if (e.code === "ENOTFOUND" || e.code === "EAI_AGAIN") return new PairbotError("config_invalid", `--host ${host} does not resolve to an address here: use one from hostname -I, 127.0.0.1, or 0.0.0.0 for all.`);
   if (e.code === "EACCES") return new PairbotError("config_invalid", `Not allowed to listen on port ${port} (ports below 1024 need privileges): choose another with --port.`);
   return e;
 }

@@ -84,7 +84,7 @@ export function encodeSetupCode(code: { urls: readonly string[]; bootstrapToken:
 }
 
 const damaged = (why: string) =>
-  new PairbotError("setup_code_invalid", `The setup code is damaged (${why}): copy it again from the /pair message, whole.`);
+  new PairbotError("setup_code_invalid", `The setup code is damaged: ${why}; copy it again from the /pair message, whole.`);
 
 /** Decodes and checks a setup code; `now` makes an expired one an error too. A code with one `url` (older pairbot) is read as a list of one. */
 export function decodeSetupCode(text: string, now?: number): SetupCode {

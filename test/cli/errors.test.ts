@@ -152,6 +152,12 @@ describe("mistakes a user can fix are one sentence saying what to do, not unexpe
     expect(existsSync(target)).toBe(false);
   });
 
+  it("a gateway --host that does not resolve", async () => {
+    const run = await pairbot(["gateway", "--host", "nope.invalid", "--port", "0", "--store", path.join(folder.dir, "gateway-host", "store.json")]);
+    expect(run).toMatchObject({ code: 1, stdout: "" });
+    expect(run.stderr.trimEnd().split("\n").at(-1)).toBe("--host nope.invalid does not resolve to an address here: use one from hostname -I, 127.0.0.1, or 0.0.0.0 for all.");
+  });
+
   it("pairbot --version", async () => {
     const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
     expect(await pairbot(["--version"])).toMatchObject({ code: 0, stdout: `pairbot ${version}\n`, stderr: "" });

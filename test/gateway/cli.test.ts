@@ -69,7 +69,7 @@ describe("pairbot node", () => {
   it("refuses a damaged or expired setup code before connecting, saying what to do", async () => {
     gw = await startGateway();
     const state = gw.stateFile("x");
-    await expect(pairDevice({ setupCode: "not-a-code!", stateFile: state })).rejects.toThrow(/setup code is damaged \(.*\): copy it again/);
+    await expect(pairDevice({ setupCode: "not-a-code!", stateFile: state })).rejects.toThrow(/setup code is damaged: .*; copy it again/);
     const expired = encodeSetupCode({ urls: [gw.url], bootstrapToken: "A".repeat(43), expiresAt: new Date(Date.now() - 1000).toISOString() });
     await expect(pairDevice({ setupCode: expired, stateFile: state })).rejects.toThrow(/expired.*new one \(\/pair\)/);
   });

@@ -90,7 +90,7 @@ describe("pairbot node pair (the shipped binary)", { timeout: SPAWNS_TIMEOUT }, 
   it("says a damaged setup code is damaged, not that pairbot failed", async () => {
     const run = await pairbot(["node", "pair", "not-a-code!", "--state", "/nonexistent/node.json"]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/setup code is damaged \(.*\): copy it again/);
+    expect(run.stderr).toMatch(/setup code is damaged: .*; copy it again/);
     expect(run.stderr).not.toContain("failed unexpectedly");
   });
 });
