@@ -9,12 +9,10 @@ import { renderSummary } from "../src/bot/render/cards.js";
 import { plainText } from "../src/bot/telegram-html.js";
 import { storeErrorText } from "../src/bot/reply.js";
 import { conversationPlugins } from "../src/bot/conversation-plugins.js";
-import type { RequestCard } from "../src/store/index.js";
+import { requestIdOf, type RequestCard } from "../src/store/index.js";
 
 /** More choices than this do not fit a phone screen; the owner can name the id instead. */
 const MAX_CHOICES = 8;
-
-const idOf = (card: RequestCard) => (card.kind === "dm" ? card.request.id : card.request.requestId);
 
 /**
  * /pair approve alone: with one pending request, "Approve X? Yes / No"; with several, a choice first.
@@ -46,10 +44,10 @@ function approveDialog(deps: BotDeps) {
     if (confirmed.value !== "yes") return settle(confirmed, ctx.t("approve-cancelled"));
     const result = await conversation.external(async () => {
       try {
-        const decided = await decide(deps.store, { kind: chosen.kind, id: idOf(chosen) }, "approve", ctx.actor);
+        const decided = await decide(deps.store, { kind: chosen.kind, id: requestIdOf(chosen) }, "approve", ctx.actor);
         return decisionText(ctx.speaker, decided.card, "approve");
       } catch (e) {
-        return isGone(e) ? ctx.t("already-handled") : storeErrorText(ctx, e, idOf(chosen));
+        return isGone(e) ? ctx.t("already-handled") : storeErrorText(ctx, e, requestIdOf(chosen));
       }
     });
     await settle(confirmed, result);

@@ -10,11 +10,14 @@ export type RequestCard = { kind: "dm"; request: DmRequest } | { kind: "device";
 /** Key under which notifications about a request or a setup code are recorded. */
 export type RequestKey = `dm:${string}` | `device:${string}` | `setup:${string}` | `auto:${string}` | `refusals:${string}`;
 
+/** The id a pending request goes by: a DM request's `id`, a device request's `requestId`. */
+export const requestIdOf = (card: RequestCard): string => (card.kind === "dm" ? card.request.id : card.request.requestId);
+
 export const requestKey = {
   setup: (tokenId: string): RequestKey => `setup:${tokenId}`,
   /** The alert that a device was approved automatically (device.autoApproveCidrs), by its request id. */
   auto: (requestId: string): RequestKey => `auto:${requestId}`,
-  of: (card: RequestCard): RequestKey => (card.kind === "dm" ? `dm:${card.request.id}` : `device:${card.request.requestId}`),
+  of: (card: RequestCard): RequestKey => `${card.kind}:${requestIdOf(card)}`,
   /** The kind and id a key names, or undefined for a key of no known kind. */
   parse(key: string): { kind: "dm" | "device" | "setup"; id: string } | undefined {
     const match = /^(dm|device|setup):(.+)$/.exec(key); // auto: keys are kept apart (autoApprovalAlerts)

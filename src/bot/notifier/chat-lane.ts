@@ -9,6 +9,7 @@ import {
   pendingCards,
   refusalKey,
   refusalsToAlert,
+  requestIdOf,
   requestKey,
   sentMessages,
   type AuditEntry,
@@ -278,7 +279,7 @@ export class ChatLane {
     for (const [messageId, card] of this.tracked) {
       const key = requestKey.of(card);
       if (isPending(doc, key)) continue;
-      const outcome = outcomeOf(doc, card.kind === "dm" ? card.request.id : card.request.requestId);
+      const outcome = outcomeOf(doc, requestIdOf(card));
       return { type: "requests", messageId, entries: [{ shown: card, ended: true, outcome }], signature: "ended", final: true, keys: [key], tracked: true };
     }
     for (const ended of endedNotifications(doc)) {
