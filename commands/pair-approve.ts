@@ -2,7 +2,7 @@ import { createConversation } from "@grammyjs/conversations";
 import { Composer } from "grammy";
 import { ask, settle, type Option, type PairConversation } from "../src/bot/ask.js";
 import type { BotDeps, PairContext, PairConversationContext } from "../src/bot/context.js";
-import { decide, decideByArgs, fitsDecision, isGone } from "../src/bot/decide.js";
+import { decideByArgs, fitsDecision, isGone } from "../src/bot/decide.js";
 import { decisionText } from "../src/bot/render/decision-text.js";
 import { pairSubcommand } from "../src/bot/pair-args.js";
 import { renderSummary } from "../src/bot/render/cards.js";
@@ -44,7 +44,7 @@ function approveDialog(deps: BotDeps) {
     if (confirmed.value !== "yes") return settle(confirmed, ctx.t("approve-cancelled"));
     const result = await conversation.external(async () => {
       try {
-        const decided = await decide(deps.store, { kind: chosen.kind, id: requestIdOf(chosen) }, "approve", ctx.actor);
+        const decided = await deps.store.decide({ kind: chosen.kind, id: requestIdOf(chosen) }, "approve", ctx.actor);
         return decisionText(ctx.speaker, decided.card, "approve");
       } catch (e) {
         return isGone(e) ? ctx.t("already-handled") : storeErrorText(ctx, e, requestIdOf(chosen));

@@ -1,30 +1,4 @@
-import { PairbotError, isPairbotError, pairingCodeOf, type AuditEntry, type PairingStore, type RequestCard } from "../store/index.js";
-
-export interface DecisionTarget {
-  kind: "dm" | "device";
-  id: string;
-}
-
-/** What a decision did: the request as it was, and the audit entry that ended it. */
-export interface Decided {
-  card: RequestCard;
-  outcome: AuditEntry | undefined;
-}
-
-/** The pending request behind an opaque id, or undefined when it is gone (handled, expired, unknown). */
-export const findCard = (store: PairingStore, target: DecisionTarget): Promise<RequestCard | undefined> => store.findCard(target.kind, target.id);
-
-/**
- * Approves or denies a request by its opaque id, through the store's rules, in one change. A request
- * that is no longer pending is a `not_found` error and changes nothing: a double tap decides once.
- */
-export const decide = (
-  store: PairingStore,
-  target: DecisionTarget,
-  decision: "approve" | "deny",
-  actor: string,
-  options: { forMs?: number | undefined; block?: boolean | undefined } = {},
-): Promise<Decided> => store.decide(target, decision, actor, options);
+import { PairbotError, isPairbotError, pairingCodeOf, type PairingStore, type RequestCard } from "../store/index.js";
 
 export const isGone = (e: unknown): boolean => isPairbotError(e) && e.code === "not_found";
 
@@ -49,8 +23,8 @@ export async function decideByArgs(store: PairingStore, args: readonly string[],
   if (first === undefined) throw new PairbotError("invalid_input", "Name a request id or a pairing code.");
   const alone = rest.length === 0 || pairingCodeOf(args.join("")) !== undefined;
   if (alone) {
-    const device = rest.length === 0 ? await findCard(store, { kind: "device", id: first }) : undefined;
-    if (device) return (await decide(store, { kind: "device", id: first }, decision, actor)).card;
+    const device = rest.length === 0 ? await store.findCard("device", first) : undefined;
+    if (device) return (await store.decide({ kind: "device", id: first }, decision, actor)).card;
     if (!pairingCodeOf(args.join(""))) throw new PairbotError("not_found", `No pending request matches ${first}`);
   }
   const target = alone ? { codeOrSender: args.join("") } : { channel: first, codeOrSender: rest.join(" ") };
