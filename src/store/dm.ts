@@ -2,7 +2,7 @@ import { ms } from "./clock.js";
 import { PairbotError } from "./errors.js";
 import type { Tx } from "./policy.js";
 import type { AllowEntry, AuditAction, AuditEntry, DmRequest, StoreDoc } from "./schema.js";
-import { activeBlock, blockSender, coolDown, liftBlock, pruneBlocks } from "./blocks.js";
+import { activeBlock, blockSender, coolDown, liftBlock, pruneBlocks, subjectOf } from "./blocks.js";
 import { pruneRefusals } from "./refusals.js";
 import { dmEventFields } from "./pairing-events.js";
 import { temporaryEntries } from "./temporary-access.js";
@@ -45,9 +45,6 @@ export interface DmTarget {
   /** A pairing code (any case) or a sender id. */
   codeOrSender: string;
 }
-
-export const subjectOf = (r: { channel: string; account: string; senderId: string }): string =>
-  `${r.channel}/${r.account}/${r.senderId}`;
 
 /** Whether a sender (its id in the one form) is on the allowlist at `now`: temporary access counts until it ends. */
 export function isAllowed(doc: StoreDoc, channel: string, senderId: string, account: string, now: number): boolean {

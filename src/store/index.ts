@@ -16,8 +16,8 @@ export { parseCidr, matchingCidr, isLocalHost, isLoopbackHost, type Cidr } from 
 export { autoApproval, autoActor, type AddressSource, type AutoApproval, type AutoApproveQuestion } from "./auto-approve.js";
 export * from "./queries.js";
 export type { DmRequestInput, DmRequestResult, DmTarget } from "./dm.js";
-export { isAllowed, subjectOf } from "./dm.js";
-export type { SenderRef } from "./blocks.js";
+export { isAllowed } from "./dm.js";
+export { subjectOf, type SenderRef } from "./blocks.js";
 export type { DeviceRequestInput, DeviceRequestResult } from "./devices.js";
 export { checkScopes, publicKeyOf } from "./devices.js";
 export { readStoreFiles, writeStoreFiles } from "./file-backend.js";
