@@ -4,6 +4,7 @@ import { PairbotError, invalidInput } from "./errors.js";
 import type { Policy, Tx } from "./policy.js";
 import { OPERATOR_SCOPES, RoleSchema, type BootstrapToken, type DeviceRequest, type PairedDevice, type Role, type Scope, type StoreDoc } from "./schema.js";
 import { deviceEventFields } from "./pairing-events.js";
+import { requestKey } from "./queries.js";
 import { autoApproveCidrs } from "./settings.js";
 import { deviceIdFor, hashToken, newId, newToken, tokenMatches } from "./secrets.js";
 import type { Access } from "./setup-code.js";
@@ -249,7 +250,8 @@ export function revokeDevice(tx: Tx, deviceId: string, actor: string): PairedDev
   if (!device) throw new PairbotError("not_found", `No paired device found with id: ${deviceId}`);
   tx.removePairedDevice(device.deviceId);
   // The alert that announced an automatic approval has done its work once the device is gone.
-  for (const ownerId of Object.keys(tx.doc.notifications[`auto:${device.requestId}`] ?? {})) tx.removeNotification(`auto:${device.requestId}`, ownerId);
+  const alert = requestKey.auto(device.requestId);
+  for (const ownerId of Object.keys(tx.doc.notifications[alert] ?? {})) tx.removeNotification(alert, ownerId);
   tx.audit("revoke", actor, `device ${deviceId} (${device.name})`);
   tx.event("device.revoked", deviceEventFields(device));
   return device;

@@ -46,11 +46,14 @@ export interface DmTarget {
   codeOrSender: string;
 }
 
-/** Whether a sender (its id in the one form) is on the allowlist at `now`: temporary access counts until it ends. */
+/** Whether an allowlist entry still lets its sender in at `now`: temporary access counts until it ends. */
+export const isCurrent = (entry: AllowEntry, now: number): boolean => entry.until === undefined || ms(entry.until) > now;
+
+/** Whether a sender (its id in the one form) is on the allowlist at `now`. */
 export function isAllowed(doc: StoreDoc, channel: string, senderId: string, account: string, now: number): boolean {
   const senders = doc.dm.allowlist[channel]?.[account];
   const entry = senders && Object.hasOwn(senders, senderId) ? senders[senderId] : undefined;
-  return entry !== undefined && (entry.until === undefined || ms(entry.until) > now);
+  return entry !== undefined && isCurrent(entry, now);
 }
 
 export function requestDm(tx: Tx, input: DmRequestInput): DmRequestResult {

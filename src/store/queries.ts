@@ -1,3 +1,4 @@
+import { isAllowed, isCurrent } from "./dm.js";
 import { outcomeOf } from "./events.js";
 import { temporaryEntries } from "./temporary-access.js";
 import type { AllowEntry, AuditEntry, BootstrapToken, DeviceRequest, DmRequest, NotifiedRequest, OwnerSettings, PairedDevice, SentNotification, StoreDoc } from "./schema.js";
@@ -84,8 +85,6 @@ export const openSetupCodes = (doc: StoreDoc): ShownSetupCode[] => doc.devices.b
 
 export type AllowlistEntry = { channel: string; account: string; senderId: string } & AllowEntry;
 
-const current = (entry: AllowEntry, now: number): boolean => entry.until === undefined || Date.parse(entry.until) > now;
-
 /** The allowlist as flat rows in a stable order, optionally of one channel and account; temporary access that ended is left out. */
 export function allowlistEntries(doc: StoreDoc, now: number, filter: { channel?: string | undefined; account?: string | undefined } = {}): AllowlistEntry[] {
   const entries: AllowlistEntry[] = [];
@@ -93,7 +92,7 @@ export function allowlistEntries(doc: StoreDoc, now: number, filter: { channel?:
     if (filter.channel !== undefined && channel !== filter.channel) continue;
     for (const [account, senders] of Object.entries(accounts)) {
       if (filter.account !== undefined && account !== filter.account) continue;
-      for (const [senderId, entry] of Object.entries(senders)) if (current(entry, now)) entries.push({ channel, account, senderId, ...entry });
+      for (const [senderId, entry] of Object.entries(senders)) if (isCurrent(entry, now)) entries.push({ channel, account, senderId, ...entry });
     }
   }
   const key = (e: AllowlistEntry) => `${e.channel}\u0000${e.account}\u0000${e.senderId}`;
@@ -102,7 +101,7 @@ export function allowlistEntries(doc: StoreDoc, now: number, filter: { channel?:
 
 /** The accounts of a channel on which a sender (its id in the one form) is allowed at `now`. */
 export const accountsAllowing = (doc: StoreDoc, channel: string, senderId: string, now: number): string[] =>
-  Object.entries(doc.dm.allowlist[channel] ?? {}).filter(([, senders]) => Object.hasOwn(senders, senderId) && current(senders[senderId]!, now)).map(([account]) => account);
+  Object.keys(doc.dm.allowlist[channel] ?? {}).filter((account) => isAllowed(doc, channel, senderId, account, now));
 
 export const ownerSettings = (doc: StoreDoc, ownerId: number): OwnerSettings => doc.owners[String(ownerId)] ?? { notify: true };
 
