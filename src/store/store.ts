@@ -83,6 +83,14 @@ function fileBackendFor(file: string): FileBackend {
   return backend;
 }
 
+/** What every change does before its rule: ids in their one form, then what expired goes. */
+function beforeRule(tx: Tx): void {
+  normalizeStoredIds(tx);
+  dm.pruneDm(tx);
+  dm.pruneAccess(tx);
+  devices.pruneDevices(tx);
+}
+
 /**
  * The pairing store: every rule, behind one door. Each change runs its rule on the current state,
  * with what expired pruned first, and the backend saves the effects as one atomic, durable commit.
@@ -211,10 +219,7 @@ export class PairingStore {
     for (const entry of batch) {
       const tx = new Tx(doc, this.clock(), this.random, this.policyOf(doc));
       try {
-        normalizeStoredIds(tx);
-        dm.pruneDm(tx);
-        dm.pruneAccess(tx);
-        devices.pruneDevices(tx);
+        beforeRule(tx);
         outcomes.set(entry, { ok: true, value: entry.rule(tx) });
         done.push(tx);
       } catch (error) {
@@ -328,10 +333,7 @@ export class PairingStore {
     const tx = new Tx(view, this.clock(), this.random, this.policyOf(view));
     // Synchronous from here to undo(): the allowlist a view shares with the backend is restored before anyone looks.
     try {
-      normalizeStoredIds(tx);
-      dm.pruneDm(tx);
-      dm.pruneAccess(tx);
-      devices.pruneDevices(tx);
+      beforeRule(tx);
       return rule(tx);
     } finally {
       tx.undo();
