@@ -1,6 +1,6 @@
 import { parseCidr } from "./cidr.js";
 import { PairbotError, invalidInput } from "./errors.js";
-import type { Policy } from "./policy.js";
+import type { Policy, Tx } from "./policy.js";
 import { parseDuration } from "./duration.js";
 
 /**
@@ -81,6 +81,17 @@ export function canonicalSetting(name: string, value: string): string {
   } catch {
     throw invalidInput(definition.name, `"${value}" is not allowed; it takes ${definition.allowed}`);
   }
+}
+
+/** Sets one setting (its value checked against what it allows), with an audit entry; returns it as listed. */
+export function setSetting(tx: Tx, name: string, value: string, actor: string): ShownSetting {
+  const definition = settingDefinition(name);
+  const canonical = canonicalSetting(definition.name, value);
+  if (tx.doc.settings[definition.name] !== canonical) {
+    tx.putSetting(definition.name, canonical);
+    tx.audit("setting", actor, `${definition.name} = ${canonical === "" ? "(none)" : canonical}`);
+  }
+  return shownSettings(tx.doc.settings).find((s) => s.name === definition.name)!;
 }
 
 /** A setting as a door lists it: its value, its default, and whether the store holds a value for it. */

@@ -19,9 +19,10 @@ import { DEFAULT_POLICY, Tx, type Policy } from "./policy.js";
 import { ID_FORM, type AuditEntry, type DmBlock, type DeviceRequest, type DmRequest, type OwnerSettings, type PairedDevice, type PairingEvent, type RefusalSummary, type Role, type SentNotification, type StoreDoc } from "./schema.js";
 import { accessOf, encodeSetupCode, gatewayUrls, type Access } from "./setup-code.js";
 import * as valid from "./validate.js";
-import { canonicalSetting, policyFromSettings, settingDefinition, shownSettings, type ShownSetting } from "./settings.js";
+import { policyFromSettings, setSetting, shownSettings, type ShownSetting } from "./settings.js";
+import * as owners from "./owners.js";
 import * as queries from "./queries.js";
-import { requestKey, type RequestCard, type RequestKey } from "./queries.js";
+import type { RequestCard, RequestKey } from "./queries.js";
 
 /** How many queued rules one commit may carry. */
 const MAX_BATCH = 100;
@@ -457,10 +458,7 @@ export class PairingStore {
 
   /** `/pair notify on|off`: every request announced, or none; either ends a one-shot. */
   setNotify(ownerId: number, on: boolean): Promise<void> {
-    return this.change((tx) => {
-      const { notifyOnce: _ended, ...owner } = tx.doc.owners[String(ownerId)] ?? { notify: true };
-      tx.putOwner(String(ownerId), { ...owner, notify: on });
-    });
+    return this.change((tx) => owners.setNotify(tx, ownerId, on));
   }
 
   /**
@@ -468,12 +466,7 @@ export class PairingStore {
    * clears. Answers "on" (nothing to arm: every request is announced) or "once".
    */
   armNotifyOnce(ownerId: number): Promise<"on" | "once"> {
-    return this.change((tx) => {
-      const owner = tx.doc.owners[String(ownerId)] ?? { notify: true };
-      if (owner.notify) return "on";
-      tx.putOwner(String(ownerId), { ...owner, notifyOnce: tx.nowIso });
-      return "once";
-    });
+    return this.change((tx) => owners.armNotifyOnce(tx, ownerId));
   }
 
   /** The last alert the bot sent, and to whom. */
@@ -487,20 +480,13 @@ export class PairingStore {
 
   /** Remembers an owner's language, so alerts after a restart speak it too. */
   setOwnerLocale(ownerId: number, locale: string): Promise<void> {
-    return this.change((tx) => {
-      const owner = tx.doc.owners[String(ownerId)];
-      if (owner?.locale === locale) return;
-      tx.putOwner(String(ownerId), { ...owner, notify: owner?.notify ?? true, locale });
-    });
+    return this.change((tx) => owners.setOwnerPreference(tx, ownerId, { locale }));
   }
 
   /** Keeps the zone an owner reads times in (an IANA name); returns its canonical spelling. */
   async setOwnerTimeZone(ownerId: number, zone: string): Promise<string> {
     const timeZone = valid.timeZone(zone);
-    await this.change((tx) => {
-      const owner = tx.doc.owners[String(ownerId)];
-      if (owner?.timeZone !== timeZone) tx.putOwner(String(ownerId), { ...owner, notify: owner?.notify ?? true, timeZone });
-    });
+    await this.change((tx) => owners.setOwnerPreference(tx, ownerId, { timeZone }));
     return timeZone;
   }
 
@@ -510,25 +496,12 @@ export class PairingStore {
    * was last alerted, and uses up their one-shot (`/pair notify once`) if it was that.
    */
   recordNotification(key: RequestKey, ownerId: number, sent: Omit<SentNotification, "about">): Promise<void> {
-    return this.change((tx) => {
-      const oneShot = queries.oneShotKey(tx.doc, ownerId) === key;
-      const parsed = requestKey.parse(key);
-      const card = parsed && parsed.kind !== "setup" ? queries.findCard(tx.doc, parsed.kind, parsed.id) : undefined;
-      tx.putNotification(key, String(ownerId), card ? { ...sent, about: queries.notifiedRequest(card) } : sent);
-      if (parsed?.kind === "setup") return;
-      const { notifyOnce, ...owner } = tx.doc.owners[String(ownerId)] ?? { notify: true };
-      tx.putOwner(String(ownerId), { ...owner, ...(notifyOnce && !oneShot ? { notifyOnce } : {}), lastAlertAt: sent.sentAt });
-    });
+    return this.change((tx) => owners.recordNotification(tx, key, ownerId, sent));
   }
 
   /** Forgets the alerts of one message at once: a message half forgotten would be edited to its rest. */
   forgetNotification(keys: RequestKey | readonly RequestKey[], ownerId: number): Promise<void> {
-    return this.change((tx) => {
-      for (const key of typeof keys === "string" ? [keys] : keys) {
-        const sent = tx.doc.notifications[key];
-        if (sent && Object.hasOwn(sent, String(ownerId))) tx.removeNotification(key, String(ownerId));
-      }
-    });
+    return this.change((tx) => owners.forgetNotification(tx, typeof keys === "string" ? [keys] : keys, ownerId));
   }
 
   // Settings every process shares
@@ -539,15 +512,7 @@ export class PairingStore {
 
   /** Sets one setting (its value checked against what it allows), with an audit entry; returns it as listed. */
   setSetting(name: string, value: string, actor: string): Promise<ShownSetting> {
-    return this.change((tx) => {
-      const definition = settingDefinition(name);
-      const canonical = canonicalSetting(definition.name, value);
-      if (tx.doc.settings[definition.name] !== canonical) {
-        tx.putSetting(definition.name, canonical);
-        tx.audit("setting", actor, `${definition.name} = ${canonical === "" ? "(none)" : canonical}`);
-      }
-      return shownSettings(tx.doc.settings).find((s) => s.name === definition.name)!;
-    });
+    return this.change((tx) => setSetting(tx, name, value, actor));
   }
 
   async audit(): Promise<AuditEntry[]> {
