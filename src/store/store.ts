@@ -5,9 +5,9 @@ import type { StoreBackend } from "./backend.js";
 import { cryptoRandom, systemClock, type Clock, type RandomSource } from "./clock.js";
 import * as devices from "./devices.js";
 import * as blocks from "./blocks.js";
+import { decide, type Decided } from "./decide.js";
 import * as dm from "./dm.js";
 import { viewOf } from "./effects.js";
-import { PairbotError } from "./errors.js";
 import { outcomeOf, type StoreEvent } from "./events.js";
 import { watchStore, type FeedOptions, type StoreFeed } from "./feed.js";
 import { FileBackend } from "./file-backend.js";
@@ -276,18 +276,8 @@ export class PairingStore {
     decision: "approve" | "deny",
     actor: string,
     options: { forMs?: number | undefined; block?: boolean | undefined } = {},
-  ): Promise<{ card: RequestCard; outcome: AuditEntry | undefined }> {
-    return this.change((tx) => {
-      const card = queries.findCard(tx.doc, target.kind, target.id);
-      if (!card) throw new PairbotError("not_found", "This request was already handled or has expired.", { id: target.id });
-      if (card.kind === "dm") {
-        const dmTarget = { channel: card.request.channel, account: card.request.account, codeOrSender: card.request.senderId };
-        if (decision === "approve") dm.approveDm(tx, dmTarget, actor, { forMs: options.forMs });
-        else dm.denyDm(tx, dmTarget, actor, { block: options.block });
-      } else if (decision === "approve") devices.approveDevice(tx, card.request.requestId, actor);
-      else devices.rejectDevice(tx, card.request.requestId, actor);
-      return { card, outcome: outcomeOf(tx.doc, target.id) };
-    });
+  ): Promise<Decided> {
+    return this.change((tx) => decide(tx, target, decision, actor, options));
   }
 
   /** A door's count of requests it refused on a channel in one window: the owner gets one alert for it. */
