@@ -20,7 +20,7 @@ export interface AutoApproveQuestion {
 export type AutoApproval = { approve: true; cidr: string } | { approve: false; why: "off" | "role" | "scopes" | "proxy" | "address" };
 
 /** The ranges the setting names; one that does not parse is skipped (the setting refuses it when set). */
-export const trustedNetworks = (cidrs: readonly string[]): Cidr[] =>
+const trustedNetworks = (cidrs: readonly string[]): Cidr[] =>
   cidrs.flatMap((text) => {
     try {
       return [parseCidr(text)];

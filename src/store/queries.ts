@@ -69,7 +69,7 @@ export function deviceRequestState(doc: StoreDoc, requestId: string): DeviceRequ
 }
 
 /** An approved device whose token the gateway has not handed out yet. */
-export const isAwaitingToken = (device: PairedDevice): boolean => device.tokenHash === undefined;
+const isAwaitingToken = (device: PairedDevice): boolean => device.tokenHash === undefined;
 
 /** Paired devices as a listing shows them: the token's hash stays in the store. */
 export type ShownDevice = Omit<PairedDevice, "tokenHash"> & { tokenIssued: boolean };
@@ -194,7 +194,7 @@ export interface AutoApprovalAlert {
 }
 
 /** How long after an automatic approval an owner who has not heard of it still gets the alert (a bot down a while). */
-export const AUTO_ALERT_WINDOW_MS = 24 * 60 * 60_000;
+const AUTO_ALERT_WINDOW_MS = 24 * 60 * 60_000;
 
 /**
  * Devices approved automatically within the last day that `ownerId` has no alert about. Sent whatever

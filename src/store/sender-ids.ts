@@ -37,7 +37,7 @@ function stripPrefixes(channel: string, id: string): string {
 const WRITTEN_PHONE = /^(\+|00)?[\d\s().-]+$/;
 
 /** E.164 ("+" and 7 to 15 digits) for what reads as a phone number, else undefined. */
-export function e164(id: string): string | undefined {
+function e164(id: string): string | undefined {
   if (!WRITTEN_PHONE.test(id)) return undefined;
   const digits = id.replace(/\D/g, "");
   const international = id.startsWith("00") ? digits.slice(2) : digits;

@@ -65,7 +65,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
 
 const BY_NAME = new Map(SETTINGS.map((s) => [s.name, s]));
 
-export function settingDefinition(name: string): SettingDefinition {
+function settingDefinition(name: string): SettingDefinition {
   const definition = BY_NAME.get(name.trim());
   if (!definition) {
     throw new PairbotError("invalid_input", `There is no setting "${name}"; the settings are ${SETTINGS.map((s) => s.name).join(", ")}.`, { name });
@@ -74,7 +74,7 @@ export function settingDefinition(name: string): SettingDefinition {
 }
 
 /** A value's one written form, or `invalid_input` saying what the setting allows. */
-export function canonicalSetting(name: string, value: string): string {
+function canonicalSetting(name: string, value: string): string {
   const definition = settingDefinition(name);
   try {
     return definition.canonical(value);

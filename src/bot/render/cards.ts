@@ -19,7 +19,7 @@ const nameOf = (s: Speaker, name: string | undefined) => (name ? esc(name) : s.t
 const scopesOf = (s: Speaker, scopes: readonly string[]) => (scopes.length ? esc(scopes.join(", ")) : s.t("scopes-none"));
 
 /** Placeholders of a DM request, escaped: the same names the .ftl texts and TEMPLATES_FILE use. */
-export function dmVars(s: Speaker, r: DmRequest) {
+function dmVars(s: Speaker, r: DmRequest) {
   return {
     channel: channelLabel(r),
     identifier: esc(r.senderId),
@@ -30,7 +30,7 @@ export function dmVars(s: Speaker, r: DmRequest) {
   };
 }
 
-export function deviceVars(s: Speaker, r: DeviceRequest) {
+function deviceVars(s: Speaker, r: DeviceRequest) {
   return {
     name: esc(r.name),
     platform: esc(r.platform),

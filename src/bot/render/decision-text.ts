@@ -7,12 +7,12 @@ export function decisionText(s: Speaker, card: RequestCard, decision: "approve" 
   return card.kind === "dm" ? dmDecisionText(s, card.request, decision) : deviceDecisionText(s, card.request, decision);
 }
 
-export function dmDecisionText(s: Speaker, r: DmRequest, decision: "approve" | "deny"): string {
+function dmDecisionText(s: Speaker, r: DmRequest, decision: "approve" | "deny"): string {
   const vars = { name: r.name ? esc(r.name) : s.t("name-unknown"), identifier: esc(r.senderId), channel: esc(r.channel) };
   return s.t(decision === "approve" ? "approved-dm" : "denied-dm", vars);
 }
 
-export function deviceDecisionText(s: Speaker, r: Pick<DeviceRequest, "name" | "platform" | "role">, decision: "approve" | "deny"): string {
+function deviceDecisionText(s: Speaker, r: Pick<DeviceRequest, "name" | "platform" | "role">, decision: "approve" | "deny"): string {
   const vars = { name: esc(r.name), platform: esc(r.platform), role: esc(r.role) };
   return s.t(decision === "approve" ? "approved-device" : "rejected-device", vars);
 }
