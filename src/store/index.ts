@@ -23,5 +23,5 @@ export type { SenderImport, ImportRefusal, AllowlistImportResult, PendingDmImpor
 export { openStore, storeLocation, locationOf, describeLocation, isPostgresUrl, readWholeStore, writeWholeStore, type StoreLocation, type OpenStoreOptions } from "./open.js";
 export { PgBackend, type PgBackendOptions } from "./pg-backend.js";
 export { copyStore } from "./copy.js";
-export { refusalKey, refusalsToAlert, REFUSAL_SUMMARY_LIFETIME_MS, MAX_REFUSAL_SUMMARIES, type RefusalInput } from "./refusals.js";
+export { refusalKey, REFUSAL_SUMMARY_LIFETIME_MS, MAX_REFUSAL_SUMMARIES, type RefusalInput } from "./refusals.js";
 export { timeZone as checkTimeZone } from "./validate.js";

@@ -1,7 +1,8 @@
 import { isAllowed, isCurrent } from "./dm.js";
 import { outcomeOf } from "./events.js";
+import { refusalKey } from "./refusals.js";
 import { temporaryEntries } from "./temporary-access.js";
-import type { AllowEntry, AuditEntry, BootstrapToken, DeviceRequest, DmRequest, NotifiedRequest, OwnerSettings, PairedDevice, SentNotification, StoreDoc } from "./schema.js";
+import type { AllowEntry, AuditEntry, BootstrapToken, DeviceRequest, DmRequest, NotifiedRequest, OwnerSettings, PairedDevice, RefusalSummary, SentNotification, StoreDoc } from "./schema.js";
 
 /** The read models doors ask for: each door shows these, never the raw document. */
 
@@ -108,6 +109,10 @@ export const ownerSettings = (doc: StoreDoc, ownerId: number): OwnerSettings => 
 /** Whether an owner should get an alert for a request: it is pending, none was sent, and their notifications are on (or it is their one-shot). */
 export const needsAlert = (doc: StoreDoc, key: string, ownerId: number): boolean =>
   isPending(doc, key) && !doc.notifications[key]?.[String(ownerId)] && (ownerSettings(doc, ownerId).notify || oneShotKey(doc, ownerId) === key);
+
+/** Flood summaries an owner with notifications on has not been told of, oldest first. */
+export const refusalsToAlert = (doc: StoreDoc, ownerId: number): RefusalSummary[] =>
+  ownerSettings(doc, ownerId).notify ? (doc.refusals ?? []).filter((r) => !doc.notifications[refusalKey(r.id)]?.[String(ownerId)]) : [];
 
 /** The request an owner's `/pair notify once` announces: the earliest pending one filed since it was armed. */
 export function oneShotKey(doc: StoreDoc, ownerId: number): RequestKey | undefined {

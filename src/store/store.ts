@@ -287,7 +287,7 @@ export class PairingStore {
 
   /** Flood summaries an owner has not been alerted to yet. */
   async refusalsToAlert(ownerId: number): Promise<RefusalSummary[]> {
-    return refusals.refusalsToAlert(await this.read(), ownerId);
+    return queries.refusalsToAlert(await this.read(), ownerId);
   }
 
   allowSender(input: Parameters<typeof dm.allowSender>[1], actor: string): Promise<dm.AllowedSender> {
