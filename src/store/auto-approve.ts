@@ -45,3 +45,6 @@ export function autoApproval(question: AutoApproveQuestion, cidrs: readonly stri
 
 /** The audit actor of an automatic approval. */
 export const autoActor = (cidr: string): string => `auto:${cidr}`;
+
+/** The range an automatic approval's actor names, or undefined for any other actor. */
+export const autoApprovedRange = (actor: string): string | undefined => /^auto:(.+)$/.exec(actor)?.[1];

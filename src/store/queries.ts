@@ -1,3 +1,4 @@
+import { autoApprovedRange } from "./auto-approve.js";
 import { isAllowed, isCurrent } from "./dm.js";
 import { outcomeOf } from "./events.js";
 import { refusalKey } from "./refusals.js";
@@ -207,7 +208,7 @@ const AUTO_ALERT_WINDOW_MS = 24 * 60 * 60_000;
  */
 export function autoApprovalAlerts(doc: StoreDoc, ownerId: number, now: number): AutoApprovalAlert[] {
   return doc.devices.paired.flatMap((device) => {
-    const cidr = /^auto:(.+)$/.exec(device.approvedBy)?.[1];
+    const cidr = autoApprovedRange(device.approvedBy);
     const key = requestKey.auto(device.requestId);
     if (!cidr || Date.parse(device.approvedAt) < now - AUTO_ALERT_WINDOW_MS || doc.notifications[key]?.[String(ownerId)]) return [];
     return [{ key, device: shownDevice(device), cidr }];
