@@ -2,7 +2,7 @@ import { createConversation } from "@grammyjs/conversations";
 import { Composer } from "grammy";
 import { ask, settle, type Option, type PairConversation } from "../src/bot/ask.js";
 import type { BotDeps, PairContext, PairConversationContext } from "../src/bot/context.js";
-import { decideByArgs, fitsDecision, isGone } from "../src/bot/decide.js";
+import { fitsDecision, isGone, replyToTypedDecision } from "../src/bot/decide.js";
 import { decisionText } from "../src/bot/render/decision-text.js";
 import { pairSubcommand } from "../src/bot/pair-args.js";
 import { renderSummary } from "../src/bot/render/cards.js";
@@ -64,12 +64,7 @@ export function pairApproveCommand(deps: BotDeps): Composer<PairContext> {
       return ctx.conversation.enter("approve");
     }
     if (!fitsDecision(args)) return ctx.reply(ctx.t("usage-approve"));
-    try {
-      const card = await decideByArgs(deps.store, args, "approve", ctx.actor);
-      return ctx.reply(decisionText(ctx.speaker, card, "approve"));
-    } catch (e) {
-      return ctx.reply(storeErrorText(ctx, e, args.join(" ")));
-    }
+    return replyToTypedDecision(ctx, deps.store, args, "approve");
   });
   return composer;
 }

@@ -1,4 +1,7 @@
 import { PairbotError, isPairbotError, pairingCodeOf, type PairingStore, type RequestCard } from "../store/index.js";
+import type { PairContext } from "./context.js";
+import { decisionText } from "./render/decision-text.js";
+import { storeErrorText } from "./reply.js";
 
 export const isGone = (e: unknown): boolean => isPairbotError(e) && e.code === "not_found";
 
@@ -18,7 +21,7 @@ export function fitsDecision(args: readonly string[]): boolean {
  * typed in groups ("AB3D 7X9K") and a sender id with spaces ("+49 170 1234567").
  * Returns what was decided; store errors (unknown, throttled, invalid) are thrown for the caller.
  */
-export async function decideByArgs(store: PairingStore, args: readonly string[], decision: "approve" | "deny", actor: string): Promise<RequestCard> {
+async function decideByArgs(store: PairingStore, args: readonly string[], decision: "approve" | "deny", actor: string): Promise<RequestCard> {
   const [first, ...rest] = args;
   if (first === undefined) throw new PairbotError("invalid_input", "Name a request id or a pairing code.");
   const alone = rest.length === 0 || pairingCodeOf(args.join("")) !== undefined;
@@ -30,4 +33,14 @@ export async function decideByArgs(store: PairingStore, args: readonly string[],
   const target = alone ? { codeOrSender: args.join("") } : { channel: first, codeOrSender: rest.join(" ") };
   const request = decision === "approve" ? await store.approveDm(target, actor) : await store.denyDm(target, actor);
   return { kind: "dm", request };
+}
+
+/** /pair approve|deny|reject with words: decides what they name and says what that did, or why not, in one sentence. */
+export async function replyToTypedDecision(ctx: PairContext, store: PairingStore, args: readonly string[], decision: "approve" | "deny"): Promise<unknown> {
+  try {
+    const card = await decideByArgs(store, args, decision, ctx.actor);
+    return ctx.reply(decisionText(ctx.speaker, card, decision));
+  } catch (e) {
+    return ctx.reply(storeErrorText(ctx, e, args.join(" ")));
+  }
 }
