@@ -1,6 +1,6 @@
 import { PairbotError, isPairbotError, pairingCodeOf, type PairingStore, type RequestCard } from "../store/index.js";
 import type { PairContext } from "./context.js";
-import { decisionText } from "./render/decision-text.js";
+import { decisionText } from "./render/cards.js";
 import { storeErrorText } from "./reply.js";
 
 export const isGone = (e: unknown): boolean => isPairbotError(e) && e.code === "not_found";

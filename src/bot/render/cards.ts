@@ -62,6 +62,16 @@ function heldMessages(s: Speaker, r: DmRequest): string {
 /** One line for a choice button, a confirmation, or a digest. */
 export const renderSummary = (s: Speaker, card: RequestCard): string => s.t(`summary-${card.kind}`, varsOf(s, card));
 
+/** The reply after a decision made by command or dialog: who, where, and what it means now. */
+export function decisionText(s: Speaker, card: RequestCard, decision: "approve" | "deny"): string {
+  if (card.kind === "dm") {
+    const r = card.request;
+    return s.t(decision === "approve" ? "approved-dm" : "denied-dm", { name: nameOf(s, r.name), identifier: esc(r.senderId), channel: esc(r.channel) });
+  }
+  const r = card.request;
+  return s.t(decision === "approve" ? "approved-device" : "rejected-device", { name: esc(r.name), platform: esc(r.platform), role: esc(r.role) });
+}
+
 /**
  * What the owner needs to recognise a request that ended: its card without the code, expiry and buttons
  * (from the alert's record after a restart), or, for a record from before, what the audit's subject tells.
