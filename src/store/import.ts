@@ -1,4 +1,6 @@
-import { approvedEvent, fileDmRequest, isAllowed } from "./dm.js";
+import { isAllowed } from "./allowlist.js";
+import { fileDmRequest } from "./dm.js";
+import { approvedEvent } from "./pairing-events.js";
 import { isPairbotError } from "./errors.js";
 import type { Tx } from "./policy.js";
 import { newPairingCode, pairingCodeOf } from "./secrets.js";

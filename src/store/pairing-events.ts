@@ -1,5 +1,5 @@
 import { PairbotError } from "./errors.js";
-import type { PairingEventFields } from "./policy.js";
+import type { PairingEventFields, Tx } from "./policy.js";
 import type { DeviceRequest, DmRequest, PairedDevice, PairingEvent, StoreDoc } from "./schema.js";
 
 /**
@@ -88,3 +88,8 @@ export const deviceEventFields = (d: DeviceRequest | PairedDevice): PairingEvent
   role: d.role,
   requestId: d.requestId,
 });
+
+/** The sender of a pending request was let in (until `until`, when temporary): the event hands back the messages held for them. */
+export function approvedEvent(tx: Tx, request: DmRequest, until?: string): void {
+  tx.event("dm.approved", { ...dmEventFields(request), message: request.message, lastMessage: request.lastMessage, until });
+}

@@ -1,5 +1,5 @@
 import { autoApprovedRange } from "./auto-approve.js";
-import { isAllowed, isCurrent } from "./dm.js";
+import { isAllowed, isCurrent } from "./allowlist.js";
 import { outcomeOf } from "./events.js";
 import { refusalKey } from "./refusals.js";
 import { temporaryEntries } from "./temporary-access.js";

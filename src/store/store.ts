@@ -6,6 +6,7 @@ import { cryptoRandom, systemClock, type Clock, type RandomSource } from "./cloc
 import * as devices from "./devices.js";
 import * as blocks from "./blocks.js";
 import { decide, type Decided } from "./decide.js";
+import * as allowlist from "./allowlist.js";
 import * as dm from "./dm.js";
 import { viewOf } from "./effects.js";
 import { outcomeOf, type StoreEvent } from "./events.js";
@@ -88,7 +89,7 @@ function fileBackendFor(file: string): FileBackend {
 function beforeRule(tx: Tx): void {
   normalizeStoredIds(tx);
   dm.pruneDm(tx);
-  dm.pruneAccess(tx);
+  allowlist.pruneAccess(tx);
   devices.pruneDevices(tx);
 }
 
@@ -290,16 +291,16 @@ export class PairingStore {
     return queries.refusalsToAlert(await this.read(), ownerId);
   }
 
-  allowSender(input: Parameters<typeof dm.allowSender>[1], actor: string): Promise<dm.AllowedSender> {
-    return this.change((tx) => dm.allowSender(tx, input, actor));
+  allowSender(input: Parameters<typeof allowlist.allowSender>[1], actor: string): Promise<allowlist.AllowedSender> {
+    return this.change((tx) => allowlist.allowSender(tx, input, actor));
   }
 
-  revokeSender(input: Parameters<typeof dm.removeSender>[1], actor: string): Promise<dm.AllowedSender> {
-    return this.change((tx) => dm.removeSender(tx, input, actor, "revoke"));
+  revokeSender(input: Parameters<typeof allowlist.removeSender>[1], actor: string): Promise<allowlist.AllowedSender> {
+    return this.change((tx) => allowlist.removeSender(tx, input, actor, "revoke"));
   }
 
-  disallowSender(input: Parameters<typeof dm.removeSender>[1], actor: string): Promise<dm.AllowedSender> {
-    return this.change((tx) => dm.removeSender(tx, input, actor, "disallow"));
+  disallowSender(input: Parameters<typeof allowlist.removeSender>[1], actor: string): Promise<allowlist.AllowedSender> {
+    return this.change((tx) => allowlist.removeSender(tx, input, actor, "disallow"));
   }
 
   /** Adds many senders to one allowlist in one change; invalid ids are refused one by one. */
@@ -341,9 +342,9 @@ export class PairingStore {
     const accountName = valid.accountName(account);
     const doc = await this.backend.current();
     const now = this.clock();
-    if (dm.isAllowed(doc, name, sender, accountName, now)) return true;
+    if (allowlist.isAllowed(doc, name, sender, accountName, now)) return true;
     // A store whose ids are not normalised yet (until its first change) holds them as written.
-    return doc.idForm < ID_FORM && dm.isAllowed(doc, name, valid.senderId(senderId), accountName, now);
+    return doc.idForm < ID_FORM && allowlist.isAllowed(doc, name, valid.senderId(senderId), accountName, now);
   }
 
   async pending(): Promise<Pending> {
