@@ -119,7 +119,7 @@ describe("a blocked sender", { timeout: SPAWNS_TIMEOUT }, () => {
   it("stays blocked however it writes its number: no code, no request, no event", async () => {
     await gw.owner.blockSender({ channel: "whatsapp", senderId: "+49 170 2220001" }, "telegram:1");
     const stream = await follow("whatsapp");
-    for (const form of ["+491702220001", "00491702220001", "whatsapp:+491702220001", "+49-170-222-0001", "+49 (170) 222.0001", " +491702220001 "]) {
+    for (const form of ["+491702220001", "00491702220001", "whatsapp:+491702220001", "+49-170-222-0001", "+49 (170) 222.0001", " +491702220001 ", "+49 (0) 170 2220001", "＋４９ １７０ ２２２ ０００１", "+49\u2013170\u20132220001"]) {
       const answer = await post("whatsapp", { senderId: form, text: "let me in" });
       expect({ form, answer: answer.body }).toEqual({ form, answer: { delivered: false, reason: "blocked" } });
     }
