@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { SPAWNS_TIMEOUT, assertBuilt } from "../cli/run-pairbot.js";
 import { EventStreamClient } from "../support/event-stream.js";
 import { startGatewayProcess, type GatewayProcess } from "../support/gateway-process.js";
@@ -128,6 +128,20 @@ describe("a blocked sender", { timeout: SPAWNS_TIMEOUT }, () => {
     await stream.waitFor((e) => e.data["senderId"] === "+491702220099");
     expect(stream.events.filter((e) => e.data["senderId"] === "+491702220001")).toEqual([]);
     stream.close();
+  });
+});
+
+describe("a denied sender and one whose access ended", { timeout: SPAWNS_TIMEOUT }, () => {
+  it("a denied sender cools down whatever form of its number it uses; access for a while ends at the gateway by itself", async () => {
+    await post("whatsapp", { senderId: "+491703330001", text: "hi" });
+    await gw.owner.denyDm({ channel: "whatsapp", codeOrSender: "+491703330001" }, "telegram:1");
+    for (const form of ["00491703330001", "whatsapp:+49 170 3330001", "+49 (0) 170 3330001", "491703330001@s.whatsapp.net"]) {
+      expect({ form, reason: (await post("whatsapp", { senderId: form, text: "again" })).body["reason"] }).toEqual({ form, reason: "cooldown" });
+    }
+    await post("whatsapp", { senderId: "+491703330002", text: "hi" });
+    await gw.owner.approveDm({ channel: "whatsapp", codeOrSender: "+491703330002" }, "telegram:1", { forMs: 1_500 });
+    expect((await post("whatsapp", { senderId: "0049 170 3330002", text: "in" })).body).toEqual({ delivered: true });
+    await vi.waitFor(async () => expect((await post("whatsapp", { senderId: "+491703330002", text: "still?" })).body["delivered"]).toBe(false), { timeout: 10_000, interval: 250 });
   });
 });
 
