@@ -184,3 +184,22 @@ describe("auto-approval and limited setup codes", { timeout: SPAWNS_TIMEOUT }, (
     expect(await hello({ setupUrl })).toBe("pending");
   });
 });
+
+describe("a gateway without channel tokens behind a reverse proxy on its machine", { timeout: SPAWNS_TIMEOUT }, () => {
+  it("does not take the internet for loopback: a proxy that names no client, or is not trusted, gets 403 on both channel doors", async () => {
+    for (const args of [["--trust-proxy", "127.0.0.1"], []]) {
+      const bare = await startGatewayProcess(args);
+      try {
+        // What nginx forwards by default (no X-Forwarded-For), and what an undeclared proxy forwards (a header we do not believe).
+        const forwarded = args.length > 0 ? {} : { "X-Forwarded-For": "203.0.113.9" };
+        const posted = await fetch(`${bare.httpUrl}/channels/whatsapp/messages`, { method: "POST", headers: forwarded, body: JSON.stringify({ senderId: "+491704440001", text: "hi" }) });
+        expect({ args, status: posted.status }).toEqual({ args, status: 403 });
+        const events = new EventStreamClient(`${bare.httpUrl}/channels/whatsapp/events`, forwarded);
+        expect((await events.open("0")).status).toBe(403);
+        expect((await bare.owner.pending()).dm).toEqual([]);
+      } finally {
+        await bare.stop();
+      }
+    }
+  });
+});
