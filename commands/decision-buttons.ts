@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
 import { decodeButton } from "../src/bot/callback-data.js";
 import type { BotDeps, PairContext } from "../src/bot/context.js";
-import { decide, isGone } from "../src/bot/decide.js";
+import { isGone } from "../src/bot/decide.js";
 import { renderAlert } from "../src/bot/render/alerts.js";
 import { renderEnded, renderOutcomeLine } from "../src/bot/render/cards.js";
 import { editPressed, storeErrorText } from "../src/bot/reply.js";
@@ -37,7 +37,7 @@ export function decisionButtons(deps: BotDeps): Composer<PairContext> {
     const notifierEdits = messageId !== undefined && deps.notifier.keepsInStep(ctx.ownerId, messageId);
     try {
       const variant = action.kind === "dm" ? action.variant : undefined;
-      const decided = await decide(deps.store, action, action.decision, ctx.actor, { forMs: variant === "forADay" ? DAY : undefined, block: variant === "block" });
+      const decided = await deps.store.decide(action, action.decision, ctx.actor, { forMs: variant === "forADay" ? DAY : undefined, block: variant === "block" });
       await ctx.answerCallbackQuery({ text: plainText(renderOutcomeLine(ctx.speaker, decided.outcome, ctx.ownerId, deps.ownerNames), ANSWER_LIMIT) });
       if (notifierEdits) return;
       const shown = renderAlert(ctx.speaker, [{ shown: decided.card, ended: true, outcome: decided.outcome }], ctx.ownerId, deps.ownerNames).text;

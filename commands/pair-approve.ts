@@ -2,19 +2,16 @@ import { createConversation } from "@grammyjs/conversations";
 import { Composer } from "grammy";
 import { ask, settle, type Option, type PairConversation } from "../src/bot/ask.js";
 import type { BotDeps, PairContext, PairConversationContext } from "../src/bot/context.js";
-import { decide, decideByArgs, fitsDecision, isGone } from "../src/bot/decide.js";
-import { decisionText } from "../src/bot/render/decision-text.js";
+import { fitsDecision, isGone, replyToTypedDecision } from "../src/bot/decide.js";
 import { pairSubcommand } from "../src/bot/pair-args.js";
-import { renderSummary } from "../src/bot/render/cards.js";
+import { decisionText, renderSummary } from "../src/bot/render/cards.js";
 import { plainText } from "../src/bot/telegram-html.js";
 import { storeErrorText } from "../src/bot/reply.js";
 import { conversationPlugins } from "../src/bot/conversation-plugins.js";
-import type { RequestCard } from "../src/store/index.js";
+import { requestIdOf, type RequestCard } from "../src/store/index.js";
 
 /** More choices than this do not fit a phone screen; the owner can name the id instead. */
 const MAX_CHOICES = 8;
-
-const idOf = (card: RequestCard) => (card.kind === "dm" ? card.request.id : card.request.requestId);
 
 /**
  * /pair approve alone: with one pending request, "Approve X? Yes / No"; with several, a choice first.
@@ -46,10 +43,10 @@ function approveDialog(deps: BotDeps) {
     if (confirmed.value !== "yes") return settle(confirmed, ctx.t("approve-cancelled"));
     const result = await conversation.external(async () => {
       try {
-        const decided = await decide(deps.store, { kind: chosen.kind, id: idOf(chosen) }, "approve", ctx.actor);
+        const decided = await deps.store.decide({ kind: chosen.kind, id: requestIdOf(chosen) }, "approve", ctx.actor);
         return decisionText(ctx.speaker, decided.card, "approve");
       } catch (e) {
-        return isGone(e) ? ctx.t("already-handled") : storeErrorText(ctx, e, idOf(chosen));
+        return isGone(e) ? ctx.t("already-handled") : storeErrorText(ctx, e, requestIdOf(chosen));
       }
     });
     await settle(confirmed, result);
@@ -66,12 +63,7 @@ export function pairApproveCommand(deps: BotDeps): Composer<PairContext> {
       return ctx.conversation.enter("approve");
     }
     if (!fitsDecision(args)) return ctx.reply(ctx.t("usage-approve"));
-    try {
-      const card = await decideByArgs(deps.store, args, "approve", ctx.actor);
-      return ctx.reply(decisionText(ctx.speaker, card, "approve"));
-    } catch (e) {
-      return ctx.reply(storeErrorText(ctx, e, args.join(" ")));
-    }
+    return replyToTypedDecision(ctx, deps.store, args, "approve");
   });
   return composer;
 }

@@ -1,9 +1,7 @@
 import { Composer } from "grammy";
 import type { BotDeps, PairContext } from "../src/bot/context.js";
-import { decideByArgs, fitsDecision } from "../src/bot/decide.js";
-import { decisionText } from "../src/bot/render/decision-text.js";
+import { fitsDecision, replyToTypedDecision } from "../src/bot/decide.js";
 import { pairSubcommand } from "../src/bot/pair-args.js";
-import { storeErrorText } from "../src/bot/reply.js";
 
 /**
  * /pair reject <requestId> (a device) and /pair deny <code> | <channel> <code|senderId> (a sender).
@@ -15,12 +13,7 @@ export function pairDenyCommands(deps: BotDeps): Composer<PairContext> {
     pairSubcommand(composer, sub, async (ctx, args) => {
       // A code may come in two groups and a phone number in several ("whatsapp +49 170 1234567").
       if (args.length === 0 || (args.length > maxArgs && (sub === "reject" || !fitsDecision(args)))) return ctx.reply(ctx.t(usage));
-      try {
-        const card = await decideByArgs(deps.store, args, "deny", ctx.actor);
-        return ctx.reply(decisionText(ctx.speaker, card, "deny"));
-      } catch (e) {
-        return ctx.reply(storeErrorText(ctx, e, args.join(" ")));
-      }
+      return replyToTypedDecision(ctx, deps.store, args, "deny");
     });
   }
   return composer;

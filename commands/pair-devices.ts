@@ -31,12 +31,9 @@ function revokeDialog(deps: BotDeps) {
         return ctx.t("revoke-confirm-device", { name: esc(d.name), platform: esc(d.platform), role: esc(d.role) });
       }
       const accounts = (await deps.store.accountsAllowing(target.channel, target.senderId)).filter((a) => target.account === undefined || a === target.account);
-      if (accounts.length !== 1) {
-        const reason = accounts.length === 0
-          ? `${target.senderId} is not on the allowlist of ${target.channel}${target.account ? ` (account ${target.account})` : ""}; pairbot allowlist list shows who is.`
-          : `${target.senderId} is allowed on several accounts of ${target.channel} (${accounts.join(", ")}); name one: /pair revoke ${target.channel} ${target.senderId} <account>`;
-        return { error: ctx.t("error-generic", { reason: esc(reason) }) };
-      }
+      const sender = { identifier: esc(target.senderId), channel: esc(target.channel) };
+      if (accounts.length === 0) return { error: ctx.t("revoke-not-allowed", target.account ? { ...sender, channel: esc(`${target.channel} (${target.account})`) } : sender) };
+      if (accounts.length > 1) return { error: ctx.t("revoke-which-account", { ...sender, accounts: esc(accounts.join(", ")) }) };
       return { text: ctx.t("revoke-confirm-sender", { identifier: esc(target.senderId), channel: esc(target.channel) }), account: accounts[0]! };
     });
     if (typeof question !== "string" && "error" in question) {

@@ -16,13 +16,12 @@ export function pairPendingCommand(deps: BotDeps): Composer<PairContext> {
   const composer = new Composer<PairContext>();
   pairSubcommand(composer, "pending", async (ctx, args) => {
     if (args.length > 0) return ctx.reply(ctx.t("usage-simple", { sub: "pending" }));
-    const pending = await deps.store.pending();
-    const cards: RequestCard[] = [
-      ...pending.devices.map((request) => ({ kind: "device" as const, request })),
-      ...pending.dm.map((request) => ({ kind: "dm" as const, request })),
-    ];
+    const pending = await deps.store.pendingCards();
+    const devices = pending.filter((card) => card.kind === "device");
+    const dms = pending.filter((card) => card.kind === "dm");
+    const cards: RequestCard[] = [...devices, ...dms];
     if (cards.length === 0) return ctx.reply(ctx.t("pending-none"));
-    await ctx.reply(ctx.t("pending-header", { devices: pending.devices.length, dms: pending.dm.length }));
+    await ctx.reply(ctx.t("pending-header", { devices: devices.length, dms: dms.length }));
     const labels = { approve: ctx.t("button-approve"), deny: ctx.t("button-deny"), approveForADay: ctx.t("button-approve-day"), denyAndBlock: ctx.t("button-deny-block") };
     for (const card of cards.slice(0, MAX_CARDS)) {
       const sent = await ctx.reply(renderCard(ctx.speaker, card), { reply_markup: decisionKeyboard(card, labels) });

@@ -128,6 +128,8 @@ revoked-device = Dem Gerät { $name } wurde der Zugang entzogen.
 revoked-sender = <code>{ $identifier }</code> wurde von der Erlaubnisliste von { $channel } entfernt.
 revoke-cancelled = Nichts wurde entzogen.
 no-device = Kein gekoppeltes Gerät hat die ID <code>{ $id }</code>. Siehe /pair devices.
+revoke-not-allowed = <code>{ $identifier }</code> steht nicht auf der Erlaubnisliste von { $channel }; <code>pairbot allowlist list</code> zeigt, wer darauf steht.
+revoke-which-account = <code>{ $identifier }</code> ist auf mehreren Konten von { $channel } erlaubt ({ $accounts }); nenne eines: /pair revoke { $channel } { $identifier } &lt;Konto&gt;
 
 usage-pair = Verwendung: /pair [operator | qr | pending | approve | reject | deny | devices | revoke | cleanup | notify | status | timezone]. /help erklärt alles.
 usage-approve = Verwendung: /pair approve, /pair approve &lt;Anfrage-ID | Code&gt; oder /pair approve &lt;Kanal&gt; &lt;Code&gt;

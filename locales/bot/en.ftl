@@ -136,6 +136,8 @@ revoked-device = Revoked the device { $name }.
 revoked-sender = Removed <code>{ $identifier }</code> from the allowlist of { $channel }.
 revoke-cancelled = Nothing was revoked.
 no-device = No paired device has the id <code>{ $id }</code>. See /pair devices.
+revoke-not-allowed = <code>{ $identifier }</code> is not on the allowlist of { $channel }; <code>pairbot allowlist list</code> shows who is.
+revoke-which-account = <code>{ $identifier }</code> is allowed on several accounts of { $channel } ({ $accounts }); name one: /pair revoke { $channel } { $identifier } &lt;account&gt;
 
 ## Usage lines
 usage-pair = Usage: /pair [operator | qr | pending | approve | reject | deny | devices | revoke | cleanup | notify | status | timezone]. /help explains each.

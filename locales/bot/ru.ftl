@@ -128,6 +128,8 @@ revoked-device = Доступ устройства { $name } отозван.
 revoked-sender = <code>{ $identifier }</code> удалён из списка разрешённых в { $channel }.
 revoke-cancelled = Ничего не отозвано.
 no-device = Нет сопряжённого устройства с ID <code>{ $id }</code>. См. /pair devices.
+revoke-not-allowed = <code>{ $identifier }</code> нет в списке разрешённых в { $channel }; <code>pairbot allowlist list</code> показывает, кто в нём есть.
+revoke-which-account = <code>{ $identifier }</code> разрешён в нескольких аккаунтах { $channel } ({ $accounts }); укажите один: /pair revoke { $channel } { $identifier } &lt;аккаунт&gt;
 
 usage-pair = Использование: /pair [operator | qr | pending | approve | reject | deny | devices | revoke | cleanup | notify | status | timezone]. Подробнее: /help.
 usage-approve = Использование: /pair approve, /pair approve &lt;requestId | код&gt; или /pair approve &lt;канал&gt; &lt;код&gt;

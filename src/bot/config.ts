@@ -79,7 +79,7 @@ const EnvSchema = z.object({
   TEMPLATES_FILE: opt(z.string().min(1)),
 });
 
-export const configError = (variable: Variable): PairbotError => new PairbotError("config_invalid", HINTS[variable]);
+const configError = (variable: Variable): PairbotError => new PairbotError("config_invalid", HINTS[variable]);
 
 /** Reads the bot's settings from the environment; the first bad variable stops it with one sentence. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {

@@ -1,30 +1,7 @@
-import { PairbotError, isPairbotError, pairingCodeOf, type AuditEntry, type PairingStore, type RequestCard } from "../store/index.js";
-
-export interface DecisionTarget {
-  kind: "dm" | "device";
-  id: string;
-}
-
-/** What a decision did: the request as it was, and the audit entry that ended it. */
-export interface Decided {
-  card: RequestCard;
-  outcome: AuditEntry | undefined;
-}
-
-/** The pending request behind an opaque id, or undefined when it is gone (handled, expired, unknown). */
-export const findCard = (store: PairingStore, target: DecisionTarget): Promise<RequestCard | undefined> => store.findCard(target.kind, target.id);
-
-/**
- * Approves or denies a request by its opaque id, through the store's rules, in one change. A request
- * that is no longer pending is a `not_found` error and changes nothing: a double tap decides once.
- */
-export const decide = (
-  store: PairingStore,
-  target: DecisionTarget,
-  decision: "approve" | "deny",
-  actor: string,
-  options: { forMs?: number | undefined; block?: boolean | undefined } = {},
-): Promise<Decided> => store.decide(target, decision, actor, options);
+import { PairbotError, isPairbotError, pairingCodeOf, type PairingStore, type RequestCard } from "../store/index.js";
+import type { PairContext } from "./context.js";
+import { decisionText } from "./render/cards.js";
+import { storeErrorText } from "./reply.js";
 
 export const isGone = (e: unknown): boolean => isPairbotError(e) && e.code === "not_found";
 
@@ -44,16 +21,26 @@ export function fitsDecision(args: readonly string[]): boolean {
  * typed in groups ("AB3D 7X9K") and a sender id with spaces ("+49 170 1234567").
  * Returns what was decided; store errors (unknown, throttled, invalid) are thrown for the caller.
  */
-export async function decideByArgs(store: PairingStore, args: readonly string[], decision: "approve" | "deny", actor: string): Promise<RequestCard> {
+async function decideByArgs(store: PairingStore, args: readonly string[], decision: "approve" | "deny", actor: string): Promise<RequestCard> {
   const [first, ...rest] = args;
   if (first === undefined) throw new PairbotError("invalid_input", "Name a request id or a pairing code.");
   const alone = rest.length === 0 || pairingCodeOf(args.join("")) !== undefined;
   if (alone) {
-    const device = rest.length === 0 ? await findCard(store, { kind: "device", id: first }) : undefined;
-    if (device) return (await decide(store, { kind: "device", id: first }, decision, actor)).card;
+    const device = rest.length === 0 ? await store.findCard("device", first) : undefined;
+    if (device) return (await store.decide({ kind: "device", id: first }, decision, actor)).card;
     if (!pairingCodeOf(args.join(""))) throw new PairbotError("not_found", `No pending request matches ${first}`);
   }
   const target = alone ? { codeOrSender: args.join("") } : { channel: first, codeOrSender: rest.join(" ") };
   const request = decision === "approve" ? await store.approveDm(target, actor) : await store.denyDm(target, actor);
   return { kind: "dm", request };
+}
+
+/** /pair approve|deny|reject with words: decides what they name and says what that did, or why not, in one sentence. */
+export async function replyToTypedDecision(ctx: PairContext, store: PairingStore, args: readonly string[], decision: "approve" | "deny"): Promise<unknown> {
+  try {
+    const card = await decideByArgs(store, args, decision, ctx.actor);
+    return ctx.reply(decisionText(ctx.speaker, card, decision));
+  } catch (e) {
+    return ctx.reply(storeErrorText(ctx, e, args.join(" ")));
+  }
 }

@@ -2,7 +2,7 @@ import type { Context, MiddlewareFn } from "grammy";
 import type { BotDeps, PairContext, PairFlavor } from "./context.js";
 
 /** Who may use the bot: an owner's own user account, in a private chat with the bot. */
-export function isOwnerUpdate(ctx: Context, ownerIds: readonly number[]): boolean {
+function isOwnerUpdate(ctx: Context, ownerIds: readonly number[]): boolean {
   if (!ctx.from || !ownerIds.includes(ctx.from.id)) return false;
   if (ctx.msg?.sender_chat) return false; // sent on behalf of a chat, not by the person
   const chat = ctx.chat ?? ctx.callbackQuery?.message?.chat;

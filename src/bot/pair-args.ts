@@ -2,7 +2,7 @@ import type { CommandContext, Composer } from "grammy";
 import type { PairContext } from "./context.js";
 
 /** "/pair approve whatsapp ABCD2345" -> ["approve", "whatsapp", "ABCD2345"]. */
-export const splitArgs = (match: string): string[] => match.split(/\s+/).filter(Boolean);
+const splitArgs = (match: string): string[] => match.split(/\s+/).filter(Boolean);
 
 /** Registers a handler for one "/pair <sub>" form; "" is /pair alone. */
 export function pairSubcommand(

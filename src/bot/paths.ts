@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The project folder (the one with package.json), found from this file both in src/ and in dist/src/. */
-export function projectRoot(): string {
+function projectRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   while (!existsSync(path.join(dir, "package.json"))) {
     const up = path.dirname(dir);

@@ -7,7 +7,7 @@ import { escapeHtml } from "./telegram-html.js";
 type Ctx = Context & PairFlavor;
 
 /** Telegram refuses an edit to exactly the same text and buttons: that is success, not an error. */
-export const isNotModified = (e: unknown): boolean => e instanceof GrammyError && /message is not modified/i.test(e.description);
+const isNotModified = (e: unknown): boolean => e instanceof GrammyError && /message is not modified/i.test(e.description);
 
 /**
  * Edits the message a button belongs to (its buttons go unless given). "Not modified" counts as done:

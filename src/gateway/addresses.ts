@@ -51,15 +51,14 @@ export function clientAddress(socketAddress: string | undefined, forwardedFor: s
   let address = plainAddress(socketAddress ?? "unknown");
   // A header we do not believe, or a trusted proxy that names no client: the address is not the device's own.
   if ((forwardedFor !== undefined) !== trusted.has(address)) return { address, group: addressGroup(address), via: "untrusted-proxy" };
-  const via: AddressSource = forwardedFor !== undefined ? "trusted-proxy" : "direct";
-  if (trusted.has(address) && forwardedFor !== undefined) {
-    const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor).split(",").map((h) => plainAddress(h.trim()));
-    for (let i = hops.length - 1; i >= 0; i--) {
-      const hop = hops[i]!;
-      if (isIP(hop) === 0) break; // a garbled header: keep the last address we could trust
-      address = hop;
-      if (!trusted.has(hop)) break;
-    }
+  if (forwardedFor === undefined) return { address, group: addressGroup(address), via: "direct" };
+  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor).split(",").map((h) => plainAddress(h.trim()));
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = hops[i]!;
+    if (isIP(hop) === 0) break; // a garbled header: keep the last address we could trust
+    address = hop;
+    if (!trusted.has(hop)) return { address, group: addressGroup(address), via: "trusted-proxy" };
   }
-  return { address, group: addressGroup(address), via };
+  // The trusted proxies named no client (garbled, empty, or only proxies): the address is a proxy's, not the device's.
+  return { address, group: addressGroup(address), via: "untrusted-proxy" };
 }

@@ -59,15 +59,18 @@ export async function handleChannelEvents(deps: ChannelEventsDeps, streams: Even
     }
     const channel = channelOfPath(match[1]!);
     const adapter = authenticate(deps, req, res, channel);
-    const after = resumePoint(req, url);
+    const { after, source } = resumePoint(req, url);
     // What arrives while the stream is being opened waits here, in order, until the headers are out.
     const early: Array<() => void> = [];
     let streaming = false;
     const inOrder = (step: () => void) => (streaming ? step() : void early.push(step));
-    follow = await deps.follow(
-      { after, channel },
-      { onEvent: (event) => inOrder(() => send(event)), onGap: (error) => inOrder(() => endWithGap(error)), onStoreError: deps.onStoreError },
-    );
+    follow = await deps
+      .follow({ after, channel }, { onEvent: (event) => inOrder(() => send(event)), onGap: (error) => inOrder(() => endWithGap(error)), onStoreError: deps.onStoreError })
+      .catch((e: unknown) => {
+        // A resume point ahead of every event: say which header carried it.
+        if (isPairbotError(e) && e.code === "invalid_input") throw new HttpError(400, `Invalid ${source} ${after}: ${e.message}`);
+        throw e;
+      });
     if (req.destroyed) return stop(follow);
 
     res.writeHead(200, { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache", "X-Accel-Buffering": "no" });
@@ -119,12 +122,12 @@ function stop(follow: EventFollow): true {
 }
 
 /** The last event the client has: its Last-Event-ID on a reconnect, else ?since=, else none (from now on). */
-function resumePoint(req: IncomingMessage, url: URL): number | undefined {
+function resumePoint(req: IncomingMessage, url: URL): { after: number | undefined; source: string } {
   const header = req.headers["last-event-id"];
   const [text, source] = header !== undefined ? [String(header).trim(), "Last-Event-ID"] : [url.searchParams.get("since"), "since"];
-  if (text === null) return undefined;
+  if (text === null) return { after: undefined, source };
   if (!/^\d{1,15}$/.test(text)) throw new HttpError(400, `Invalid ${source} "${text.slice(0, 20)}": give the seq of the last event you have, a whole number like 42 (0 for every event kept).`);
-  return Number(text);
+  return { after: Number(text), source };
 }
 
 function answerRefusal(deps: ChannelEventsDeps, res: ServerResponse, e: unknown): void {

@@ -51,8 +51,12 @@ export async function handleChannelRequest(deps: ChannelHttpDeps, req: IncomingM
 export function authenticate(deps: ChannelHttpDeps, req: IncomingMessage, res: ServerResponse, channel: string): string {
   if (deps.adapterTokens === undefined) {
     const client = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], deps.trustedProxies);
-    if (isLoopbackAddress(client.address)) return "adapter:loopback";
+    // Through a reverse proxy on this machine that names no client (or one not in --trust-proxy), anyone on the internet would look local.
+    if (client.via !== "untrusted-proxy" && isLoopbackAddress(client.address)) return "adapter:loopback";
     deps.counts.unauthorized += 1;
+    if (client.via === "untrusted-proxy" && isLoopbackAddress(client.address)) {
+      throw new HttpError(403, "This gateway takes channel messages without a token only from its own machine, and this request came through a proxy that does not say whose it is (X-Forwarded-For missing, or the proxy not in --trust-proxy); start the gateway with --channel-token-file FILE and send Authorization: Bearer <token>.");
+    }
     throw new HttpError(403, "This gateway takes channel messages only from its own machine; start it with --channel-token-file FILE and send Authorization: Bearer <token> to post from elsewhere.");
   }
   const adapter = adapterFor(deps.adapterTokens, req.headers.authorization, channel);

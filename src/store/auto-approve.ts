@@ -20,7 +20,7 @@ export interface AutoApproveQuestion {
 export type AutoApproval = { approve: true; cidr: string } | { approve: false; why: "off" | "role" | "scopes" | "proxy" | "address" };
 
 /** The ranges the setting names; one that does not parse is skipped (the setting refuses it when set). */
-export const trustedNetworks = (cidrs: readonly string[]): Cidr[] =>
+const trustedNetworks = (cidrs: readonly string[]): Cidr[] =>
   cidrs.flatMap((text) => {
     try {
       return [parseCidr(text)];
@@ -45,3 +45,6 @@ export function autoApproval(question: AutoApproveQuestion, cidrs: readonly stri
 
 /** The audit actor of an automatic approval. */
 export const autoActor = (cidr: string): string => `auto:${cidr}`;
+
+/** The range an automatic approval's actor names, or undefined for any other actor. */
+export const autoApprovedRange = (actor: string): string | undefined => /^auto:(.+)$/.exec(actor)?.[1];

@@ -13,7 +13,8 @@ export interface SenderRef {
   senderId: string;
 }
 
-const subjectOf = (r: { channel: string; account: string; senderId: string }): string => `${r.channel}/${r.account}/${r.senderId}`;
+/** How the audit names a sender: "whatsapp/default/+4917…". */
+export const subjectOf = (r: { channel: string; account: string; senderId: string }): string => `${r.channel}/${r.account}/${r.senderId}`;
 
 /** The block that stands for a sender now, if any (one whose `until` passed no longer counts). */
 export function activeBlock(doc: StoreDoc, channel: string, account: string, senderId: string, now: number): DmBlock | undefined {

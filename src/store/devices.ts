@@ -4,6 +4,7 @@ import { PairbotError, invalidInput } from "./errors.js";
 import type { Policy, Tx } from "./policy.js";
 import { OPERATOR_SCOPES, RoleSchema, type BootstrapToken, type DeviceRequest, type PairedDevice, type Role, type Scope, type StoreDoc } from "./schema.js";
 import { deviceEventFields } from "./pairing-events.js";
+import { requestKey } from "./queries.js";
 import { autoApproveCidrs } from "./settings.js";
 import { deviceIdFor, hashToken, newId, newToken, tokenMatches } from "./secrets.js";
 import type { Access } from "./setup-code.js";
@@ -57,13 +58,13 @@ export function withdrawBootstrapToken(tx: Tx, tokenId: string, actor: string): 
 }
 
 /** Looks a presented token up by hash, comparing every candidate in constant time. */
-export function findBootstrapToken(doc: StoreDoc, token: string): BootstrapToken | undefined {
+function findBootstrapToken(doc: StoreDoc, token: string): BootstrapToken | undefined {
   let found: BootstrapToken | undefined;
   for (const t of doc.devices.bootstrapTokens) if (tokenMatches(token, t.hash)) found = t;
   return found;
 }
 
-export function publicKeyOf(value: unknown): string {
+function publicKeyOf(value: unknown): string {
   if (typeof value !== "string" || !/^[A-Za-z0-9_-]{43}$/.test(value) || Buffer.from(value, "base64url").length !== 32) {
     throw invalidInput("public key", "it must be a raw 32-byte Ed25519 key in base64url (43 characters)");
   }
@@ -71,7 +72,7 @@ export function publicKeyOf(value: unknown): string {
 }
 
 /** The scopes a role may hold: a node none, an operator at most the four operator scopes. */
-export function checkScopes(role: Role, scopes: readonly string[]): Scope[] {
+function checkScopes(role: Role, scopes: readonly string[]): Scope[] {
   const wanted = [...new Set(scopes)].sort();
   const allowed: readonly string[] = role === "node" ? [] : OPERATOR_SCOPES;
   const denied = wanted.filter((s) => !allowed.includes(s));
@@ -175,7 +176,7 @@ function autoApproved(tx: Tx, request: DeviceRequest, via: AddressSource = "untr
 }
 
 /** When a bound setup code stops carrying requests: one request lifetime after the device bound it. */
-export const boundDeadline = (token: BootstrapToken, policy: Policy): number =>
+const boundDeadline = (token: BootstrapToken, policy: Policy): number =>
   ms(token.boundAt ?? token.createdAt) + policy.deviceRequestTtlMs;
 
 const sameScopes = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((s, i) => s === b[i]);
@@ -249,7 +250,8 @@ export function revokeDevice(tx: Tx, deviceId: string, actor: string): PairedDev
   if (!device) throw new PairbotError("not_found", `No paired device found with id: ${deviceId}; it may be revoked already, so check the id against the paired devices.`);
   tx.removePairedDevice(device.deviceId);
   // The alert that announced an automatic approval has done its work once the device is gone.
-  for (const ownerId of Object.keys(tx.doc.notifications[`auto:${device.requestId}`] ?? {})) tx.removeNotification(`auto:${device.requestId}`, ownerId);
+  const alert = requestKey.auto(device.requestId);
+  for (const ownerId of Object.keys(tx.doc.notifications[alert] ?? {})) tx.removeNotification(alert, ownerId);
   tx.audit("revoke", actor, `device ${deviceId} (${device.name})`);
   tx.event("device.revoked", deviceEventFields(device));
   return device;

@@ -1,15 +1,15 @@
 import { ms } from "./clock.js";
 import { PairbotError } from "./errors.js";
 import type { Tx } from "./policy.js";
-import type { AllowEntry, AuditAction, AuditEntry, DmRequest, StoreDoc } from "./schema.js";
-import { activeBlock, blockSender, coolDown, liftBlock, pruneBlocks } from "./blocks.js";
+import type { AuditAction, AuditEntry, DmRequest } from "./schema.js";
+import { isAllowed, untilOf } from "./allowlist.js";
+import { activeBlock, blockSender, coolDown, pruneBlocks, subjectOf } from "./blocks.js";
 import { pruneRefusals } from "./refusals.js";
-import { dmEventFields } from "./pairing-events.js";
-import { temporaryEntries } from "./temporary-access.js";
+import { approvedEvent, dmEventFields } from "./pairing-events.js";
 import { newId, newPairingCode, pairingCodeOf } from "./secrets.js";
 import * as valid from "./validate.js";
 
-/** DM pairing: who may message the assistant on each channel and account. */
+/** DM pairing requests: a stranger asks, gets a code, and the owner approves or denies; the allowlist is in allowlist.ts. */
 
 export interface DmRequestInput {
   channel: string;
@@ -44,16 +44,6 @@ export interface DmTarget {
   account?: string | undefined;
   /** A pairing code (any case) or a sender id. */
   codeOrSender: string;
-}
-
-export const subjectOf = (r: { channel: string; account: string; senderId: string }): string =>
-  `${r.channel}/${r.account}/${r.senderId}`;
-
-/** Whether a sender (its id in the one form) is on the allowlist at `now`: temporary access counts until it ends. */
-export function isAllowed(doc: StoreDoc, channel: string, senderId: string, account: string, now: number): boolean {
-  const senders = doc.dm.allowlist[channel]?.[account];
-  const entry = senders && Object.hasOwn(senders, senderId) ? senders[senderId] : undefined;
-  return entry !== undefined && (entry.until === undefined || ms(entry.until) > now);
 }
 
 export function requestDm(tx: Tx, input: DmRequestInput): DmRequestResult {
@@ -202,28 +192,13 @@ function checkNotThrottled(tx: Tx, actor: string): void {
 
 const removeRequest = (tx: Tx, request: DmRequest): void => tx.removeDmRequest(request.id);
 
-/** The sender of a pending request was let in (until `until`, when temporary): the event hands back the messages held for them. */
-export function approvedEvent(tx: Tx, request: DmRequest, until?: string): void {
-  tx.event("dm.approved", { ...dmEventFields(request), message: request.message, lastMessage: request.lastMessage, until });
-}
-
-const addToAllowlist = (tx: Tx, channel: string, account: string, senderId: string, entry: AllowEntry): void =>
-  tx.putAllowEntry(channel, account, senderId, entry);
-
-/** How long access lasts, when it is temporary: `forMs` from now. */
-const untilOf = (tx: Tx, forMs: number | undefined): string | undefined => {
-  if (forMs === undefined) return undefined;
-  if (!Number.isInteger(forMs) || forMs <= 0) throw new PairbotError("invalid_input", "Temporary access needs a duration, like 24h or 7d.");
-  return new Date(tx.now + forMs).toISOString();
-};
-
 /** Approves: the sender joins the allowlist (for `forMs`, when given) and the request goes, in the same write. */
 export function approveDm(tx: Tx, target: DmTarget, actor: string, options: { forMs?: number | undefined } = {}): DmRequest {
   if (pairingCodeOf(target.codeOrSender)) checkNotThrottled(tx, actor);
   const until = untilOf(tx, options.forMs);
   const request = findRequest(tx, target, actor);
   const entry = { ...(request.name ? { name: request.name } : {}), addedAt: tx.nowIso, addedBy: actor, ...(until ? { until } : {}) };
-  addToAllowlist(tx, request.channel, request.account, request.senderId, entry);
+  tx.putAllowEntry(request.channel, request.account, request.senderId, entry);
   removeRequest(tx, request);
   tx.audit("approve", actor, subjectOf(request), request.id, request.code);
   approvedEvent(tx, request, until);
@@ -243,60 +218,6 @@ export function denyDm(tx: Tx, target: DmTarget, actor: string, options: { block
   tx.event("dm.denied", dmEventFields(request));
   coolDown(tx, request, actor);
   return request;
-}
-
-/** A sender as the allowlist now holds it: the id in its one form. */
-export interface AllowedSender {
-  channel: string;
-  account: string;
-  senderId: string;
-  name?: string;
-  until?: string;
-}
-
-export function allowSender(
-  tx: Tx,
-  input: { channel: string; account?: string | undefined; senderId: string; name?: string | undefined; forMs?: number | undefined },
-  actor: string,
-): AllowedSender {
-  const channel = valid.channelName(input.channel);
-  const account = valid.accountName(input.account);
-  const senderId = valid.senderIdOn(channel, input.senderId);
-  const name = valid.optionalText("name", input.name, valid.LIMITS.name);
-  const until = untilOf(tx, input.forMs);
-  addToAllowlist(tx, channel, account, senderId, { ...(name ? { name } : {}), addedAt: tx.nowIso, addedBy: actor, ...(until ? { until } : {}) });
-  liftBlock(tx, channel, account, senderId);
-  const pending = tx.doc.dm.requests.find((r) => r.channel === channel && r.account === account && r.senderId === senderId);
-  if (pending) removeRequest(tx, pending);
-  tx.audit("allow", actor, subjectOf({ channel, account, senderId }), pending?.id, pending?.code);
-  if (pending) approvedEvent(tx, pending, until);
-  return { channel, account, senderId, ...(name ? { name } : {}), ...(until ? { until } : {}) };
-}
-
-/** Removes a sender from the allowlist ("revoke" when it came from an approval). */
-export function removeSender(tx: Tx, input: { channel: string; account?: string | undefined; senderId: string }, actor: string, action: "revoke" | "disallow"): AllowedSender {
-  const channel = valid.channelName(input.channel);
-  const account = valid.accountName(input.account);
-  const senderId = valid.senderIdOn(channel, input.senderId);
-  if (!tx.allowEntry(channel, account, senderId)) {
-    throw new PairbotError("not_found", `Sender ${senderId} is not on the allowlist of ${channel}${account === "default" ? "" : ` (account ${account})`}, so there is nothing to take off; check the channel and the sender id.`);
-  }
-  const entry = tx.allowEntry(channel, account, senderId)!;
-  tx.removeAllowEntry(channel, account, senderId);
-  tx.audit(action, actor, subjectOf({ channel, account, senderId }));
-  tx.event("dm.revoked", { channel, account, senderId, name: entry.name, reason: action === "revoke" ? "revoked" : "removed" });
-  return { channel, account, senderId };
-}
-
-/** Ends temporary access whose time has come, as if revoked by the clock. Changes the allowlist: only in a change, never in a read. */
-export function pruneAccess(tx: Tx): void {
-  for (const e of temporaryEntries(tx.doc.dm.allowlist)) {
-    if (ms(e.until) > tx.now) continue;
-    const entry = tx.allowEntry(e.channel, e.account, e.senderId);
-    tx.removeAllowEntry(e.channel, e.account, e.senderId);
-    tx.audit("expire", "clock", subjectOf(e));
-    tx.event("dm.revoked", { channel: e.channel, account: e.account, senderId: e.senderId, name: entry?.name, reason: "expired", until: e.until });
-  }
 }
 
 export function pruneDm(tx: Tx): void {

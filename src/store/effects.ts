@@ -33,8 +33,6 @@ export type Effect =
   | { t: "setting"; del: string }
   | { t: "idForm"; put: number };
 
-export type EffectTable = Effect["t"];
-
 /** Replaces or removes one element of a small array, copying it: readers may still hold the old one. */
 function putBy<T>(list: readonly T[], keyOf: (item: T) => string, item: T): T[] {
   const key = keyOf(item);

@@ -26,7 +26,7 @@ function outcomeIn(fx: readonly Effect[], requestId: string): AuditEntry | undef
 }
 
 /** Applies a record's effects one by one (through `apply`) and says what each meant. */
-export function eventsOf(doc: StoreDoc, record: JournalRecord, apply: (e: Effect) => void): StoreEvent[] {
+function eventsOf(doc: StoreDoc, record: JournalRecord, apply: (e: Effect) => void): StoreEvent[] {
   const events: StoreEvent[] = [];
   for (const e of record.fx) {
     if (e.t === "dm") {

@@ -1,4 +1,6 @@
-import { approvedEvent, fileDmRequest, isAllowed } from "./dm.js";
+import { isAllowed } from "./allowlist.js";
+import { fileDmRequest } from "./dm.js";
+import { approvedEvent } from "./pairing-events.js";
 import { isPairbotError } from "./errors.js";
 import type { Tx } from "./policy.js";
 import { newPairingCode, pairingCodeOf } from "./secrets.js";
@@ -30,10 +32,14 @@ export interface AllowlistImportResult {
 const shown = (id: unknown): string =>
   typeof id === "string" ? id.slice(0, 64) : typeof id === "number" ? String(id) : id === undefined || id === null ? "" : typeof id;
 
-/** The reason a validator gave; anything else is not ours to swallow. */
-function reasonOf(e: unknown): string {
-  if (isPairbotError(e)) return e.message;
-  throw e;
+/** An imported sender's id (a number is taken as its digits) and name, checked; or why not (another error is not ours to swallow). */
+function importedSender(channel: string, id: unknown, name: unknown): { senderId: string; name: string | undefined } | { reason: string } {
+  try {
+    return { senderId: valid.senderIdOn(channel, typeof id === "number" ? String(id) : id), name: valid.optionalText("name", name, valid.LIMITS.name) };
+  } catch (e) {
+    if (isPairbotError(e)) return { reason: e.message };
+    throw e;
+  }
 }
 
 /**
@@ -47,15 +53,12 @@ export function importAllowlist(tx: Tx, input: { channel: string; account?: stri
   const account = valid.accountName(input.account);
   const result: AllowlistImportResult = { channel, account, added: 0, alreadyAllowed: 0, refused: [] };
   input.entries.forEach((item, index) => {
-    let senderId: string;
-    let name: string | undefined;
-    try {
-      senderId = valid.senderIdOn(channel, typeof item.id === "number" ? String(item.id) : item.id);
-      name = valid.optionalText("name", item.name, valid.LIMITS.name);
-    } catch (e) {
-      result.refused.push({ index, id: shown(item.id), reason: reasonOf(e) });
+    const sender = importedSender(channel, item.id, item.name);
+    if ("reason" in sender) {
+      result.refused.push({ index, id: shown(item.id), reason: sender.reason });
       return;
     }
+    const { senderId, name } = sender;
     if (tx.allowEntry(channel, account, senderId)) {
       result.alreadyAllowed++;
       return;
@@ -111,14 +114,9 @@ export function importPendingDm(tx: Tx, input: { channel: string; account?: stri
   input.requests.forEach((item, index) => {
     const skip = (reason: string): void => void result.skipped.push({ index, id: shown(item.senderId), reason });
     const refuse = (reason: string): void => void result.refused.push({ index, id: shown(item.senderId), reason });
-    let senderId: string;
-    let name: string | undefined;
-    try {
-      senderId = valid.senderIdOn(channel, typeof item.senderId === "number" ? String(item.senderId) : item.senderId);
-      name = valid.optionalText("name", item.name, valid.LIMITS.name);
-    } catch (e) {
-      return refuse(reasonOf(e));
-    }
+    const sender = importedSender(channel, item.senderId, item.name);
+    if ("reason" in sender) return refuse(sender.reason);
+    const { senderId, name } = sender;
     const createdAt = typeof item.createdAt === "string" ? Date.parse(item.createdAt) : NaN;
     if (!Number.isFinite(createdAt)) return refuse("it has no valid createdAt time");
     if (createdAt > tx.now) return refuse("its createdAt time is in the future");

@@ -1,3 +1,4 @@
+import { subjectOf } from "./blocks.js";
 import type { StoreDoc } from "./schema.js";
 
 /** The longest lifetimes any setting allows; a longer one was not written by a rule. */
@@ -24,13 +25,13 @@ export function invariantProblem(doc: StoreDoc, now = Date.now()): string | unde
   const checks: Array<[string, string | undefined]> = [
     ["two DM requests have the id", firstDuplicate(doc.dm.requests.map((r) => r.id))],
     ["two DM requests have the code", firstDuplicate(doc.dm.requests.map((r) => r.code))],
-    ["a sender has two DM requests", firstDuplicate(doc.dm.requests.map((r) => `${r.channel}/${r.account}/${r.senderId}`))],
+    ["a sender has two DM requests", firstDuplicate(doc.dm.requests.map(subjectOf))],
     ["two setup codes have the id", firstDuplicate(doc.devices.bootstrapTokens.map((t) => t.id))],
     ["two setup codes have the hash", firstDuplicate(doc.devices.bootstrapTokens.map((t) => t.hash))],
     ["two device requests have the id", firstDuplicate(doc.devices.requests.map((r) => r.requestId))],
     ["a device has two pending requests", firstDuplicate(doc.devices.requests.map((r) => r.deviceId))],
     ["two paired devices have the id", firstDuplicate(doc.devices.paired.map((d) => d.deviceId))],
-    ["a sender is blocked twice", firstDuplicate(doc.dm.blocks.map((b) => `${b.channel}/${b.account}/${b.senderId}`))],
+    ["a sender is blocked twice", firstDuplicate(doc.dm.blocks.map(subjectOf))],
     ["two paired devices have one token hash", firstDuplicate(doc.devices.paired.flatMap((d) => (d.tokenHash ? [d.tokenHash] : [])))],
   ];
   for (const [what, value] of checks) if (value !== undefined) return `${what} ${JSON.stringify(value)}`;

@@ -11,7 +11,7 @@ import {
  * JSON (8 lowercase hex digits), a space, the JSON, and "\n". The first line is a header naming the
  * snapshot sequence the journal continues; a seal line ends a journal that compaction replaced.
  */
-export const JOURNAL_FORMAT = 1;
+const JOURNAL_FORMAT = 1;
 
 export interface JournalRecord {
   seq: number;

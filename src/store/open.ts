@@ -56,7 +56,7 @@ export interface OpenStoreOptions {
 }
 
 /** Opens the backend a location names; the caller owns it (close it when done). */
-export function openBackend(location: StoreLocation | string, postgres: Omit<PgBackendOptions, "url"> = {}): StoreBackend {
+function openBackend(location: StoreLocation | string, postgres: Omit<PgBackendOptions, "url"> = {}): StoreBackend {
   const where = typeof location === "string" ? locationOf(location) : location;
   return where.kind === "postgres" ? new PgBackend({ ...postgres, ...pgUrlOf(where) }) : new FileBackend(resolveStoreFile(where.file));
 }

@@ -1,5 +1,5 @@
 import { PairbotError } from "./errors.js";
-import type { PairingEventFields } from "./policy.js";
+import type { PairingEventFields, Tx } from "./policy.js";
 import type { DeviceRequest, DmRequest, PairedDevice, PairingEvent, StoreDoc } from "./schema.js";
 
 /**
@@ -35,6 +35,11 @@ export function eventsSince(doc: StoreDoc, seq: number, filter: PairingEventFilt
     throw new PairbotError("invalid_input", `The event sequence number must be a whole number from 0 (given: ${seq}).`);
   }
   const events = doc.events;
+  const newest = lastEventSeq(doc);
+  // An id from another store, or from before this one was restored: following it would wait for events that already happened.
+  if (seq > newest) {
+    throw new PairbotError("invalid_input", `Event ${seq} is not in this store: its newest event is ${newest}. Resume from ${newest} for what comes next, or from 0 for every event kept.`, { newestSeq: newest, since: seq });
+  }
   const oldest = events[0];
   if (oldest && oldest.seq > seq + 1) {
     throw new PairbotError(
@@ -88,3 +93,8 @@ export const deviceEventFields = (d: DeviceRequest | PairedDevice): PairingEvent
   role: d.role,
   requestId: d.requestId,
 });
+
+/** The sender of a pending request was let in (until `until`, when temporary): the event hands back the messages held for them. */
+export function approvedEvent(tx: Tx, request: DmRequest, until?: string): void {
+  tx.event("dm.approved", { ...dmEventFields(request), message: request.message, lastMessage: request.lastMessage, until });
+}

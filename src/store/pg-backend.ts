@@ -11,7 +11,7 @@ import { emptyStore, STORE_VERSION, type StoreDoc } from "./schema.js";
 import { parseSnapshot } from "./snapshot.js";
 
 /** The layout version of pairbot's tables (pairbot_schema); each step of MIGRATIONS takes N to N+1. */
-export const PG_SCHEMA_VERSION = 2;
+const PG_SCHEMA_VERSION = 2;
 
 export interface PgBackendOptions {
   url: string;

@@ -1,6 +1,9 @@
+import { autoApprovedRange } from "./auto-approve.js";
+import { isAllowed, isCurrent } from "./allowlist.js";
 import { outcomeOf } from "./events.js";
+import { refusalKey } from "./refusals.js";
 import { temporaryEntries } from "./temporary-access.js";
-import type { AllowEntry, AuditEntry, BootstrapToken, DeviceRequest, DmRequest, NotifiedRequest, OwnerSettings, PairedDevice, SentNotification, StoreDoc } from "./schema.js";
+import type { AllowEntry, AuditEntry, BootstrapToken, DeviceRequest, DmRequest, NotifiedRequest, OwnerSettings, PairedDevice, RefusalSummary, SentNotification, StoreDoc } from "./schema.js";
 
 /** The read models doors ask for: each door shows these, never the raw document. */
 
@@ -10,11 +13,14 @@ export type RequestCard = { kind: "dm"; request: DmRequest } | { kind: "device";
 /** Key under which notifications about a request or a setup code are recorded. */
 export type RequestKey = `dm:${string}` | `device:${string}` | `setup:${string}` | `auto:${string}` | `refusals:${string}`;
 
+/** The id a pending request goes by: a DM request's `id`, a device request's `requestId`. */
+export const requestIdOf = (card: RequestCard): string => (card.kind === "dm" ? card.request.id : card.request.requestId);
+
 export const requestKey = {
   setup: (tokenId: string): RequestKey => `setup:${tokenId}`,
   /** The alert that a device was approved automatically (device.autoApproveCidrs), by its request id. */
   auto: (requestId: string): RequestKey => `auto:${requestId}`,
-  of: (card: RequestCard): RequestKey => (card.kind === "dm" ? `dm:${card.request.id}` : `device:${card.request.requestId}`),
+  of: (card: RequestCard): RequestKey => `${card.kind}:${requestIdOf(card)}`,
   /** The kind and id a key names, or undefined for a key of no known kind. */
   parse(key: string): { kind: "dm" | "device" | "setup"; id: string } | undefined {
     const match = /^(dm|device|setup):(.+)$/.exec(key); // auto: keys are kept apart (autoApprovalAlerts)
@@ -65,7 +71,7 @@ export function deviceRequestState(doc: StoreDoc, requestId: string): DeviceRequ
 }
 
 /** An approved device whose token the gateway has not handed out yet. */
-export const isAwaitingToken = (device: PairedDevice): boolean => device.tokenHash === undefined;
+const isAwaitingToken = (device: PairedDevice): boolean => device.tokenHash === undefined;
 
 /** Paired devices as a listing shows them: the token's hash stays in the store. */
 export type ShownDevice = Omit<PairedDevice, "tokenHash"> & { tokenIssued: boolean };
@@ -81,8 +87,6 @@ export const openSetupCodes = (doc: StoreDoc): ShownSetupCode[] => doc.devices.b
 
 export type AllowlistEntry = { channel: string; account: string; senderId: string } & AllowEntry;
 
-const current = (entry: AllowEntry, now: number): boolean => entry.until === undefined || Date.parse(entry.until) > now;
-
 /** The allowlist as flat rows in a stable order, optionally of one channel and account; temporary access that ended is left out. */
 export function allowlistEntries(doc: StoreDoc, now: number, filter: { channel?: string | undefined; account?: string | undefined } = {}): AllowlistEntry[] {
   const entries: AllowlistEntry[] = [];
@@ -90,7 +94,7 @@ export function allowlistEntries(doc: StoreDoc, now: number, filter: { channel?:
     if (filter.channel !== undefined && channel !== filter.channel) continue;
     for (const [account, senders] of Object.entries(accounts)) {
       if (filter.account !== undefined && account !== filter.account) continue;
-      for (const [senderId, entry] of Object.entries(senders)) if (current(entry, now)) entries.push({ channel, account, senderId, ...entry });
+      for (const [senderId, entry] of Object.entries(senders)) if (isCurrent(entry, now)) entries.push({ channel, account, senderId, ...entry });
     }
   }
   const key = (e: AllowlistEntry) => `${e.channel}\u0000${e.account}\u0000${e.senderId}`;
@@ -99,13 +103,17 @@ export function allowlistEntries(doc: StoreDoc, now: number, filter: { channel?:
 
 /** The accounts of a channel on which a sender (its id in the one form) is allowed at `now`. */
 export const accountsAllowing = (doc: StoreDoc, channel: string, senderId: string, now: number): string[] =>
-  Object.entries(doc.dm.allowlist[channel] ?? {}).filter(([, senders]) => Object.hasOwn(senders, senderId) && current(senders[senderId]!, now)).map(([account]) => account);
+  Object.keys(doc.dm.allowlist[channel] ?? {}).filter((account) => isAllowed(doc, channel, senderId, account, now));
 
 export const ownerSettings = (doc: StoreDoc, ownerId: number): OwnerSettings => doc.owners[String(ownerId)] ?? { notify: true };
 
 /** Whether an owner should get an alert for a request: it is pending, none was sent, and their notifications are on (or it is their one-shot). */
 export const needsAlert = (doc: StoreDoc, key: string, ownerId: number): boolean =>
   isPending(doc, key) && !doc.notifications[key]?.[String(ownerId)] && (ownerSettings(doc, ownerId).notify || oneShotKey(doc, ownerId) === key);
+
+/** Flood summaries an owner with notifications on has not been told of, oldest first. */
+export const refusalsToAlert = (doc: StoreDoc, ownerId: number): RefusalSummary[] =>
+  ownerSettings(doc, ownerId).notify ? (doc.refusals ?? []).filter((r) => !doc.notifications[refusalKey(r.id)]?.[String(ownerId)]) : [];
 
 /** The request an owner's `/pair notify once` announces: the earliest pending one filed since it was armed. */
 export function oneShotKey(doc: StoreDoc, ownerId: number): RequestKey | undefined {
@@ -192,7 +200,7 @@ export interface AutoApprovalAlert {
 }
 
 /** How long after an automatic approval an owner who has not heard of it still gets the alert (a bot down a while). */
-export const AUTO_ALERT_WINDOW_MS = 24 * 60 * 60_000;
+const AUTO_ALERT_WINDOW_MS = 24 * 60 * 60_000;
 
 /**
  * Devices approved automatically within the last day that `ownerId` has no alert about. Sent whatever
@@ -200,7 +208,7 @@ export const AUTO_ALERT_WINDOW_MS = 24 * 60 * 60_000;
  */
 export function autoApprovalAlerts(doc: StoreDoc, ownerId: number, now: number): AutoApprovalAlert[] {
   return doc.devices.paired.flatMap((device) => {
-    const cidr = /^auto:(.+)$/.exec(device.approvedBy)?.[1];
+    const cidr = autoApprovedRange(device.approvedBy);
     const key = requestKey.auto(device.requestId);
     if (!cidr || Date.parse(device.approvedAt) < now - AUTO_ALERT_WINDOW_MS || doc.notifications[key]?.[String(ownerId)]) return [];
     return [{ key, device: shownDevice(device), cidr }];

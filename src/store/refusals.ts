@@ -1,7 +1,7 @@
 import { ms } from "./clock.js";
 import { PairbotError } from "./errors.js";
 import type { Tx } from "./policy.js";
-import type { RefusalSummary, StoreDoc } from "./schema.js";
+import type { RefusalSummary } from "./schema.js";
 import { newId } from "./secrets.js";
 import * as valid from "./validate.js";
 
@@ -51,11 +51,4 @@ function removeSummary(tx: Tx, id: string): void {
 
 export function pruneRefusals(tx: Tx): void {
   for (const r of tx.doc.refusals ?? []) if (tx.now - ms(r.windowEnd) >= REFUSAL_SUMMARY_LIFETIME_MS) removeSummary(tx, r.id);
-}
-
-/** Summaries an owner has not been told of, oldest first. */
-export function refusalsToAlert(doc: StoreDoc, ownerId: number): RefusalSummary[] {
-  const owner = doc.owners[String(ownerId)];
-  if (owner && !owner.notify) return [];
-  return (doc.refusals ?? []).filter((r) => !doc.notifications[refusalKey(r.id)]?.[String(ownerId)]);
 }

@@ -63,7 +63,7 @@ const AllowlistSchema = z.custom<Allowlist>().superRefine((value, ctx) => {
 
 export const RoleSchema = z.enum(["node", "operator"]);
 export const OPERATOR_SCOPES = ["operator.approvals", "operator.read", "operator.talk.secrets", "operator.write"] as const;
-export const ScopeSchema = z.enum(OPERATOR_SCOPES);
+const ScopeSchema = z.enum(OPERATOR_SCOPES);
 
 export const BootstrapTokenSchema = z.object({
   id: z.string().min(1),
@@ -112,7 +112,7 @@ export const PairedDeviceSchema = z.object({
   tokenIssuedAt: time.optional(),
 });
 
-export const AUDIT_ACTIONS = [
+const AUDIT_ACTIONS = [
   "request", "approve", "deny", "expire", "revoke", "allow", "disallow",
   "setup-code", "bind", "reject", "supersede", "pair", "token", "cleanup", "block", "unblock", "setting",
 ] as const;
@@ -130,7 +130,7 @@ export const AuditEntrySchema = z.object({
 });
 
 /** What an owner needs to recognise a request once it has ended: a DM sender, or a device. */
-export const NotifiedRequestSchema = z.union([
+const NotifiedRequestSchema = z.union([
   z.object({ channel: z.string(), account: z.string(), senderId: z.string(), name: z.string().optional() }),
   z.object({ name: z.string(), platform: z.string(), role: RoleSchema, remoteAddress: z.string() }),
 ]);
@@ -174,7 +174,7 @@ export const DmBlockSchema = z.object({
   until: time.optional(),
 });
 
-export const PAIRING_EVENT_TYPES = [
+const PAIRING_EVENT_TYPES = [
   "dm.requested", "dm.approved", "dm.denied", "dm.revoked", "dm.expired", "dm.blocked",
   "device.requested", "device.approved", "device.denied", "device.revoked", "device.expired",
 ] as const;

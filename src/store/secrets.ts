@@ -22,11 +22,6 @@ export function pairingCodeOf(text: string): string | undefined {
   return code.length === CODE_LENGTH && [...code].every((c) => CODE_ALPHABET.includes(c)) ? code : undefined;
 }
 
-export const looksLikePairingCode = (text: string): boolean => pairingCodeOf(text) !== undefined;
-
-/** A code grouped for reading ("AB3D-7X9K"); copied or typed either way, it is the same code. */
-export const groupedCode = (code: string): string => `${code.slice(0, 4)}-${code.slice(4)}`;
-
 /** An opaque short id for requests: safe in callback_data, says nothing about the request. */
 export const newId = (random: RandomSource, bytes = 9): string => random.bytes(bytes).toString("base64url");
 

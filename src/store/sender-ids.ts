@@ -36,8 +36,29 @@ function stripPrefixes(channel: string, id: string): string {
 /** A phone number as people write it: digits with spaces, dashes, dots or parentheses, maybe "+" or "00" first. */
 const WRITTEN_PHONE = /^(\+|00)?[\d\s().-]+$/;
 
+/**
+ * A pasted number in plain ASCII: full-width "＋４９", other scripts' digits ("٤٩"), typographic dashes and
+ * no-break spaces become "+49", "-" and " ", and the trunk "0" written "+49 (0) 170" goes, as it is never
+ * dialled from abroad. Otherwise a number the owner blocked comes back as a new sender when written so.
+ */
+function asciiPhone(id: string): string {
+  const plain = id
+    .normalize("NFKC")
+    .replace(/\p{Nd}/gu, (d) => String(digitValue(d)))
+    .replace(/[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]/g, "-");
+  return plain.replace(/^(\+\s*\d{1,3})\s*\(0\)/, "$1 ");
+}
+
+/** The value of one Unicode decimal digit: each script's digits are ten in a row, zero first. */
+function digitValue(d: string): number {
+  let zero = d.codePointAt(0)!;
+  while (zero > 0 && /\p{Nd}/u.test(String.fromCodePoint(zero - 1))) zero -= 1;
+  return (d.codePointAt(0)! - zero) % 10;
+}
+
 /** E.164 ("+" and 7 to 15 digits) for what reads as a phone number, else undefined. */
-export function e164(id: string): string | undefined {
+function e164(written: string): string | undefined {
+  const id = asciiPhone(written);
   if (!WRITTEN_PHONE.test(id)) return undefined;
   const digits = id.replace(/\D/g, "");
   const international = id.startsWith("00") ? digits.slice(2) : digits;

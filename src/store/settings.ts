@@ -1,6 +1,6 @@
 import { parseCidr } from "./cidr.js";
 import { PairbotError, invalidInput } from "./errors.js";
-import type { Policy } from "./policy.js";
+import type { Policy, Tx } from "./policy.js";
 import { parseDuration } from "./duration.js";
 
 /**
@@ -65,7 +65,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
 
 const BY_NAME = new Map(SETTINGS.map((s) => [s.name, s]));
 
-export function settingDefinition(name: string): SettingDefinition {
+function settingDefinition(name: string): SettingDefinition {
   const definition = BY_NAME.get(name.trim());
   if (!definition) {
     throw new PairbotError("invalid_input", `There is no setting "${name}"; the settings are ${SETTINGS.map((s) => s.name).join(", ")}.`, { name });
@@ -74,13 +74,24 @@ export function settingDefinition(name: string): SettingDefinition {
 }
 
 /** A value's one written form, or `invalid_input` saying what the setting allows. */
-export function canonicalSetting(name: string, value: string): string {
+function canonicalSetting(name: string, value: string): string {
   const definition = settingDefinition(name);
   try {
     return definition.canonical(value);
   } catch {
     throw invalidInput(definition.name, `"${value}" is not allowed; it takes ${definition.allowed}`);
   }
+}
+
+/** Sets one setting (its value checked against what it allows), with an audit entry; returns it as listed. */
+export function setSetting(tx: Tx, name: string, value: string, actor: string): ShownSetting {
+  const definition = settingDefinition(name);
+  const canonical = canonicalSetting(definition.name, value);
+  if (tx.doc.settings[definition.name] !== canonical) {
+    tx.putSetting(definition.name, canonical);
+    tx.audit("setting", actor, `${definition.name} = ${canonical === "" ? "(none)" : canonical}`);
+  }
+  return shownSettings(tx.doc.settings).find((s) => s.name === definition.name)!;
 }
 
 /** A setting as a door lists it: its value, its default, and whether the store holds a value for it. */

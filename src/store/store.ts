@@ -5,9 +5,10 @@ import type { StoreBackend } from "./backend.js";
 import { cryptoRandom, systemClock, type Clock, type RandomSource } from "./clock.js";
 import * as devices from "./devices.js";
 import * as blocks from "./blocks.js";
+import { decide, type Decided } from "./decide.js";
+import * as allowlist from "./allowlist.js";
 import * as dm from "./dm.js";
 import { viewOf } from "./effects.js";
-import { PairbotError } from "./errors.js";
 import { outcomeOf, type StoreEvent } from "./events.js";
 import { watchStore, type FeedOptions, type StoreFeed } from "./feed.js";
 import { FileBackend } from "./file-backend.js";
@@ -19,9 +20,10 @@ import { DEFAULT_POLICY, Tx, type Policy } from "./policy.js";
 import { ID_FORM, type AuditEntry, type DmBlock, type DeviceRequest, type DmRequest, type OwnerSettings, type PairedDevice, type PairingEvent, type RefusalSummary, type Role, type SentNotification, type StoreDoc } from "./schema.js";
 import { accessOf, encodeSetupCode, gatewayUrls, type Access } from "./setup-code.js";
 import * as valid from "./validate.js";
-import { canonicalSetting, policyFromSettings, settingDefinition, shownSettings, type ShownSetting } from "./settings.js";
+import { policyFromSettings, setSetting, shownSettings, type ShownSetting } from "./settings.js";
+import * as owners from "./owners.js";
 import * as queries from "./queries.js";
-import { requestKey, type RequestCard, type RequestKey } from "./queries.js";
+import type { RequestCard, RequestKey } from "./queries.js";
 
 /** How many queued rules one commit may carry. */
 const MAX_BATCH = 100;
@@ -81,6 +83,14 @@ function fileBackendFor(file: string): FileBackend {
   let backend = fileBackends.get(file);
   if (!backend) fileBackends.set(file, (backend = new FileBackend(file)));
   return backend;
+}
+
+/** What every change does before its rule: ids in their one form, then what expired goes. */
+function beforeRule(tx: Tx): void {
+  normalizeStoredIds(tx);
+  dm.pruneDm(tx);
+  allowlist.pruneAccess(tx);
+  devices.pruneDevices(tx);
 }
 
 /**
@@ -211,10 +221,7 @@ export class PairingStore {
     for (const entry of batch) {
       const tx = new Tx(doc, this.clock(), this.random, this.policyOf(doc));
       try {
-        normalizeStoredIds(tx);
-        dm.pruneDm(tx);
-        dm.pruneAccess(tx);
-        devices.pruneDevices(tx);
+        beforeRule(tx);
         outcomes.set(entry, { ok: true, value: entry.rule(tx) });
         done.push(tx);
       } catch (error) {
@@ -270,18 +277,8 @@ export class PairingStore {
     decision: "approve" | "deny",
     actor: string,
     options: { forMs?: number | undefined; block?: boolean | undefined } = {},
-  ): Promise<{ card: RequestCard; outcome: AuditEntry | undefined }> {
-    return this.change((tx) => {
-      const card = queries.findCard(tx.doc, target.kind, target.id);
-      if (!card) throw new PairbotError("not_found", "This request was already handled or has expired.", { id: target.id });
-      if (card.kind === "dm") {
-        const dmTarget = { channel: card.request.channel, account: card.request.account, codeOrSender: card.request.senderId };
-        if (decision === "approve") dm.approveDm(tx, dmTarget, actor, { forMs: options.forMs });
-        else dm.denyDm(tx, dmTarget, actor, { block: options.block });
-      } else if (decision === "approve") devices.approveDevice(tx, card.request.requestId, actor);
-      else devices.rejectDevice(tx, card.request.requestId, actor);
-      return { card, outcome: outcomeOf(tx.doc, target.id) };
-    });
+  ): Promise<Decided> {
+    return this.change((tx) => decide(tx, target, decision, actor, options));
   }
 
   /** A door's count of requests it refused on a channel in one window: the owner gets one alert for it. */
@@ -291,19 +288,19 @@ export class PairingStore {
 
   /** Flood summaries an owner has not been alerted to yet. */
   async refusalsToAlert(ownerId: number): Promise<RefusalSummary[]> {
-    return refusals.refusalsToAlert(await this.read(), ownerId);
+    return queries.refusalsToAlert(await this.read(), ownerId);
   }
 
-  allowSender(input: Parameters<typeof dm.allowSender>[1], actor: string): Promise<dm.AllowedSender> {
-    return this.change((tx) => dm.allowSender(tx, input, actor));
+  allowSender(input: Parameters<typeof allowlist.allowSender>[1], actor: string): Promise<allowlist.AllowedSender> {
+    return this.change((tx) => allowlist.allowSender(tx, input, actor));
   }
 
-  revokeSender(input: Parameters<typeof dm.removeSender>[1], actor: string): Promise<dm.AllowedSender> {
-    return this.change((tx) => dm.removeSender(tx, input, actor, "revoke"));
+  revokeSender(input: Parameters<typeof allowlist.removeSender>[1], actor: string): Promise<allowlist.AllowedSender> {
+    return this.change((tx) => allowlist.removeSender(tx, input, actor, "revoke"));
   }
 
-  disallowSender(input: Parameters<typeof dm.removeSender>[1], actor: string): Promise<dm.AllowedSender> {
-    return this.change((tx) => dm.removeSender(tx, input, actor, "disallow"));
+  disallowSender(input: Parameters<typeof allowlist.removeSender>[1], actor: string): Promise<allowlist.AllowedSender> {
+    return this.change((tx) => allowlist.removeSender(tx, input, actor, "disallow"));
   }
 
   /** Adds many senders to one allowlist in one change; invalid ids are refused one by one. */
@@ -328,10 +325,7 @@ export class PairingStore {
     const tx = new Tx(view, this.clock(), this.random, this.policyOf(view));
     // Synchronous from here to undo(): the allowlist a view shares with the backend is restored before anyone looks.
     try {
-      normalizeStoredIds(tx);
-      dm.pruneDm(tx);
-      dm.pruneAccess(tx);
-      devices.pruneDevices(tx);
+      beforeRule(tx);
       return rule(tx);
     } finally {
       tx.undo();
@@ -348,9 +342,9 @@ export class PairingStore {
     const accountName = valid.accountName(account);
     const doc = await this.backend.current();
     const now = this.clock();
-    if (dm.isAllowed(doc, name, sender, accountName, now)) return true;
+    if (allowlist.isAllowed(doc, name, sender, accountName, now)) return true;
     // A store whose ids are not normalised yet (until its first change) holds them as written.
-    return doc.idForm < ID_FORM && dm.isAllowed(doc, name, valid.senderId(senderId), accountName, now);
+    return doc.idForm < ID_FORM && allowlist.isAllowed(doc, name, valid.senderId(senderId), accountName, now);
   }
 
   async pending(): Promise<Pending> {
@@ -455,10 +449,7 @@ export class PairingStore {
 
   /** `/pair notify on|off`: every request announced, or none; either ends a one-shot. */
   setNotify(ownerId: number, on: boolean): Promise<void> {
-    return this.change((tx) => {
-      const { notifyOnce: _ended, ...owner } = tx.doc.owners[String(ownerId)] ?? { notify: true };
-      tx.putOwner(String(ownerId), { ...owner, notify: on });
-    });
+    return this.change((tx) => owners.setNotify(tx, ownerId, on));
   }
 
   /**
@@ -466,12 +457,7 @@ export class PairingStore {
    * clears. Answers "on" (nothing to arm: every request is announced) or "once".
    */
   armNotifyOnce(ownerId: number): Promise<"on" | "once"> {
-    return this.change((tx) => {
-      const owner = tx.doc.owners[String(ownerId)] ?? { notify: true };
-      if (owner.notify) return "on";
-      tx.putOwner(String(ownerId), { ...owner, notifyOnce: tx.nowIso });
-      return "once";
-    });
+    return this.change((tx) => owners.armNotifyOnce(tx, ownerId));
   }
 
   /** The last alert the bot sent, and to whom. */
@@ -485,20 +471,13 @@ export class PairingStore {
 
   /** Remembers an owner's language, so alerts after a restart speak it too. */
   setOwnerLocale(ownerId: number, locale: string): Promise<void> {
-    return this.change((tx) => {
-      const owner = tx.doc.owners[String(ownerId)];
-      if (owner?.locale === locale) return;
-      tx.putOwner(String(ownerId), { ...owner, notify: owner?.notify ?? true, locale });
-    });
+    return this.change((tx) => owners.setOwnerPreference(tx, ownerId, { locale }));
   }
 
   /** Keeps the zone an owner reads times in (an IANA name); returns its canonical spelling. */
   async setOwnerTimeZone(ownerId: number, zone: string): Promise<string> {
     const timeZone = valid.timeZone(zone);
-    await this.change((tx) => {
-      const owner = tx.doc.owners[String(ownerId)];
-      if (owner?.timeZone !== timeZone) tx.putOwner(String(ownerId), { ...owner, notify: owner?.notify ?? true, timeZone });
-    });
+    await this.change((tx) => owners.setOwnerPreference(tx, ownerId, { timeZone }));
     return timeZone;
   }
 
@@ -508,25 +487,12 @@ export class PairingStore {
    * was last alerted, and uses up their one-shot (`/pair notify once`) if it was that.
    */
   recordNotification(key: RequestKey, ownerId: number, sent: Omit<SentNotification, "about">): Promise<void> {
-    return this.change((tx) => {
-      const oneShot = queries.oneShotKey(tx.doc, ownerId) === key;
-      const parsed = requestKey.parse(key);
-      const card = parsed && parsed.kind !== "setup" ? queries.findCard(tx.doc, parsed.kind, parsed.id) : undefined;
-      tx.putNotification(key, String(ownerId), card ? { ...sent, about: queries.notifiedRequest(card) } : sent);
-      if (parsed?.kind === "setup") return;
-      const { notifyOnce, ...owner } = tx.doc.owners[String(ownerId)] ?? { notify: true };
-      tx.putOwner(String(ownerId), { ...owner, ...(notifyOnce && !oneShot ? { notifyOnce } : {}), lastAlertAt: sent.sentAt });
-    });
+    return this.change((tx) => owners.recordNotification(tx, key, ownerId, sent));
   }
 
   /** Forgets the alerts of one message at once: a message half forgotten would be edited to its rest. */
   forgetNotification(keys: RequestKey | readonly RequestKey[], ownerId: number): Promise<void> {
-    return this.change((tx) => {
-      for (const key of typeof keys === "string" ? [keys] : keys) {
-        const sent = tx.doc.notifications[key];
-        if (sent && Object.hasOwn(sent, String(ownerId))) tx.removeNotification(key, String(ownerId));
-      }
-    });
+    return this.change((tx) => owners.forgetNotification(tx, typeof keys === "string" ? [keys] : keys, ownerId));
   }
 
   // Settings every process shares
@@ -537,15 +503,7 @@ export class PairingStore {
 
   /** Sets one setting (its value checked against what it allows), with an audit entry; returns it as listed. */
   setSetting(name: string, value: string, actor: string): Promise<ShownSetting> {
-    return this.change((tx) => {
-      const definition = settingDefinition(name);
-      const canonical = canonicalSetting(definition.name, value);
-      if (tx.doc.settings[definition.name] !== canonical) {
-        tx.putSetting(definition.name, canonical);
-        tx.audit("setting", actor, `${definition.name} = ${canonical === "" ? "(none)" : canonical}`);
-      }
-      return shownSettings(tx.doc.settings).find((s) => s.name === definition.name)!;
-    });
+    return this.change((tx) => setSetting(tx, name, value, actor));
   }
 
   async audit(): Promise<AuditEntry[]> {

@@ -15,9 +15,11 @@ export const LIMITS = {
 } as const;
 
 const SLUG = /^[a-z0-9_-]+$/;
-// C0 and C1 controls, DEL, bidi marks and overrides, zero-width characters, word joiner, BOM and the
-// Hangul fillers: all invisible, so a name could hide or disguise text with them.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\u3164\ufeff\uffa0]/g;
+// C0 and C1 controls, DEL, bidi marks and overrides, zero-width characters, word joiner and the other
+// invisible format characters, BOM, the Hangul fillers, variation selectors and tag characters: all
+// invisible, so a name could hide or disguise text with them, and a held message could carry text the
+// owner never sees but a model reads (tags and variation selectors spell out any text).
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e0fff}]/gu;
 // Line and paragraph separators would start a new line in a card: "Kitchen\u2028Role: node".
 const LINE_BREAK = /[\u2028\u2029\u0085]/g;
 

@@ -107,6 +107,9 @@ describe("/pair devices and /pair revoke", () => {
 
   it("says so when there is nothing to revoke", async () => {
     expect((await h.owner.sends("/pair revoke nosuchdevice")).text).toBe("No paired device has the id nosuchdevice. See /pair devices.");
-    expect((await h.owner.sends("/pair revoke signal +999")).text).toMatch(/^That did not work: \+999 is not on the allowlist of signal/);
+    expect((await h.owner.sends("/pair revoke signal +999")).text).toBe("+999 is not on the allowlist of signal; pairbot allowlist list shows who is.");
+    await h.store.allowSender({ channel: "signal", senderId: "+200" }, "cli");
+    await h.store.allowSender({ channel: "signal", account: "work", senderId: "+200" }, "cli");
+    expect((await h.owner.sends("/pair revoke signal +200")).text).toBe("+200 is allowed on several accounts of signal (default, work); name one: /pair revoke signal +200 <account>");
   });
 });

@@ -51,9 +51,12 @@ describe("channel adapters authenticate with a bearer token", () => {
   it("without a token file only loopback clients may post, and the gateway says so at start", async () => {
     gw = await startGateway({ trustedProxies: new Set(["127.0.0.1"]) });
     expect(gw.logLines.join("\n")).toMatch(/channel endpoint open to loopback clients only/);
-    expect((await post("whatsapp", { senderId: "+4917", text: "hi" })).status).toBe(200);
+    expect((await post("whatsapp", { senderId: "+4917", text: "hi" }, { "X-Forwarded-For": "::1" })).status).toBe(200); // a local client behind the proxy
     const fromAfar = await post("whatsapp", { senderId: "+4918", text: "hi" }, { "X-Forwarded-For": "203.0.113.9" });
     expect(fromAfar).toMatchObject({ status: 403, body: { error: expect.stringMatching(/--channel-token-file/) } });
+    // The proxy naming nobody (nginx's default): the client may be anyone, so not local.
+    const unnamed = await post("whatsapp", { senderId: "+4919", text: "hi" });
+    expect(unnamed).toMatchObject({ status: 403, body: { error: expect.stringMatching(/through a proxy that does not say whose it is/) } });
     expect((await gw.owner.pending()).dm).toHaveLength(1);
   });
 

@@ -50,5 +50,11 @@ describe("auto-approval (the rule, as a truth table)", () => {
     expect(clientAddress("127.0.0.1", undefined, trusted)).toMatchObject({ address: "127.0.0.1", via: "untrusted-proxy" });
     expect(clientAddress("127.0.0.1", "192.168.1.31", new Set())).toMatchObject({ address: "127.0.0.1", via: "untrusted-proxy" });
     expect(clientAddress("203.0.113.5", "192.168.1.31", trusted)).toMatchObject({ address: "203.0.113.5", via: "untrusted-proxy" });
+    // A trusted proxy whose header names no client (garbled, empty, only proxies) stands in for anyone.
+    for (const header of ["", "not-an-address", "127.0.0.1", "192.168.1.31, garbage", "192.168.1.31, garbage, 127.0.0.1"]) {
+      expect(clientAddress("127.0.0.1", header, trusted)).toMatchObject({ via: "untrusted-proxy" });
+    }
+    expect(clientAddress("127.0.0.1", "garbage, 192.168.1.31, 127.0.0.1", trusted)).toMatchObject({ address: "192.168.1.31", via: "trusted-proxy" });
+    expect(clientAddress("127.0.0.1", "::ffff:192.168.1.31", trusted)).toMatchObject({ address: "192.168.1.31", via: "trusted-proxy" });
   });
 });

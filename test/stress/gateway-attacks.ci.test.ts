@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GatewayProcess } from "../support/gateway-process.js";
-import { burstGuessing, connectionFlood, dmFlood, guessing, reserveUnderFlood, slowHeaders, startAttackedGateway } from "../support/stress-gateway-attacks.js";
+import { burstGuessing, connectionFlood, dmFlood, eventStreamFlood, guessing, reserveUnderFlood, slowHeaders, startAttackedGateway } from "../support/stress-gateway-attacks.js";
 
 /** The short version of gateway-attacks.test.ts for `npm test`: the shipped gateway, loopback only. */
 let gw: GatewayProcess;
@@ -35,6 +35,15 @@ describe("the shipped gateway under attack (short)", () => {
     expect(f.stored).toBeLessThanOrEqual(10);
   }, 60_000);
 
+  it("event streams: nothing for a stranger; adapters that never read cost bounded memory and do not delay a reading one", async () => {
+    const f = await eventStreamFlood(gw, { strangers: 40, slowReaders: 16, approvals: 900 });
+    console.log(f.line);
+    expect(f.stranger["200"]).toBeUndefined();
+    expect(f.cut).toBe(16); // each replay is about 2.4 MB, past the 1 MB a stream may have unsent
+    expect(f.during.rssMb - f.before.rssMb).toBeLessThan(16 * 2 + 50); // at most the 1 MB backlog per stream, and some
+    expect(f.liveMs).toBeLessThan(3000);
+  }, 90_000);
+
   it("strangers filling the total leave the reserve to this machine and a known adapter", async (context) => {
     const f = await reserveUnderFlood(150, ["--max-connections", "100"]);
     if (!f) return context.skip(); // no LAN address to tell a stranger from loopback
@@ -43,7 +52,7 @@ describe("the shipped gateway under attack (short)", () => {
     expect(f.adapter).toMatch(/^200 /);
     expect(f.local).toMatch(/^200 /);
     expect(f.device).toMatch(/^authenticated/);
-    expect(f.stranger).not.toMatch(/^200 /);
+    expect(f.stranger).not.toMatch(/^200 /); // also after it presented wrong tokens and filed a device request
   }, 60_000);
 
   it("half-sent headers are dropped within seconds", async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GatewayProcess } from "../support/gateway-process.js";
-import { burstGuessing, connectionFlood, dmFlood, guessing, reserveUnderFlood, slowHeaders, startAttackedGateway } from "../support/stress-gateway-attacks.js";
+import { burstGuessing, connectionFlood, dmFlood, eventStreamFlood, guessing, reserveUnderFlood, slowHeaders, startAttackedGateway } from "../support/stress-gateway-attacks.js";
 
 /**
  * Issue 10's attacks on `pairbot gateway` as shipped, under `ulimit -n 1024`, from loopback only; each
@@ -36,6 +36,15 @@ describe("the shipped gateway under attack", () => {
     expect(f.anonymousStored).toBe(0);
     expect(f.stored).toBeLessThanOrEqual(10);
   });
+
+  it("300 event streams without a valid token; 64 that replay 1,000 approvals and never read: cut off at 1 MB each, a reader unharmed", async () => {
+    const f = await eventStreamFlood(gw, { strangers: 300, slowReaders: 64, approvals: 1000 });
+    console.log(f.line);
+    expect(f.stranger["200"]).toBeUndefined();
+    expect(f.cut).toBe(64); // each replay is about 2.4 MB, past the 1 MB a stream may have unsent
+    expect(f.during.rssMb - f.before.rssMb).toBeLessThan(64 * 2 + 50);
+    expect(f.liveMs).toBeLessThan(3000);
+  }, 180_000);
 
   it("3,000 idle sockets from a stranger's address: this machine and a known adapter still get in", async (context) => {
     const f = await reserveUnderFlood(3000);

@@ -1,5 +1,5 @@
 import { createInterface } from "node:readline";
-import * as dm from "../../src/store/dm.js";
+import * as allowlist from "../../src/store/allowlist.js";
 import { PairingStore, isPairbotError } from "../../src/store/index.js";
 
 /**
@@ -38,8 +38,8 @@ async function run(line: string): Promise<string> {
         tx.putAllowEntry("filler", "default", key!, { addedAt: tx.nowIso, addedBy: "f".repeat(pad) });
         tx.removeAllowEntry("filler", "default", key!);
       }
-      if (op === "allow") dm.allowSender(tx, { ...account, senderId: key! }, "stress");
-      else dm.removeSender(tx, { ...account, senderId: key! }, "stress", "revoke");
+      if (op === "allow") allowlist.allowSender(tx, { ...account, senderId: key! }, "stress");
+      else allowlist.removeSender(tx, { ...account, senderId: key! }, "stress", "revoke");
     });
     return `ack ${n} ${runs}`;
   } catch (e) {

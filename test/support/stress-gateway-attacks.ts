@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import os from "node:os";
@@ -118,6 +118,8 @@ export async function reserveUnderFlood(sockets: number, extraArgs: string[] = [
     const setupCode = (await gw.owner.createSetupCode({ url: `ws://127.0.0.1:${port}` }, "telegram:1")).setupCode;
     (await pairDevice({ setupCode, stateFile, onPending: (id) => void gw.owner.approveDevice(id, "telegram:1") })).close();
 
+    const presented = await presentEverythingButAToken(gw, strangerHost, port, url(strangerHost));
+
     const flood = Array.from({ length: sockets }, () => {
       const socket = net.connect({ host: strangerHost, port });
       socket.on("error", () => undefined);
@@ -134,18 +136,41 @@ export async function reserveUnderFlood(sockets: number, extraArgs: string[] = [
     );
     const stranger = await plainPost(url(strangerHost), { senderId: "+4917100003", text: "hi" });
     for (const s of flood) s.destroy();
-    const line = `reserve: ${sockets} idle sockets from a stranger's address (${strangerHost}); ${held} open after 1.5 s; then a known adapter's post: ${adapter}; a local post: ${local}; the paired device: ${device}; one more stranger's post: ${stranger}`;
+    const line = `reserve: a stranger (${strangerHost}) first presented ${presented}; then ${sockets} idle sockets from its address; ${held} open after 1.5 s; then a known adapter's post: ${adapter}; a local post: ${local}; the paired device: ${device}; one more stranger's post: ${stranger}`;
     return { sockets, held, adapter, local, device, stranger, line };
   } finally {
     await gw.stop();
   }
 }
 
+/**
+ * What a stranger can present without holding a token: a wrong adapter token on a post and on the event
+ * stream, a guessed bootstrap token, a wrong device token, and a real setup code whose request stays pending.
+ */
+async function presentEverythingButAToken(gw: GatewayProcess, host: string, port: number, postUrl: string): Promise<string> {
+  const answers: string[] = [];
+  answers.push(`post with a wrong token: ${await plainPost(postUrl, { senderId: "+4917100009", text: "hi" }, "wrong-token-of-some-length")}`);
+  answers.push(`events with a wrong token: ${await streamStatus(postUrl.replace(/messages$/, "events"), { Authorization: "Bearer wrong-token-of-some-length" }, host)}`);
+  const wsUrl = `ws://${host}:${port}`;
+  const hello = async (extra: Record<string, unknown>) => {
+    const client = new RawClient(wsUrl, {}, host);
+    await client.hello(deviceKey(), extra).catch(() => undefined);
+    const answer = await Promise.race([client.frame("pending").then(() => "pending"), refusal(client).then((r) => String(r.code))]).catch(() => "closed");
+    client.close();
+    return answer;
+  };
+  answers.push(`a guessed bootstrap token: ${await hello({ bootstrapToken: BOGUS_TOKEN })}`);
+  answers.push(`a wrong device token: ${await hello({ deviceToken: BOGUS_TOKEN })}`);
+  const setupCode = (await gw.owner.createSetupCode({ url: `ws://127.0.0.1:${port}` }, "telegram:1")).setupCode;
+  answers.push(`a real setup code: ${await hello({ bootstrapToken: (JSON.parse(Buffer.from(setupCode, "base64url").toString()) as { bootstrapToken: string }).bootstrapToken })}`);
+  return answers.join(", ");
+}
+
 /** A DM post with node:http (fetch retries a reset connection silently): its status, or the error's code and how fast. */
-function plainPost(url: string, body: unknown): Promise<string> {
+function plainPost(url: string, body: unknown, token = ADAPTER_TOKEN): Promise<string> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const req = http.request(url, { method: "POST", headers: { Authorization: `Bearer ${ADAPTER_TOKEN}` }, timeout: 5000 }, (res) => {
+    const req = http.request(url, { method: "POST", headers: { Authorization: `Bearer ${token}` }, timeout: 5000 }, (res) => {
       res.resume();
       resolve(`${res.statusCode} in ${Date.now() - started} ms`);
     });
@@ -179,4 +204,76 @@ export async function slowHeaders(gw: GatewayProcess, sockets: number, budgetMs:
   const longest = Math.max(...times);
   const line = `slow headers: ${sockets} half-sent requests; the longest was held ${(longest / 1000).toFixed(1)} s${longest >= budgetMs ? " (budget reached: still open)" : ""}`;
   return { sockets, longestMs: longest, line };
+}
+
+/** A GET of the channel's event stream with node:http: its status (the stream left open until `hold` ends), or the error's code. */
+function streamStatus(url: string, headers: Record<string, string>, localAddress: string): Promise<string> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { headers, localAddress, timeout: 5000 }, (res) => {
+      resolve(String(res.statusCode));
+      res.destroy();
+    });
+    req.on("timeout", () => req.destroy(Object.assign(new Error("timeout"), { code: "timeout" })));
+    req.on("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+  });
+}
+
+/** The gateway process's resident memory (MB) and open descriptors, from /proc. */
+function processFootprint(pid: number): { rssMb: number; fds: number } {
+  const rss = Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+  return { rssMb: Math.round(rss / 1024), fds: readdirSync(`/proc/${pid}/fd`).length };
+}
+
+/**
+ * The event stream attacked: strangers opening streams without a token (and with another channel's),
+ * then adapters that open streams replaying every kept event and never read them. Measures what the
+ * strangers got, the gateway's memory and descriptors, how many slow readers it cut off, and whether a
+ * reading adapter still gets a new event at once. On signal: the other attacks fill whatsapp's cap.
+ */
+export async function eventStreamFlood(gw: GatewayProcess, { strangers, slowReaders, approvals }: { strangers: number; slowReaders: number; approvals: number }) {
+  const pid = gw.proc.child.pid!;
+  const events = `${gw.httpUrl}/channels/signal/events`;
+  const stranger = await Promise.all(Array.from({ length: strangers }, (_, i) => streamStatus(events, i % 2 ? {} : { Authorization: "Bearer wrong-token-of-some-length" }, "127.0.4.1")));
+  // Approvals hand back the held messages: 1,000 characters each, the most a sender can leave.
+  const text = "m".repeat(1000);
+  for (let i = 0; i < approvals; i++) {
+    const senderId = `+4917200${String(i).padStart(5, "0")}`;
+    await gw.owner.requestDmPairing({ channel: "signal", senderId, message: text });
+    await gw.owner.approveDm({ channel: "signal", codeOrSender: senderId }, "telegram:1");
+  }
+  const before = processFootprint(pid);
+  const { hostname, port } = new URL(gw.httpUrl);
+  const started = Date.now();
+  const slow = Array.from({ length: slowReaders }, (_, i) => {
+    const socket = net.connect({ host: hostname, port: Number(port), localAddress: `127.0.5.${1 + (i % 8)}` });
+    socket.on("error", () => undefined);
+    socket.on("connect", () => {
+      socket.write(`GET /channels/signal/events?since=0 HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${ADAPTER_TOKEN}\r\n\r\n`);
+      socket.pause(); // never reads: the gateway's output piles up
+    });
+    return socket;
+  });
+  const cutOffs = () => (gw.output().match(/event stream closed: the client does not read/g) ?? []).length;
+  const cutBefore = cutOffs();
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const during = processFootprint(pid);
+  // A reading adapter, from this machine, while the slow readers hold their streams.
+  const live = await fetch(events, { headers: { Authorization: `Bearer ${ADAPTER_TOKEN}` } });
+  const reader = live.body!.getReader();
+  const senderId = "+491729999999";
+  const asked = Date.now();
+  await gw.owner.requestDmPairing({ channel: "signal", senderId, message: "marker" });
+  let seen = "";
+  const decoder = new TextDecoder();
+  while (!seen.includes(senderId) && Date.now() - asked < 10_000) {
+    const chunk = await Promise.race([reader.read(), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 10_000))]);
+    if (!chunk || chunk.done) break;
+    seen += decoder.decode(chunk.value);
+  }
+  const liveMs = seen.includes(senderId) ? Date.now() - asked : undefined;
+  await reader.cancel().catch(() => undefined);
+  const cut = cutOffs() - cutBefore; // the gateway's own word: a paused client does not see the close
+  for (const s of slow) s.destroy();
+  const line = `event streams: ${strangers} opens without a valid token -> ${JSON.stringify(count(stranger))}; ${approvals} approvals with 1,000-character messages replayed to ${slowReaders} streams that never read: gateway ${before.rssMb} -> ${during.rssMb} MB, ${before.fds} -> ${during.fds} descriptors, ${cut} slow readers cut off by the gateway within ${elapsed(started).toFixed(1)} s; a reading adapter got a new event in ${liveMs ?? "more than 10000"} ms`;
+  return { stranger: count(stranger), before, during, cut, liveMs, line };
 }

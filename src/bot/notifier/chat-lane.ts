@@ -1,4 +1,5 @@
 import type { Api } from "grammy";
+import type { InlineKeyboardMarkup } from "grammy/types";
 import {
   autoApprovalAlerts,
   endedNotifications,
@@ -9,6 +10,7 @@ import {
   pendingCards,
   refusalKey,
   refusalsToAlert,
+  requestIdOf,
   requestKey,
   sentMessages,
   type AuditEntry,
@@ -202,67 +204,52 @@ export class ChatLane {
   private async sendAlerts(doc: StoreDoc, fresh: RequestCard[]): Promise<void> {
     const { cards, message } = firstDigest(this.ctx.speaker(doc, this.ownerId), fresh, this.ownerId, this.ctx.names);
     const keys = cards.map(requestKey.of);
-    this.slotOpensAt = Date.now() + this.ctx.newMessageGapMs;
-    let messageId = 0;
-    const failure = await this.call(async () => {
-      messageId = (await this.ctx.api.sendMessage(this.ownerId, message.text, { reply_markup: message.reply_markup }, this.ctx.signal)).message_id;
-    });
-    if (failure) return this.failed(failure, "alert", keys);
-    this.unreachable = false;
-    for (const key of keys) this.justSent.add(key);
-    this.shown.set(messageId, keys.map(() => "p").join("|"));
-    const sent = { chatId: this.ownerId, messageId, sentAt: iso(this.ctx.clock()) };
-    // Sent, not yet recorded: a crash right now sends it again after the restart (at-least-once), which
-    // beats recording first and losing the alert when the send then fails.
-    try {
-      await Promise.all(keys.map((key) => this.ctx.store.recordNotification(key, this.ownerId, sent)));
-      this.ctx.refresh();
-      this.ctx.logger.info({ ownerId: this.ownerId, messageId, requests: keys.length }, keys.length > 1 ? "pairing requests sent as one digest" : "pairing request alert sent");
-    } catch (error) {
-      this.ctx.logger.error({ ownerId: this.ownerId, messageId, error: describeError(error) }, "could not record an alert in the store; it may be sent again after a restart");
-    }
+    const logged = keys.length > 1 ? "pairing requests sent as one digest" : "pairing request alert sent";
+    await this.sendRecorded(message, keys, { requests: keys.length }, logged, (messageId) => this.shown.set(messageId, keys.map(() => "p").join("|")));
   }
 
   /** A device approved without asking: the owner hears of it with [Revoke], whatever their notify setting. */
   private async sendAutoApproval(doc: StoreDoc, alert: AutoApprovalAlert): Promise<void> {
     const message = renderAutoApproval(this.ctx.speaker(doc, this.ownerId), alert);
-    this.slotOpensAt = Date.now() + this.ctx.newMessageGapMs;
-    let messageId = 0;
-    const failure = await this.call(async () => {
-      messageId = (await this.ctx.api.sendMessage(this.ownerId, message.text, { reply_markup: message.reply_markup }, this.ctx.signal)).message_id;
-    });
-    if (failure) return this.failed(failure, "alert", [alert.key]);
-    this.unreachable = false;
-    this.justSent.add(alert.key);
-    try {
-      await this.ctx.store.recordNotification(alert.key, this.ownerId, { chatId: this.ownerId, messageId, sentAt: iso(this.ctx.clock()) });
-      this.ctx.refresh();
-      this.ctx.logger.info({ ownerId: this.ownerId, messageId, deviceId: alert.device.deviceId, cidr: alert.cidr }, "automatic approval alert sent");
-    } catch (error) {
-      this.ctx.logger.error({ ownerId: this.ownerId, messageId, error: describeError(error) }, "could not record an alert in the store; it may be sent again after a restart");
-    }
+    await this.sendRecorded(message, [alert.key], { deviceId: alert.device.deviceId, cidr: alert.cidr }, "automatic approval alert sent");
   }
 
   /** One message for the flood summaries this owner has not seen (one line per channel and window); no buttons. */
   private async sendFloodSummary(doc: StoreDoc, floods: RefusalSummary[]): Promise<void> {
-    const s = this.ctx.speaker(doc, this.ownerId);
     const shown = floods.slice(0, MAX_FLOODS_PER_MESSAGE);
-    const keys = shown.map((r) => refusalKey(r.id));
-    const text = renderFloodSummary(s, shown);
+    const text = renderFloodSummary(this.ctx.speaker(doc, this.ownerId), shown);
+    await this.sendRecorded({ text }, shown.map((r) => refusalKey(r.id)), { channels: shown.map((r) => r.channel) }, "flood summary sent");
+  }
+
+  /**
+   * Sends one new message about `keys` in the next slot, then records it under each key. Sent, not yet
+   * recorded: a crash right then sends it again after the restart (at-least-once), which beats recording
+   * first and losing the alert when the send then fails.
+   */
+  private async sendRecorded(
+    message: { text: string; reply_markup?: InlineKeyboardMarkup },
+    keys: RequestKey[],
+    fields: object,
+    logged: string,
+    onSent: (messageId: number) => void = () => undefined,
+  ): Promise<void> {
     this.slotOpensAt = Date.now() + this.ctx.newMessageGapMs;
     let messageId = 0;
     const failure = await this.call(async () => {
-      messageId = (await this.ctx.api.sendMessage(this.ownerId, text, {}, this.ctx.signal)).message_id;
+      const options = message.reply_markup ? { reply_markup: message.reply_markup } : {};
+      messageId = (await this.ctx.api.sendMessage(this.ownerId, message.text, options, this.ctx.signal)).message_id;
     });
     if (failure) return this.failed(failure, "alert", keys);
+    this.unreachable = false;
     for (const key of keys) this.justSent.add(key);
+    onSent(messageId);
     const sent = { chatId: this.ownerId, messageId, sentAt: iso(this.ctx.clock()) };
     try {
       await Promise.all(keys.map((key) => this.ctx.store.recordNotification(key, this.ownerId, sent)));
       this.ctx.refresh();
-      this.ctx.logger.info({ ownerId: this.ownerId, messageId, channels: shown.map((r) => r.channel) }, "flood summary sent");
+      this.ctx.logger.info({ ownerId: this.ownerId, messageId, ...fields }, logged);
     } catch (error) {
-      this.ctx.logger.error({ ownerId: this.ownerId, messageId, error: describeError(error) }, "could not record a flood summary in the store; it may be sent again after a restart");
+      this.ctx.logger.error({ ownerId: this.ownerId, messageId, error: describeError(error) }, "could not record an alert in the store; it may be sent again after a restart");
     }
   }
 
@@ -278,7 +265,7 @@ export class ChatLane {
     for (const [messageId, card] of this.tracked) {
       const key = requestKey.of(card);
       if (isPending(doc, key)) continue;
-      const outcome = outcomeOf(doc, card.kind === "dm" ? card.request.id : card.request.requestId);
+      const outcome = outcomeOf(doc, requestIdOf(card));
       return { type: "requests", messageId, entries: [{ shown: card, ended: true, outcome }], signature: "ended", final: true, keys: [key], tracked: true };
     }
     for (const ended of endedNotifications(doc)) {

@@ -19,7 +19,7 @@ const nameOf = (s: Speaker, name: string | undefined) => (name ? esc(name) : s.t
 const scopesOf = (s: Speaker, scopes: readonly string[]) => (scopes.length ? esc(scopes.join(", ")) : s.t("scopes-none"));
 
 /** Placeholders of a DM request, escaped: the same names the .ftl texts and TEMPLATES_FILE use. */
-export function dmVars(s: Speaker, r: DmRequest) {
+function dmVars(s: Speaker, r: DmRequest) {
   return {
     channel: channelLabel(r),
     identifier: esc(r.senderId),
@@ -30,7 +30,7 @@ export function dmVars(s: Speaker, r: DmRequest) {
   };
 }
 
-export function deviceVars(s: Speaker, r: DeviceRequest) {
+function deviceVars(s: Speaker, r: DeviceRequest) {
   return {
     name: esc(r.name),
     platform: esc(r.platform),
@@ -61,6 +61,16 @@ function heldMessages(s: Speaker, r: DmRequest): string {
 
 /** One line for a choice button, a confirmation, or a digest. */
 export const renderSummary = (s: Speaker, card: RequestCard): string => s.t(`summary-${card.kind}`, varsOf(s, card));
+
+/** The reply after a decision made by command or dialog: who, where, and what it means now. */
+export function decisionText(s: Speaker, card: RequestCard, decision: "approve" | "deny"): string {
+  if (card.kind === "dm") {
+    const r = card.request;
+    return s.t(decision === "approve" ? "approved-dm" : "denied-dm", { name: nameOf(s, r.name), identifier: esc(r.senderId), channel: esc(r.channel) });
+  }
+  const r = card.request;
+  return s.t(decision === "approve" ? "approved-device" : "rejected-device", { name: esc(r.name), platform: esc(r.platform), role: esc(r.role) });
+}
 
 /**
  * What the owner needs to recognise a request that ended: its card without the code, expiry and buttons

@@ -1,9 +1,7 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
-import type { RequestCard } from "../../store/index.js";
+import { requestIdOf, type RequestCard } from "../../store/index.js";
 import { encodeButton } from "../callback-data.js";
 import { plainText } from "../telegram-html.js";
-
-export const requestIdOf = (card: RequestCard): string => (card.kind === "dm" ? card.request.id : card.request.requestId);
 
 /** Labels of the decision buttons; a DM request gets the second row when both of its labels are given. */
 export interface DecisionLabels {
