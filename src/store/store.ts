@@ -378,8 +378,14 @@ export class PairingStore {
     return queries.openSetupCodes(await this.read());
   }
 
-  async allowlist(filter: { channel?: string | undefined; account?: string | undefined } = {}): Promise<queries.AllowlistEntry[]> {
-    return queries.allowlistEntries(await this.backend.current(), this.clock(), filter);
+  async allowlist(filter: PlaceFilter = {}): Promise<queries.AllowlistEntry[]> {
+    return queries.allowlistEntries(await this.backend.current(), this.clock(), checkedFilter(filter));
+  }
+
+  /** Pending DM requests, oldest first, on one channel or account when asked. */
+  async pendingDm(filter: PlaceFilter = {}): Promise<DmRequest[]> {
+    const { channel, account } = checkedFilter(filter);
+    return (await this.read()).dm.requests.filter((r) => (!channel || r.channel === channel) && (!account || r.account === account));
   }
 
   /** The accounts of a channel on which a sender is allowed (any account when the door does not know it). */
@@ -511,3 +517,13 @@ export class PairingStore {
   }
 }
 
+/** Which channel or account a listing is limited to. */
+export interface PlaceFilter {
+  channel?: string | undefined;
+  account?: string | undefined;
+}
+
+/** A filter is spelt like the names it matches: a typo ("WhatsApp") is an error, not an empty list. */
+function checkedFilter({ channel, account }: PlaceFilter): PlaceFilter {
+  return { channel: channel === undefined ? undefined : valid.channelName(channel), account: account === undefined ? undefined : valid.accountName(account) };
+}

@@ -1,7 +1,5 @@
-import * as valid from "../../store/validate.js";
 import { CLI_ACTOR } from "../actor.js";
 import { defineCommand, defineGroup } from "../define.js";
-import { checkFilters } from "../filters.js";
 import { count, json, printable, relativeTo, table, where } from "../format.js";
 import { UsageError } from "../parse.js";
 import { parseSenderList, placeOf } from "../sender-list.js";
@@ -16,7 +14,6 @@ const list = defineCommand({
   flags: { account: ACCOUNT_FLAG },
   async run({ args: { channel }, flags }, ctx) {
     const store = ctx.store();
-    checkFilters(channel, flags.account);
     const entries = await store.allowlist({ channel, account: flags.account });
     if (ctx.json) {
       ctx.out(json(entries));
@@ -108,8 +105,8 @@ export const allowedCommand = defineCommand({
   flags: { account: ACCOUNT_FLAG },
   examples: ["pairbot allowed whatsapp +491701234567 && echo allowed"],
   async run({ args: { channel, senderId }, flags }, ctx) {
-    // Validated like every stored name, so a typo ("WhatsApp") is an error and not a silent "no".
-    const allowed = await ctx.store().isAllowed(valid.channelName(channel), valid.senderId(senderId), valid.accountName(flags.account));
+    // The store checks the names, so a typo ("WhatsApp") is an error and not a silent "no".
+    const allowed = await ctx.store().isAllowed(channel, senderId, flags.account);
     ctx.out(ctx.json ? json({ allowed }) : allowed ? "yes" : "no");
     return allowed ? 0 : 1;
   },

@@ -1,5 +1,4 @@
 import type { DmRequest } from "../../store/index.js";
-import { checkFilters } from "../filters.js";
 import { CLI_ACTOR } from "../actor.js";
 import type { CliContext } from "../context.js";
 import { defineCommand, defineGroup } from "../define.js";
@@ -21,10 +20,7 @@ const list = defineCommand({
   examples: ["pairbot pairing list", "pairbot pairing list whatsapp --json"],
   async run({ args: { channel }, flags }, ctx) {
     const store = ctx.store();
-    checkFilters(channel, flags.account);
-    const requests = (await store.pending()).dm.filter(
-      (r) => (!channel || r.channel === channel) && (!flags.account || r.account === flags.account),
-    );
+    const requests = await store.pendingDm({ channel, account: flags.account });
     if (ctx.json) {
       ctx.out(json(requests));
       return 0;
@@ -66,10 +62,7 @@ const approve = defineCommand({
     if (!target) {
       const channel = args.channel;
       const picked = await pickRequest(ctx, {
-        load: async () => {
-          checkFilters(channel, flags.account);
-          return (await store.pending()).dm.filter((r) => (!channel || r.channel === channel) && (!flags.account || r.account === flags.account));
-        },
+        load: () => store.pendingDm({ channel, account: flags.account }),
         choice: (r) => dmChoice(r, when),
         none: channel ? `No pending pairing requests on ${channel}.` : "No pending pairing requests.",
         question: "Which sender may message the assistant?",
