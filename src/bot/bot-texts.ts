@@ -8,8 +8,7 @@ import { de } from "date-fns/locale/de";
 import { enUS } from "date-fns/locale/en-US";
 import { ru } from "date-fns/locale/ru";
 import type { Clock } from "../store/index.js";
-import { LOCALES, negotiateLocale, type Locale } from "./locales.js";
-import { botLocalesDir } from "./paths.js";
+import { LOCALES, negotiateLocale, type Locale, localesDir } from "../locales.js";
 import { loadTemplateOverrides } from "./template-overrides.js";
 import { canonicalTimeZone, clockTime } from "./time-zone.js";
 
@@ -57,7 +56,7 @@ export class BotTexts {
 
   /** Reads the .ftl files and the overrides; a bad override stops the bot with a sentence naming its key. */
   static load(options: { defaultLocale: Locale; templatesFile?: string | undefined; localesDir?: string }): BotTexts {
-    const dir = options.localesDir ?? botLocalesDir();
+    const dir = options.localesDir ?? localesDir("bot");
     const bundles = new Map<Locale, FluentBundle>();
     const resources = new Map(LOCALES.map((locale) => [locale, new FluentResource(readFileSync(path.join(dir, `${locale}.ftl`), "utf8"))]));
     for (const [locale, resource] of resources) {

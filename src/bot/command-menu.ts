@@ -1,5 +1,5 @@
 import type { Api } from "grammy";
-import { LOCALES } from "./locales.js";
+import { LOCALES } from "../locales.js";
 import type { BotDeps } from "./context.js";
 
 type MenuDeps = Pick<BotDeps, "config" | "texts" | "logger" | "ownersWithMenu">;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { PairbotError, gatewayUrls, isPairbotError, isPostgresUrl, storeLocation, type StoreLocation } from "../store/index.js";
-import { LOCALES, type Locale } from "./locales.js";
+import { LOCALES, type Locale } from "../locales.js";
 import { canonicalTimeZone, serverTimeZone } from "./time-zone.js";
 
 export interface BotConfig {

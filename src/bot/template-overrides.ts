@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { FluentBundle, FluentResource } from "@fluent/bundle";
 import { PairbotError } from "../store/index.js";
 import type { BotTexts } from "./bot-texts.js";
-import { LOCALES, isLocale, type Locale } from "./locales.js";
+import { LOCALES, isLocale, type Locale } from "../locales.js";
 import { escapeHtml, htmlProblem } from "./telegram-html.js";
 
 const refuse = (message: string) => new PairbotError("config_invalid", message);

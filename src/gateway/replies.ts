@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { LOCALES, isLocale, localesDir, negotiateLocale, type Locale } from "../locales.js";
 import { PairbotError } from "../store/index.js";
 
 /**
@@ -23,18 +23,9 @@ export const REPLY_PLACEHOLDERS: Record<ReplyKey, readonly string[]> = {
   expired: NOTICE_PLACEHOLDERS,
   blocked: NOTICE_PLACEHOLDERS,
 };
-export const REPLY_LANGUAGES = ["en", "de", "ru"] as const;
 
-/** Finds locales/gateway from here: works from src/ (tsx, vitest) and from dist/src/ (compiled). */
-export function localesDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = path.join(dir, "locales", "gateway");
-    if (existsSync(candidate)) return candidate;
-    dir = path.dirname(dir);
-  }
-  throw new PairbotError("config_invalid", "The folder locales/gateway was not found next to pairbot; reinstall pairbot.");
-}
+/** The language to answer in: the sender's ("de-AT" -> de), else the gateway's, else English. */
+const languageOf = (locale: string | undefined, fallback: string): Locale => negotiateLocale(locale, isLocale(fallback) ? fallback : "en");
 
 /** A template's placeholders that its key does not offer. */
 const unknownPlaceholders = (key: ReplyKey, text: string): string[] =>
@@ -47,9 +38,9 @@ const isReplyKey = (key: string): key is ReplyKey => (REPLY_KEYS as readonly str
  * `{ "en": { "pairing": "..." }, "de": { ... } }`) its texts replace the shipped ones. Any problem in
  * either stops the gateway at start with one sentence naming the file and the key.
  */
-export function loadReplies(dir = localesDir(), overrideFile?: string): Map<string, ReplyTemplates> {
+export function loadReplies(dir = localesDir("gateway"), overrideFile?: string): Map<string, ReplyTemplates> {
   const out = new Map<string, ReplyTemplates>();
-  for (const lang of REPLY_LANGUAGES) {
+  for (const lang of LOCALES) {
     const file = path.join(dir, `${lang}.json`);
     const raw = readJson(file, "The shipped reply file") as Record<string, unknown>;
     for (const key of REPLY_KEYS) {
@@ -66,7 +57,7 @@ export function loadReplies(dir = localesDir(), overrideFile?: string): Map<stri
 function applyOverrides(replies: Map<string, ReplyTemplates>, file: string): void {
   const raw = readJson(file, "GATEWAY_REPLIES_FILE");
   const where = `GATEWAY_REPLIES_FILE ${file}`;
-  const example = `write {"en": {"pairing": "..."}, "de": {...}} with the languages ${REPLY_LANGUAGES.join(", ")} and the keys ${REPLY_KEYS.join(", ")}`;
+  const example = `write {"en": {"pairing": "..."}, "de": {...}} with the languages ${LOCALES.join(", ")} and the keys ${REPLY_KEYS.join(", ")}`;
   if (!isObject(raw)) throw new PairbotError("config_invalid", `${where} must hold one JSON object of languages; ${example}.`);
   for (const [lang, texts] of Object.entries(raw)) {
     const shipped = replies.get(lang);
@@ -105,8 +96,7 @@ function readJson(file: string, what: string): unknown {
 
 /** Picks the language ("de-AT" -> de), falling back to the gateway's default and then English. */
 export function renderReply(replies: Map<string, ReplyTemplates>, locale: string | undefined, fallback: string, key: ReplyKey, values: Record<string, string | number> = {}): string {
-  const lang = (locale ?? "").toLowerCase().split(/[-_]/)[0] ?? "";
-  const templates = replies.get(lang) ?? replies.get(fallback) ?? replies.get("en")!;
+  const templates = replies.get(languageOf(locale, fallback))!;
   return templates[key].replace(/\{(\w+)\}/g, (_m, name: string) => String(values[name] ?? ""));
 }
 
@@ -136,8 +126,7 @@ const NOTICE_OF: Readonly<Record<string, NoticeKey>> = {
 export function renderNotice(replies: Map<string, ReplyTemplates>, event: NoticeSubject, fallback: string): string | undefined {
   const key = event.type === "dm.approved" && event.until ? "approvedUntil" : NOTICE_OF[event.type];
   if (!key) return undefined;
-  const lang = (event.locale ?? "").toLowerCase().split(/[-_]/)[0] ?? "";
-  const shownIn = replies.has(lang) ? lang : replies.has(fallback) ? fallback : "en";
+  const shownIn = languageOf(event.locale, fallback);
   const until = event.until ? untilText(event.until, shownIn) : "";
   return renderReply(replies, shownIn, fallback, key, { channel: event.channel ?? "", identifier: event.senderId ?? "", name: event.name ?? "", until });
 }

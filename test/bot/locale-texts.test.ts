@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { BotTexts } from "../../src/bot/bot-texts.js";
-import { LOCALES } from "../../src/bot/locales.js";
+import { LOCALES } from "../../src/locales.js";
 import { htmlProblem } from "../../src/bot/telegram-html.js";
 
 const texts = BotTexts.load({ defaultLocale: "en" });

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPLY_KEYS, REPLY_PLACEHOLDERS, loadReplies, localesDir, renderNotice } from "../../src/gateway/replies.js";
+import { REPLY_KEYS, REPLY_PLACEHOLDERS, loadReplies, renderNotice } from "../../src/gateway/replies.js";
+import { localesDir } from "../../src/locales.js";
 
 /** The notice a sender gets for each outcome of their DM pairing request, in their language. */
 const replies = loadReplies();
@@ -56,7 +57,7 @@ describe("notices to the sender", () => {
 
   it("refuses a template with an unknown placeholder at start, naming the file and the key", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "pairbot-replies-"));
-    for (const lang of ["en", "de", "ru"]) writeFileSync(path.join(dir, `${lang}.json`), readFileSync(path.join(localesDir(), `${lang}.json`)));
+    for (const lang of ["en", "de", "ru"]) writeFileSync(path.join(dir, `${lang}.json`), readFileSync(path.join(localesDir("gateway"), `${lang}.json`)));
     const de = JSON.parse(readFileSync(path.join(dir, "de.json"), "utf8")) as Record<string, string>;
     writeFileSync(path.join(dir, "de.json"), JSON.stringify({ ...de, denied: "Nein, {senderId}." }));
     expect(() => loadReplies(dir)).toThrow(`The reply template "denied" in ${path.join(dir, "de.json")} uses an unknown placeholder {senderId}.`);
